@@ -1,0 +1,58 @@
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+
+/** A live connection with the JetStream and KV handles every service needs. */
+export interface Bus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly kvm: Kvm;
+  /** Stops new work, lets in-flight messages and subscriptions finish, then closes. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConnectBusOptions {
+  servers: string | string[];
+  /** Shown in `nats server report connections`: the service and instance. */
+  name: string;
+  /** Called on every connection status change (reconnecting, reconnected, disconnect…). */
+  onStatus?: (status: { type: string; data?: unknown }) => void;
+}
+
+/**
+ * Connects with unlimited reconnects: a NATS restart must pause the platform, not kill it.
+ * Publishes made while disconnected are buffered by the client and flushed on reconnect.
+ */
+export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
+  const nc = await connect({
+    servers: options.servers,
+    name: options.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 100,
+    pingInterval: 10_000,
+    waitOnFirstConnect: true,
+  });
+  if (options.onStatus) {
+    const onStatus = options.onStatus;
+    void (async () => {
+      for await (const status of nc.status()) onStatus(status as { type: string; data?: unknown });
+    })();
+  }
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc, { checkAPI: true });
+  return {
+    nc,
+    js,
+    jsm,
+    kvm: new Kvm(js),
+    drain: async () => {
+      if (!nc.isClosed()) await nc.drain();
+    },
+    close: async () => {
+      if (!nc.isClosed()) await nc.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
+export { decode, encode, type Decoded } from "./codec.ts";
+export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";
+export { BusError } from "./errors.ts";
+export {
+  type TraceContext,
+  childTraceparent,
+  headersFor,
+  newTraceContext,
+  newTraceparent,
+  traceContextOf,
+} from "./headers.ts";
+export { type PublishOptions, publish } from "./publish.ts";
+export { DEFAULT_TOPOLOGY_DIR, ensureTopology, type KvDefinition, loadTopology, type Topology } from "./topology.ts";

@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { check, index, numeric, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sessions } from "./catalog.ts";
+import { users } from "./users.ts";
+
+export const ORDER_STATUSES = ["created", "payment_pending", "completed", "expired", "failed", "refunded"] as const;
+
+export const orders = pgTable(
+  "orders",
+  {
+    /** Derived from the hold id, so the gate can answer it before the order service has run. */
+    id: uuid().primaryKey(),
+    /** One order per hold: a redelivered `seat.locked` never creates a second. */
+    holdId: uuid().notNull().unique(),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id),
+    buyerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    status: text({ enum: ORDER_STATUSES }).notNull().default("created"),
+    totalAmount: numeric({ precision: 12, scale: 2 }).notNull(),
+    currency: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("orders_buyer_idx").on(t.buyerId, t.createdAt), check("orders_total_non_negative", sql`${t.totalAmount} >= 0`)],
+);
+
+export const orderItems = pgTable(
+  "order_items",
+  {
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    seatId: text().notNull(),
+    amount: numeric({ precision: 12, scale: 2 }).notNull(),
+    currency: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.seatId] })],
+);

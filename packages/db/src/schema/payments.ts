@@ -1,0 +1,39 @@
+import { bigserial, index, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { orders } from "./orders.ts";
+
+export const PAYMENT_STATUSES = ["created", "pending", "succeeded", "failed", "refund_pending", "refunded"] as const;
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id),
+    provider: text({ enum: ["mock", "stripe"] }).notNull(),
+    /** The provider's own id (e.g. a Stripe PaymentIntent id). */
+    providerRef: text().unique(),
+    status: text({ enum: PAYMENT_STATUSES }).notNull().default("created"),
+    amount: numeric({ precision: 12, scale: 2 }).notNull(),
+    currency: text().notNull(),
+    idempotencyKey: text().notNull().unique(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("payments_order_idx").on(t.orderId)],
+);
+
+/** Every state change of a payment, append-only: the audit trail of money. */
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    paymentId: uuid()
+      .notNull()
+      .references(() => payments.id),
+    status: text({ enum: PAYMENT_STATUSES }).notNull(),
+    detail: jsonb(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("payment_events_payment_idx").on(t.paymentId, t.id)],
+);

@@ -1,0 +1,31 @@
+import { index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sessions } from "./catalog.ts";
+import { orders } from "./orders.ts";
+import { users } from "./users.ts";
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orderId: uuid()
+      .notNull()
+      .references(() => orders.id),
+    sessionId: uuid()
+      .notNull()
+      .references(() => sessions.id),
+    seatId: text().notNull(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    status: text({ enum: ["valid", "used", "void"] }).notNull().default("valid"),
+    /** Bumped on transfer: the QR signs it, so an older QR stops verifying. */
+    version: integer().notNull().default(1),
+    issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    // The last line of defence against a double sale, whatever happened upstream.
+    unique("tickets_session_seat_key").on(t.sessionId, t.seatId),
+    index("tickets_owner_idx").on(t.ownerId),
+  ],
+);

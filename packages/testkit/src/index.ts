@@ -1,0 +1,6 @@
+export { REPO_ROOT, TEST_STACK_ENV, infra, isRunning, testPgAdminUrl } from "./infra.ts";
+export { type NatsServer, startNats } from "./nats-server.ts";
+export { freePort } from "./ports.ts";
+export { type TestDatabase, freshDatabase } from "./postgres.ts";
+export { type Spawned, spawnUntil, stopProcess } from "./process.ts";
+export { type RedisServer, startRedis } from "./redis-server.ts";

@@ -1,0 +1,128 @@
+/**
+ * `pnpm start` (run by `./scripts/start`, which starts the servers first): migrates, starts
+ * every service in `services/`, waits until each is ready, loads the demo data, prints the
+ * URLs, and on Ctrl-C drains every service and stops the servers.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { promisify } from "node:util";
+import { runMigrations } from "@rush/db";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const run = promisify(execFile);
+
+interface ServiceManifest {
+  name: string;
+  dir: string;
+  port: number;
+  /** Extra instances (e.g. ticket workers) with their own ports. */
+  instances: number;
+}
+
+function discoverServices(): ServiceManifest[] {
+  const servicesDir = join(ROOT, "services");
+  if (!existsSync(servicesDir)) return [];
+  return readdirSync(servicesDir)
+    .filter((name) => existsSync(join(servicesDir, name, "src/main.ts")))
+    .map((name) => {
+      const pkg = JSON.parse(readFileSync(join(servicesDir, name, "package.json"), "utf8"));
+      const rush = pkg.rush ?? {};
+      return { name, dir: join(servicesDir, name), port: Number(rush.port), instances: Number(rush.instances ?? 1) };
+    })
+    .sort((a, b) => a.port - b.port);
+}
+
+const children: { label: string; child: ChildProcess; port: number }[] = [];
+
+function startInstance(service: ServiceManifest, index: number): void {
+  const port = service.port + index * 100;
+  const label = service.instances > 1 ? `${service.name}#${index + 1}` : service.name;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: service.dir,
+    env: { ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on("line", (line) => prettyPrint(label, line));
+  }
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`[${label}] exited (${signal ?? code}); stopping everything`);
+    if (!stopping) void stopAll(1);
+  });
+  children.push({ label, child, port });
+}
+
+const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+function prettyPrint(label: string, line: string): void {
+  try {
+    const { level, msg, time, service: _s, pid: _p, hostname: _h, ...rest } = JSON.parse(line);
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : "";
+    console.log(`${String(time ?? "").slice(11, 23)} [${label}] ${LEVELS[level] ?? level} ${msg}${extra}`);
+  } catch {
+    console.log(`[${label}] ${line}`);
+  }
+}
+
+async function waitReady(label: string, port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${label} not ready on :${port} after ${timeoutMs} ms`);
+}
+
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  console.log("\nstopping services…");
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
+        }),
+    ),
+  );
+  if (process.env.KEEP_INFRA !== "1") {
+    console.log("stopping nats-server, redis-server, postgres…");
+    await run("bash", [join(ROOT, "infra/infra.sh"), "down"]).catch((e) => console.error(e.stderr ?? e));
+  }
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) throw new Error("DATABASE_URL is not set: run ./scripts/start");
+await runMigrations(databaseUrl);
+console.log("database migrated");
+
+const services = discoverServices();
+for (const service of services) for (let i = 0; i < service.instances; i++) startInstance(service, i);
+try {
+  await Promise.all(children.map(({ label, port }) => waitReady(label, port)));
+} catch (error) {
+  console.error((error as Error).message);
+  await stopAll(1);
+}
+console.log(`\nready: ${children.map(({ label, port }) => `${label} :${port}`).join(", ")}`);
+
+const demo = join(ROOT, "scripts/demo.ts");
+if (existsSync(demo)) {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env: process.env, cwd: ROOT });
+  process.stdout.write(stdout);
+}
+console.log("Ctrl-C stops everything.");

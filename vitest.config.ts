@@ -1,0 +1,43 @@
+import { defineConfig } from "vitest/config";
+
+// Three tiers side by side (STYLE.md): pure logic, real servers, several services together.
+const ignore = ["**/node_modules/**", "**/.data/**", "**/dist/**"];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{packages,services,loadtest}/**/*.test.ts"],
+          exclude: [...ignore, "**/*.int.test.ts", "**/*.e2e.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["{packages,services,loadtest}/**/*.int.test.ts"],
+          exclude: ignore,
+          globalSetup: ["packages/testkit/src/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["{packages,services,loadtest}/**/*.e2e.test.ts"],
+          exclude: ignore,
+          globalSetup: ["packages/testkit/src/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Browser and multi-service runs are heavy on a 2-core machine.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
