@@ -27,7 +27,7 @@ describe("bus", () => {
 
   it("bus: topology creates every stream and bucket from nats/, and applying it again changes nothing", async () => {
     const topology = await loadTopology();
-    const names = [];
+    const names: string[] = [];
     for await (const s of bus.jsm.streams.list()) names.push(s.config.name);
     for (const stream of topology.streams) expect(names).toContain(stream.name);
     for (const kv of topology.kv) expect(names).toContain(`KV_${kv.bucket}`);

@@ -12,3 +12,10 @@ export {
 } from "./headers.ts";
 export { type PublishOptions, publish } from "./publish.ts";
 export { DEFAULT_TOPOLOGY_DIR, ensureTopology, type KvDefinition, loadTopology, type Topology } from "./topology.ts";
+export {
+  REPLY_TO_HEADER,
+  type SeatCommandClient,
+  type SeatCommandClientOptions,
+  type SeatOutcome,
+  createSeatCommandClient,
+} from "./seat-commands.ts";

@@ -10,6 +10,8 @@ export interface PublishOptions {
   trace?: TraceContext;
   /** Message type name, copied into a header so `nats sub` shows it without decoding. */
   type?: string;
+  /** Extra headers (e.g. where to reply). */
+  headers?: Record<string, string>;
   /** Fail unless the stream's last sequence is this (optimistic concurrency). */
   expectLastSequence?: number;
 }
@@ -22,8 +24,10 @@ export function publish<S extends z.ZodType>(
   value: z.input<S>,
   options: PublishOptions = {},
 ): Promise<PubAck> {
+  const headers = headersFor(options.trace, options.type);
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   return bus.js.publish(subject, encode(schema, value), {
-    headers: headersFor(options.trace, options.type),
+    headers,
     ...(options.msgId ? { msgID: options.msgId } : {}),
     ...(options.expectLastSequence !== undefined ? { expect: { lastSequence: options.expectLastSequence } } : {}),
   });

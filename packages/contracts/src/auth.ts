@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const Role = z.enum(["admin", "organizer", "customer", "staff"]);
+export type Role = z.infer<typeof Role>;
+
+/** What every access token says; identity signs it, every service verifies it. */
+export const ACCESS_TOKEN = {
+  issuer: "rush-identity",
+  audience: "rush-api",
+  ttlSeconds: 15 * 60,
+} as const;
+
+export const AccessTokenClaims = z.object({
+  /** The user id. */
+  sub: z.uuid(),
+  email: z.string(),
+  roles: z.array(Role).min(1),
+  iss: z.literal(ACCESS_TOKEN.issuer),
+  aud: z.union([z.literal(ACCESS_TOKEN.audience), z.array(z.string()).refine((a) => a.includes(ACCESS_TOKEN.audience))]),
+  iat: z.int(),
+  exp: z.int(),
+});
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;

@@ -1,0 +1,36 @@
+/**
+ * Every Redis key the platform writes, in one place. Keys of one session share the hash tag
+ * `{<sessionId>}` so a multi-seat Lua script and the session's read model live in one Redis
+ * Cluster slot.
+ */
+export const redisKeys = {
+  /** The fence: value = holdId, PX = the hold's time to live. */
+  seatLock: (sessionId: string, seatId: string) => `seat:lock:{${sessionId}}:${seatId}`,
+  /** Read model: hash seatId → status code (see `encodeSeatState`). */
+  seatMap: (sessionId: string) => `seatmap:{${sessionId}}`,
+  /** Read model version: bumped once per actor batch that changed the session. */
+  seatMapVersion: (sessionId: string) => `seatmap:{${sessionId}}:v`,
+  /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
+  commandResult: (commandId: string) => `cmd:result:${commandId}`,
+} as const;
+
+/** How long a command's outcome stays answerable. */
+export const COMMAND_RESULT_TTL_MS = 15 * 60_000;
+
+/**
+ * Read-model values: `a` available, `b` blocked, `s` sold, `h:<buyerId>` held (the buyer is kept
+ * so the gate can show a buyer their own holds as `mine`).
+ */
+export type SeatState = "a" | "b" | "s" | `h:${string}`;
+
+export function encodeHeld(buyerId: string): SeatState {
+  return `h:${buyerId}`;
+}
+
+/** The public status of a read-model value, from `viewer`'s point of view. */
+export function seatStatusFor(value: string, viewer?: string): "available" | "held" | "sold" | "blocked" | "mine" {
+  if (value === "a") return "available";
+  if (value === "s") return "sold";
+  if (value === "b") return "blocked";
+  return viewer !== undefined && value === `h:${viewer}` ? "mine" : "held";
+}

@@ -1,0 +1,73 @@
+import fastifyJwt from "@fastify/jwt";
+import { ACCESS_TOKEN, AccessTokenClaims, type Role } from "@rush/contracts";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { HttpProblem } from "./problem.ts";
+
+/** Route option: `config: { auth: { roles: ["organizer", "admin"] } }`, or `{}` for any signed-in user. */
+export interface RouteAuth {
+  roles?: readonly Role[];
+  /** Authenticate when a token is sent, but let anonymous callers through. */
+  optional?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    /** The verified caller, on routes with `config.auth`. */
+    principal?: AccessTokenClaims;
+  }
+}
+
+declare module "@fastify/jwt" {
+  interface FastifyJWT {
+    payload: AccessTokenClaims;
+    user: AccessTokenClaims;
+  }
+}
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="rush"' });
+
+async function authenticate(request: FastifyRequest, auth: RouteAuth): Promise<void> {
+  if (!request.headers.authorization) {
+    if (auth.optional) return;
+    throw unauthorized("a bearer token is required");
+  }
+  let claims: unknown;
+  try {
+    claims = await request.jwtVerify();
+  } catch (error) {
+    throw unauthorized((error as Error).message);
+  }
+  const parsed = AccessTokenClaims.safeParse(claims);
+  if (!parsed.success) throw unauthorized("the token's claims are not ours");
+  if (auth.roles && !auth.roles.some((role) => parsed.data.roles.includes(role))) {
+    throw new HttpProblem(403, "forbidden", "Forbidden", `needs one of the roles: ${auth.roles.join(", ")}`);
+  }
+  request.principal = parsed.data;
+}
+
+/**
+ * JWT verification driven by route options (never repeated in handlers): HS256 only (so
+ * `alg: none` and algorithm confusion fail), issuer and audience checked, expiry enforced.
+ */
+export const authPlugin = fp<{ secret: string }>(
+  async (app: FastifyInstance, options) => {
+    await app.register(fastifyJwt, {
+      secret: options.secret,
+      sign: { algorithm: "HS256", iss: ACCESS_TOKEN.issuer, aud: ACCESS_TOKEN.audience, expiresIn: ACCESS_TOKEN.ttlSeconds },
+      verify: { algorithms: ["HS256"], allowedIss: ACCESS_TOKEN.issuer, allowedAud: ACCESS_TOKEN.audience },
+    });
+    app.decorateRequest("principal", undefined);
+    app.addHook("onRoute", (route) => {
+      const auth = route.config?.auth;
+      if (!auth) return;
+      const existing = route.preHandler ? [route.preHandler].flat() : [];
+      route.preHandler = [async (request: FastifyRequest) => authenticate(request, auth), ...existing];
+    });
+  },
+  { name: "rush-auth" },
+);
