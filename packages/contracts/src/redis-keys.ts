@@ -10,6 +10,8 @@ export const redisKeys = {
   seatMap: (sessionId: string) => `seatmap:{${sessionId}}`,
   /** Read model version: bumped once per actor batch that changed the session. */
   seatMapVersion: (sessionId: string) => `seatmap:{${sessionId}}:v`,
+  /** A hold's current view (`HoldView` JSON plus `sessionId`), for `GET/DELETE /v1/holds/:id`. */
+  hold: (holdId: string) => `hold:${holdId}`,
   /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
   commandResult: (commandId: string) => `cmd:result:${commandId}`,
 } as const;

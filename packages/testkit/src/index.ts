@@ -4,3 +4,4 @@ export { freePort } from "./ports.ts";
 export { type TestDatabase, freshDatabase } from "./postgres.ts";
 export { type Spawned, spawnUntil, stopProcess } from "./process.ts";
 export { type RedisServer, startRedis } from "./redis-server.ts";
+export { type ServiceProcess, spawnService } from "./service-process.ts";
