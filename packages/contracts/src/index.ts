@@ -8,6 +8,7 @@ export * from "./seat-reply.ts";
 export * from "./redis-keys.ts";
 export * from "./auth.ts";
 export * from "./ids.ts";
+export * from "./money.ts";
 export * from "./http/identity.ts";
 export * from "./http/catalog.ts";
 export * from "./http/buying.ts";

@@ -25,6 +25,7 @@ export const SEAT_EVENT_SUBJECTS = {
   expired: "seat.expired",
   sold: "seat.sold",
   confirmFailed: "seat.confirm.failed",
+  extended: "seat.extended",
   inventory: "seat.inventory",
 } as const;
 

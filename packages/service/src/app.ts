@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { Check } from "./checks.ts";
 import type { Logger } from "./logger.ts";
@@ -24,7 +24,8 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestIdHeader: "x-correlation-id",
     genReqId: () => randomUUID(),
-    disableRequestLogging: true,
+    // Per-request lines would flood the logs in a flash sale; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   let shuttingDown = false;
   app.addHook("onClose", async () => {

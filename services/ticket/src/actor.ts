@@ -1,0 +1,343 @@
+import type { JsMsg } from "@nats-io/jetstream";
+import { type Bus, REPLY_TO_HEADER, decode, encode, publish } from "@rush/bus";
+import {
+  SeatCommand,
+  SeatEvent,
+  SeatReply,
+  STREAMS,
+  seatCommandSubject,
+} from "@rush/contracts";
+import {
+  type PartitionState,
+  apply,
+  createPartitionState,
+  dueExpiries,
+  expireHoldCommand,
+  nextExpiry,
+} from "@rush/engine";
+import type { Logger } from "@rush/service";
+import type { Redis } from "ioredis";
+import { holdOf, holdViewRecord, queueRedisEffects, queueResync } from "./effects.ts";
+import { forWire, subjectOf } from "./event-subjects.ts";
+import type { TicketMetrics } from "./metrics.ts";
+import { RedisBatch } from "./redis-batch.ts";
+import type { SnapshotStore } from "./snapshot-store.ts";
+
+export interface ActorOptions {
+  partition: number;
+  bus: Bus;
+  redis: Redis;
+  snapshots: SnapshotStore;
+  logger: Logger;
+  metrics: TicketMetrics;
+  clock: () => number;
+  batchMax: number;
+  snapshotEveryCommands: number;
+  snapshotEveryMs: number;
+}
+
+/** Commands the actor appends to its own log; nobody waits for their result. */
+const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
+
+interface Outgoing {
+  subject: string;
+  event: SeatEvent;
+  msgId: string;
+}
+
+/**
+ * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
+ * after it, then keeps applying commands strictly in stream order. The state lives only here,
+ * touched by one loop, so there are no locks. Each batch's I/O goes out together: one Redis
+ * pipeline, JetStream publishes in flight together, then the replies.
+ *
+ * It reads through an ordered consumer (ephemeral, no acks): the snapshot's sequence is the
+ * durable cursor, so a per-message ack round trip would buy nothing. Any I/O failure ends the
+ * actor (`done` rejects); the worker restarts it from the snapshot, and every effect is
+ * idempotent on replay (msg-ids derived from command ids, locks that are already ours).
+ */
+export class PartitionActor {
+  readonly partition: number;
+  #state: PartitionState = createPartitionState();
+  /** Sequence of the last command applied. */
+  #seq = 0;
+  #snapshotSeq = 0;
+  #snapshotAt = 0;
+  #queue: JsMsg[] = [];
+  #wake: (() => void) | undefined;
+  #stopping = false;
+  #caughtUp = false;
+  #needsResync = true;
+  #startedAt = 0;
+  #expiryTimer: NodeJS.Timeout | undefined;
+  #expiryAt = Number.POSITIVE_INFINITY;
+  /** ExpireHold command ids appended but not yet applied. */
+  #expiriesInFlight = new Set<string>();
+  #messages: { stop(): void } | undefined;
+  #done: Promise<void> | undefined;
+
+  constructor(private readonly options: ActorOptions) {
+    this.partition = options.partition;
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  /** Resolves when the loop ends after `stop()`; rejects if it failed. */
+  get done(): Promise<void> {
+    return this.#done ?? Promise.resolve();
+  }
+
+  /** Exposed for tests and diagnostics: the live state (do not mutate). */
+  get state(): PartitionState {
+    return this.#state;
+  }
+
+  async start(): Promise<void> {
+    const { partition, snapshots, bus, logger } = this.options;
+    this.#startedAt = this.options.clock();
+    const restored = await snapshots.load(partition);
+    if (restored) {
+      this.#state = restored.state;
+      this.#seq = this.#snapshotSeq = restored.seq;
+    }
+    this.#snapshotAt = this.options.clock();
+    const consumer = await bus.js.consumers.get(STREAMS.seatCommands, {
+      // A single filter is sent as `filter_subject`, which nats-server 2.9 understands.
+      filter_subjects: seatCommandSubject(partition),
+      opt_start_seq: this.#seq + 1,
+    });
+    const pending = (await consumer.info(true)).num_pending;
+    if (pending === 0) this.#markCaughtUp();
+    logger.info({ partition, fromSeq: this.#seq + 1, pending, restored: Boolean(restored) }, "partition starting");
+    this.#messages = await consumer.consume({
+      max_messages: this.options.batchMax * 2,
+      callback: (msg) => {
+        this.#queue.push(msg);
+        this.#wake?.();
+      },
+    });
+    this.#done = this.#loop();
+  }
+
+  /** Stops taking commands, finishes the batch in hand, and saves a final snapshot. */
+  async stop(options: { snapshot?: boolean } = {}): Promise<void> {
+    this.#stopping = true;
+    this.#messages?.stop();
+    clearTimeout(this.#expiryTimer);
+    this.#wake?.();
+    await this.done.catch(() => {});
+    if (options.snapshot !== false && this.#seq > this.#snapshotSeq) await this.#snapshot();
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      if (this.#needsResync) await this.#resync();
+      if (this.#queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+        this.#wake = undefined;
+        continue;
+      }
+      const batch = this.#queue.splice(0, this.options.batchMax);
+      await this.#process(batch);
+      await this.#maybeSnapshot();
+      if (this.#caughtUp) this.#armExpiryTimer();
+    }
+  }
+
+  /** Redis may have lost locks or the read model (restart, failover): write them again from memory. */
+  requestResync(): void {
+    this.#needsResync = true;
+    this.#wake?.();
+  }
+
+  async #resync(): Promise<void> {
+    this.#needsResync = false;
+    const batch = new RedisBatch(this.options.redis);
+    queueResync(batch, this.#state);
+    const fence = await batch.exec();
+    for (const [holdId, seats] of fence.refusedHolds) {
+      this.options.logger.error({ partition: this.partition, holdId, seats }, "resync: a live hold's seats are locked by another hold");
+    }
+  }
+
+  async #process(batch: JsMsg[]): Promise<void> {
+    const { partition, bus, metrics, logger, clock } = this.options;
+    const redisBatch = new RedisBatch(this.options.redis);
+    const outgoing: Outgoing[] = [];
+    const replies: { to: string; reply: SeatReply; holdStampedAt?: number }[] = [];
+    const heldBy = new Map<string, { reply: SeatReply; outgoing: Outgoing | undefined; command: SeatCommand }>();
+
+    for (const msg of batch) {
+      this.#seq = msg.seq;
+      const decoded = decode(SeatCommand, msg.data);
+      if (!decoded.ok) {
+        // Poison: never retried (the stream keeps it for inspection); the actor moves past it.
+        metrics.poison.inc();
+        logger.error({ partition, seq: msg.seq, error: decoded.error }, "poison command skipped");
+        continue;
+      }
+      const command = decoded.value;
+      if (command.type === "ExpireHold") this.#expiriesInFlight.delete(command.commandId);
+      const { events } = apply(this.#state, command);
+      metrics.commands.inc({ type: command.type });
+
+      const reply: SeatReply = { commandId: command.commandId, partition, seq: msg.seq, events: events.map(forWire) };
+      const viewed = new Set<string>();
+      events.forEach((event, i) => {
+        queueRedisEffects(redisBatch, event);
+        const subject = subjectOf(event, partition);
+        const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}` } : undefined;
+        if (out) outgoing.push(out);
+        if (event.type === "SeatsHeld") heldBy.set(event.holdId, { reply, outgoing: out, command });
+        if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
+        const holdId = holdOf(event);
+        if (holdId) viewed.add(holdId);
+      });
+      for (const holdId of viewed) {
+        const event = events.find((e) => holdOf(e) === holdId) as SeatEvent & { holdId: string };
+        const view = holdViewRecord(this.#state, event);
+        if (view) redisBatch.holdView(holdId, view);
+      }
+      if (!INTERNAL.has(command.type)) redisBatch.result(reply);
+      const to = msg.headers?.get(REPLY_TO_HEADER);
+      if (to) {
+        const isHold = command.type === "HoldSeats" || command.type === "HoldBestAvailable";
+        replies.push({ to, reply, ...(isHold ? { holdStampedAt: command.now } : {}) });
+      }
+    }
+    metrics.batchSize.observe(batch.length);
+
+    const fence = await redisBatch.exec();
+    if (fence.refusedHolds.size > 0) await this.#handleRefusals(fence.refusedHolds, heldBy, outgoing);
+    for (const [holdId, seats] of fence.soldConflicts) {
+      logger.error({ partition, holdId, seats }, "sold seats are locked by another hold: split brain; tickets' unique key is the last defence");
+    }
+
+    await Promise.all(
+      outgoing.map((out) => publish(bus, out.subject, SeatEvent, out.event, { msgId: out.msgId, type: out.event.type })),
+    );
+    const now = clock();
+    for (const { to, reply, holdStampedAt } of replies) {
+      bus.nc.publish(to, encode(SeatReply, reply));
+      if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+    }
+    const last = batch.at(-1);
+    if (!this.#caughtUp && last && last.info.pending === 0) this.#markCaughtUp();
+  }
+
+  /**
+   * Memory granted a hold but Redis says another hold owns a seat: someone else ran this
+   * partition (a lease lost in a pause). The hold must not stand: its event is withheld, the
+   * asker is told it failed, and a RevokeHold is appended so the log — and every replay — undoes it.
+   */
+  async #handleRefusals(
+    refused: Map<string, string[]>,
+    heldBy: Map<string, { reply: SeatReply; outgoing: Outgoing | undefined; command: SeatCommand }>,
+    outgoing: Outgoing[],
+  ): Promise<void> {
+    const { partition, bus, metrics, logger, clock } = this.options;
+    const fix = new RedisBatch(this.options.redis);
+    for (const [holdId, seats] of refused) {
+      metrics.fenceRefusals.inc();
+      logger.warn({ partition, holdId, seats }, "fence refused a hold; revoking it");
+      const held = heldBy.get(holdId);
+      if (!held) continue;
+      if (held.outgoing) outgoing.splice(outgoing.indexOf(held.outgoing), 1);
+      held.reply.events = held.reply.events.map((event) =>
+        event.type === "SeatsHeld" && event.holdId === holdId
+          ? {
+              type: "HoldRejected",
+              commandId: event.commandId,
+              sessionId: event.sessionId,
+              areaId: event.areaId,
+              at: event.at,
+              holdId,
+              buyerId: event.buyerId,
+              reason: "unavailable",
+              unavailable: seats,
+            }
+          : event,
+      );
+      fix.result(held.reply);
+      const { sessionId, areaId } = held.command;
+      await publish(
+        bus,
+        seatCommandSubject(partition),
+        SeatCommand,
+        { type: "RevokeHold", commandId: `revoke:${holdId}`, sessionId, areaId, now: clock(), holdId, reason: "fence" },
+        { msgId: `revoke:${holdId}`, type: "RevokeHold" },
+      );
+    }
+    await fix.exec();
+  }
+
+  #markCaughtUp(): void {
+    this.#caughtUp = true;
+    const seconds = (this.options.clock() - this.#startedAt) / 1000;
+    this.options.metrics.recoverySeconds.observe(seconds);
+    this.options.logger.info({ partition: this.partition, seq: this.#seq, recoveryMs: Math.round(seconds * 1000) }, "partition caught up");
+    this.#armExpiryTimer();
+  }
+
+  async #maybeSnapshot(): Promise<void> {
+    const since = this.#seq - this.#snapshotSeq;
+    const age = this.options.clock() - this.#snapshotAt;
+    this.options.metrics.snapshotAge.set({ partition: String(this.partition) }, age / 1000);
+    if (since >= this.options.snapshotEveryCommands || (since > 0 && age >= this.options.snapshotEveryMs)) {
+      await this.#snapshot();
+    }
+  }
+
+  async #snapshot(): Promise<void> {
+    const bytes = await this.options.snapshots.save(this.partition, this.#state, this.#seq);
+    this.#snapshotSeq = this.#seq;
+    this.#snapshotAt = this.options.clock();
+    this.options.metrics.snapshotBytes.set({ partition: String(this.partition) }, bytes);
+  }
+
+  /** Time enters the log: when the earliest hold is due, append ExpireHold commands for what is due. */
+  #armExpiryTimer(): void {
+    if (this.#stopping) return;
+    const next = nextExpiry(this.#state);
+    if (next === undefined || next >= this.#expiryAt) return;
+    clearTimeout(this.#expiryTimer);
+    this.#expiryAt = next;
+    this.#expiryTimer = setTimeout(() => void this.#appendExpiries(), Math.max(0, next - this.options.clock()));
+    this.#expiryTimer.unref();
+  }
+
+  async #appendExpiries(): Promise<void> {
+    this.#expiryAt = Number.POSITIVE_INFINITY;
+    if (this.#stopping) return;
+    const now = this.options.clock();
+    const due = dueExpiries(this.#state, now).map((expiry) => expireHoldCommand(expiry, now));
+    const fresh = due.filter((command) => !this.#expiriesInFlight.has(command.commandId));
+    for (const command of fresh) this.#expiriesInFlight.add(command.commandId);
+    try {
+      await Promise.all(
+        fresh.map((command) =>
+          publish(this.options.bus, seatCommandSubject(this.partition), SeatCommand, command, {
+            msgId: command.commandId,
+            type: command.type,
+          }),
+        ),
+      );
+    } catch (error) {
+      for (const command of fresh) this.#expiriesInFlight.delete(command.commandId);
+      this.options.logger.warn({ partition: this.partition, err: error }, "could not append expiries; retrying");
+      this.#expiryTimer = setTimeout(() => void this.#appendExpiries(), 1000);
+      this.#expiryTimer.unref();
+      return;
+    }
+    // Holds not yet due (or extended meanwhile) get the next timer.
+    if (due.length === 0) this.#armExpiryTimer();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Bus } from "@rush/bus";
+import { type Logger, createServiceApp, natsCheck, redisCheck } from "@rush/service";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import type { TicketConfig } from "./config.ts";
+import { LeaseStore } from "./leases.ts";
+import { createTicketMetrics } from "./metrics.ts";
+import { defineFenceScripts } from "./redis-batch.ts";
+import { SnapshotStore } from "./snapshot-store.ts";
+import { Worker } from "./worker.ts";
+
+export interface TicketDeps {
+  config: TicketConfig;
+  bus: Bus;
+  redis: Redis;
+  logger: Logger;
+  metrics: Registry;
+  clock?: () => number;
+}
+
+/** Builds the worker and its HTTP face (health, metrics, owned partitions); starts nothing. */
+export async function buildTicketService(deps: TicketDeps): Promise<{ app: FastifyInstance; worker: Worker }> {
+  defineFenceScripts(deps.redis);
+  const worker = new Worker({
+    config: deps.config,
+    bus: deps.bus,
+    redis: deps.redis,
+    leases: await LeaseStore.open(deps.bus),
+    snapshots: await SnapshotStore.open(deps.bus),
+    logger: deps.logger,
+    metrics: createTicketMetrics(deps.metrics),
+    clock: deps.clock ?? Date.now,
+  });
+  const app = createServiceApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    checks: {
+      nats: natsCheck(deps.bus),
+      redis: redisCheck(deps.redis),
+      partitions: async () => {
+        if (!worker.caughtUp) throw new Error("replaying partition logs");
+      },
+    },
+  });
+  app.get("/partitions", async () => ({
+    workerId: deps.config.WORKER_ID,
+    partitions: worker.partitions.map((p) => ({ partition: p, seq: worker.actor(p)?.seq ?? 0, caughtUp: worker.actor(p)?.caughtUp ?? false })),
+  }));
+  return { app, worker };
+}

@@ -1,0 +1,21 @@
+import { hostname } from "node:os";
+import { DEFAULT_PARTITIONS } from "@rush/contracts";
+import { BaseConfig, loadConfig } from "@rush/service";
+import { z } from "zod";
+
+export const TicketConfig = BaseConfig.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8101),
+  /** Unique per process; shows in leases (`nats kv ls partition_leases`). */
+  WORKER_ID: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.#-]+$/).default(`${hostname()}-${process.pid}`),
+  /** Logical partitions; fixed per deployment (changing it moves every area). */
+  PARTITIONS: z.coerce.number().int().min(1).max(1024).default(DEFAULT_PARTITIONS),
+  /** Most commands one actor applies before doing the batch's I/O. */
+  BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(512),
+  SNAPSHOT_EVERY_COMMANDS: z.coerce.number().int().min(1).default(2_000),
+  SNAPSHOT_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How often leases are renewed and the partition set rebalanced; a third of the bucket TTL or less. */
+  LEASE_RENEW_MS: z.coerce.number().int().min(100).default(1_500),
+});
+export type TicketConfig = z.infer<typeof TicketConfig>;
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): TicketConfig => loadConfig(TicketConfig, env);

@@ -1,0 +1,63 @@
+import type { SeatEvent } from "@rush/contracts";
+import { type PartitionState, assertNever, holdView } from "@rush/engine";
+import type { RedisBatch } from "./redis-batch.ts";
+
+/** Queues the Redis side of one event: fence, read model. */
+export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
+  switch (event.type) {
+    case "SeatsHeld":
+      return batch.hold(event.sessionId, event.holdId, event.buyerId, event.seatIds, event.expiresAt);
+    case "HoldReleased":
+    case "HoldExpired":
+    case "HoldRevoked":
+      return batch.free(event.sessionId, event.holdId, event.seatIds);
+    case "SeatsSold":
+      return batch.sell(event.sessionId, event.holdId, event.seatIds);
+    case "HoldExtended":
+      return batch.extend(event.sessionId, event.holdId, event.seatIds, event.expiresAt);
+    case "InventoryLoaded":
+      return batch.statuses(event.sessionId, event.seats.map((s) => [s.id, "a"] as const));
+    case "SeatsBlocked":
+      return batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "b"] as const));
+    case "SeatsUnblocked":
+      return batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "a"] as const));
+    case "InventoryRejected":
+    case "HoldRejected":
+    case "HoldDuplicate":
+    case "ReleaseRejected":
+    case "ExtendRejected":
+    case "ConfirmRejected":
+    case "BlockRejected":
+    case "UnblockRejected":
+      return;
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The hold an event is about, if any: its view is refreshed after the command. */
+export function holdOf(event: SeatEvent): string | undefined {
+  return "holdId" in event ? event.holdId : undefined;
+}
+
+/** The hold's current view as the gate serves it (`GET /v1/holds/:id`). */
+export function holdViewRecord(state: PartitionState, event: SeatEvent & { holdId: string }) {
+  const view = holdView(state, event.sessionId, event.areaId, event.holdId);
+  return view ? { ...view, sessionId: event.sessionId, areaId: event.areaId } : undefined;
+}
+
+/** Writes the whole read model and every lock of `state` again (after a restore or a Redis restart). */
+export function queueResync(batch: RedisBatch, state: PartitionState): void {
+  for (const area of state.areas.values()) {
+    const entries: [string, string][] = [];
+    for (const slot of area.seats.values()) {
+      if (slot.status === "held") continue; // written with its lock below
+      entries.push([slot.id, slot.status === "available" ? "a" : slot.status === "sold" ? "s" : "b"]);
+    }
+    batch.statuses(area.sessionId, entries);
+    for (const hold of area.holds.values()) {
+      batch.relock(area.sessionId, hold.holdId, hold.buyerId, hold.seatIds, hold.expiresAt);
+    }
+    for (const sold of area.sold.values()) batch.sell(area.sessionId, sold.holdId, sold.seatIds);
+  }
+}

@@ -1,0 +1,72 @@
+import { KV_BUCKETS } from "@rush/contracts";
+import type { Bus } from "@rush/bus";
+import type { KV } from "@nats-io/kv";
+
+/**
+ * Partition leases in the `partition_leases` KV bucket (bucket-wide TTL; nats-server 2.9 has no
+ * per-key TTL). Acquire = create (fails if the key exists); renew = update at the revision we
+ * hold (fails if anyone else wrote it). A worker that stops renewing loses its leases when the
+ * TTL lapses, and another worker's create then succeeds. Workers announce themselves under
+ * `w.<id>` so each can compute its fair share.
+ */
+export class LeaseStore {
+  private constructor(
+    private readonly kv: KV,
+    readonly ttlMs: number,
+  ) {}
+
+  static async open(bus: Bus): Promise<LeaseStore> {
+    const kv = await bus.kvm.open(KV_BUCKETS.partitionLeases);
+    const status = await kv.status();
+    return new LeaseStore(kv, status.ttl);
+  }
+
+  /** Returns the revision on success, undefined if someone else holds it. */
+  async acquire(partition: number, workerId: string): Promise<number | undefined> {
+    try {
+      return await this.kv.create(`p${partition}`, workerId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Returns the new revision, or undefined if the lease is no longer ours. */
+  async renew(partition: number, workerId: string, revision: number): Promise<number | undefined> {
+    try {
+      return await this.kv.update(`p${partition}`, workerId, revision);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Gives a lease back at once (graceful stop, rebalancing), so another worker needn't wait for the TTL. */
+  async release(partition: number, revision: number): Promise<void> {
+    await this.kv.delete(`p${partition}`, { previousSeq: revision }).catch(() => {});
+  }
+
+  async heartbeat(workerId: string): Promise<void> {
+    await this.kv.put(`w.${workerId}`, String(Date.now()));
+  }
+
+  async forgetWorker(workerId: string): Promise<void> {
+    await this.kv.delete(`w.${workerId}`).catch(() => {});
+  }
+
+  /** Live workers and the current owner of each leased partition. */
+  async survey(): Promise<{ workers: string[]; owners: Map<number, string> }> {
+    const workers: string[] = [];
+    const owners = new Map<number, string>();
+    const keys: string[] = [];
+    for await (const k of await this.kv.keys()) keys.push(k);
+    await Promise.all(
+      keys.map(async (k) => {
+        if (k.startsWith("w.")) workers.push(k.slice(2));
+        else if (k.startsWith("p")) {
+          const entry = await this.kv.get(k);
+          if (entry?.operation === "PUT") owners.set(Number(k.slice(1)), entry.string());
+        }
+      }),
+    );
+    return { workers: workers.sort(), owners };
+  }
+}

@@ -1,0 +1,35 @@
+import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
+import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { buildTicketService } from "./app.ts";
+import { readConfig } from "./config.ts";
+
+const config = readConfig();
+const logger = createLogger("ticket", config.LOG_LEVEL).child({ worker: config.WORKER_ID });
+
+await runService(
+  logger,
+  async () => {
+    const bus = await connectBus({ servers: config.NATS_URL, name: `ticket-${config.WORKER_ID}` });
+    await ensureTopology(bus, await loadTopology());
+    const redis = createRedis(config.REDIS_URL, `ticket-${config.WORKER_ID}`);
+    const { app, worker } = await buildTicketService({ config, bus, redis, logger, metrics: createMetrics("ticket") });
+    // After a Redis restart its data may be behind memory (AOF fsyncs every second): write it again.
+    let connectedOnce = false;
+    redis.on("ready", () => {
+      if (connectedOnce) worker.resyncAll();
+      connectedOnce = true;
+    });
+    await worker.start();
+    await app.listen({ host: config.HOST, port: config.PORT });
+    logger.info({ port: config.PORT, partitions: worker.partitions.length }, "ticket worker started");
+    return {
+      stop: async () => {
+        await app.close();
+        await worker.stop();
+        await bus.drain();
+        redis.disconnect();
+      },
+    };
+  },
+  config.SHUTDOWN_TIMEOUT_MS,
+);

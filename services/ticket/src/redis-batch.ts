@@ -1,0 +1,131 @@
+import { COMMAND_RESULT_TTL_MS, type SeatReply, encodeHeld, redisKeys } from "@rush/contracts";
+import type { ChainableCommander, Redis } from "ioredis";
+import { EXTEND_LUA, FREE_LUA, HOLD_LUA, SELL_LUA } from "./fence-scripts.ts";
+
+/** A lock outlives its hold by this much, so it never lapses before the actor's own expiry runs. */
+export const LOCK_GRACE_MS = 5_000;
+/** Hold views stay readable this long after their last change. */
+const HOLD_VIEW_TTL_MS = 24 * 3_600_000;
+const HSET_CHUNK = 1_000;
+
+/** Registers the fence scripts on a client (EVALSHA with automatic script loading). */
+export function defineFenceScripts(redis: Redis): void {
+  redis.defineCommand("rushHold", { lua: HOLD_LUA });
+  redis.defineCommand("rushFree", { lua: FREE_LUA });
+  redis.defineCommand("rushSell", { lua: SELL_LUA });
+  redis.defineCommand("rushExtend", { lua: EXTEND_LUA });
+}
+
+type FencePipeline = ChainableCommander & {
+  rushHold(numKeys: number, ...args: (string | number)[]): ChainableCommander;
+  rushFree(numKeys: number, ...args: (string | number)[]): ChainableCommander;
+  rushSell(numKeys: number, ...args: (string | number)[]): ChainableCommander;
+  rushExtend(numKeys: number, ...args: (string | number)[]): ChainableCommander;
+};
+
+/** What the fence said about the batch's grants and sales. */
+export interface FenceOutcome {
+  /** holdId → seats another hold has locked: the hold must be revoked. */
+  refusedHolds: Map<string, string[]>;
+  /** holdId → seats another hold has locked at sale time (split brain; logged and counted). */
+  soldConflicts: Map<string, string[]>;
+}
+
+/**
+ * One batch's Redis work, sent as ONE pipeline: fence scripts, read model, hold views, command
+ * results and version bumps, in the order the actor decided them.
+ */
+export class RedisBatch {
+  readonly #pipeline: FencePipeline;
+  readonly #holdChecks: { index: number; holdId: string }[] = [];
+  readonly #sellChecks: { index: number; holdId: string }[] = [];
+  readonly #touched = new Set<string>();
+  #count = 0;
+
+  constructor(redis: Redis) {
+    this.#pipeline = redis.pipeline() as FencePipeline;
+  }
+
+  get size(): number {
+    return this.#count;
+  }
+
+  #locks(sessionId: string, seatIds: readonly string[]): string[] {
+    return seatIds.map((seatId) => redisKeys.seatLock(sessionId, seatId));
+  }
+
+  hold(sessionId: string, holdId: string, buyerId: string, seatIds: readonly string[], expiresAt: number): void {
+    const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
+    this.#pipeline.rushHold(keys.length, ...keys, holdId, encodeHeld(buyerId), expiresAt + LOCK_GRACE_MS, ...seatIds);
+    this.#holdChecks.push({ index: this.#count++, holdId });
+    this.#touched.add(sessionId);
+  }
+
+  free(sessionId: string, holdId: string, seatIds: readonly string[]): void {
+    if (seatIds.length === 0) return;
+    const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
+    this.#pipeline.rushFree(keys.length, ...keys, holdId, ...seatIds);
+    this.#count++;
+    this.#touched.add(sessionId);
+  }
+
+  sell(sessionId: string, holdId: string, seatIds: readonly string[]): void {
+    const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
+    this.#pipeline.rushSell(keys.length, ...keys, holdId, ...seatIds);
+    this.#sellChecks.push({ index: this.#count++, holdId });
+    this.#touched.add(sessionId);
+  }
+
+  extend(sessionId: string, holdId: string, seatIds: readonly string[], expiresAt: number): void {
+    const keys = this.#locks(sessionId, seatIds);
+    this.#pipeline.rushExtend(keys.length, ...keys, holdId, expiresAt + LOCK_GRACE_MS);
+    this.#count++;
+  }
+
+  /** Read-model only (loads, blocks, unblocks, resyncs): no fence involved. */
+  statuses(sessionId: string, entries: readonly (readonly [seatId: string, value: string])[]): void {
+    for (let i = 0; i < entries.length; i += HSET_CHUNK) {
+      this.#pipeline.hset(redisKeys.seatMap(sessionId), Object.fromEntries(entries.slice(i, i + HSET_CHUNK)));
+      this.#count++;
+    }
+    if (entries.length > 0) this.#touched.add(sessionId);
+  }
+
+  /** Re-asserts a live hold's locks after a restore (Redis may have lost them); never steals one. */
+  relock(sessionId: string, holdId: string, buyerId: string, seatIds: readonly string[], expiresAt: number): void {
+    this.hold(sessionId, holdId, buyerId, seatIds, expiresAt);
+    this.#holdChecks.pop();
+  }
+
+  holdView(holdId: string, view: object): void {
+    this.#pipeline.set(redisKeys.hold(holdId), JSON.stringify(view), "PX", HOLD_VIEW_TTL_MS);
+    this.#count++;
+  }
+
+  result(reply: SeatReply): void {
+    this.#pipeline.set(redisKeys.commandResult(reply.commandId), JSON.stringify(reply), "PX", COMMAND_RESULT_TTL_MS);
+    this.#count++;
+  }
+
+  /** Sends everything in one round trip; bumps the version of every session the batch changed. */
+  async exec(): Promise<FenceOutcome> {
+    for (const sessionId of this.#touched) {
+      this.#pipeline.incr(redisKeys.seatMapVersion(sessionId));
+      this.#count++;
+    }
+    const outcome: FenceOutcome = { refusedHolds: new Map(), soldConflicts: new Map() };
+    if (this.#count === 0) return outcome;
+    const results = (await this.#pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+    for (const { index, holdId } of this.#holdChecks) {
+      const conflicts = results[index]?.[1] as string[];
+      if (conflicts.length > 0) outcome.refusedHolds.set(holdId, conflicts);
+    }
+    for (const { index, holdId } of this.#sellChecks) {
+      const conflicts = results[index]?.[1] as string[];
+      if (conflicts.length > 0) outcome.soldConflicts.set(holdId, conflicts);
+    }
+    return outcome;
+  }
+}

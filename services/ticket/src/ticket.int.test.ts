@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+import {
+  type Bus,
+  type SeatCommandClient,
+  connectBus,
+  createSeatCommandClient,
+  decode,
+  ensureTopology,
+  loadTopology,
+  publish,
+} from "@rush/bus";
+import { SeatCommand, SeatEvent, SeatReply, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
+import { createLogger, createMetrics, createRedis } from "@rush/service";
+import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTicketService } from "./app.ts";
+import { TicketConfig } from "./config.ts";
+import { SnapshotStore } from "./snapshot-store.ts";
+import { TEST_AREA_CONFIG, gridSeats, loadInventory } from "./test-support.ts";
+import type { Worker } from "./worker.ts";
+
+const PARTITIONS = 8;
+
+describe("ticket worker", () => {
+  let nats: NatsServer;
+  let redisServer: RedisServer;
+  let bus: Bus;
+  let redis: Redis;
+  let seats: SeatCommandClient;
+  let worker: Worker;
+  let stopWorker: () => Promise<void>;
+  const sessionId = randomUUID();
+
+  async function startWorker(id: string) {
+    const config = TicketConfig.parse({ WORKER_ID: id, PARTITIONS, SNAPSHOT_EVERY_MS: 200, LEASE_RENEW_MS: 300 });
+    const workerBus = await connectBus({ servers: nats.url, name: id });
+    const workerRedis = createRedis(redisServer.url, id);
+    const built = await buildTicketService({
+      config,
+      bus: workerBus,
+      redis: workerRedis,
+      logger: createLogger("ticket-test", "silent"),
+      metrics: createMetrics("ticket-test"),
+    });
+    await built.worker.start();
+    return {
+      worker: built.worker,
+      stop: async () => {
+        await built.worker.stop();
+        await workerBus.close();
+        workerRedis.disconnect();
+      },
+    };
+  }
+
+  const lookup = async (commandId: string) => {
+    const raw = await redis.get(redisKeys.commandResult(commandId));
+    return raw ? SeatReply.parse(JSON.parse(raw)) : null;
+  };
+  const hold = (buyerId: string, seatIds: string[], areaId = "A", commandId = randomUUID()) =>
+    seats.send({ type: "HoldSeats", commandId, sessionId, areaId, now: Date.now(), holdId: randomUUID(), buyerId, seatIds }, { timeoutMs: 5000 });
+
+  beforeAll(async () => {
+    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+    bus = await connectBus({ servers: nats.url, name: "ticket-test-client" });
+    await ensureTopology(bus, await loadTopology());
+    redis = createRedis(redisServer.url, "ticket-test-client");
+    seats = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
+    ({ worker, stop: stopWorker } = await startWorker("w1"));
+    for (const areaId of ["A", "B"]) {
+      const outcome = await seats.send(loadInventory(sessionId, areaId, gridSeats(areaId, 10, 20)), { timeoutMs: 10_000 });
+      expect(outcome.status).toBe("done");
+    }
+  });
+  afterAll(async () => {
+    await stopWorker?.();
+    await seats?.close();
+    redis?.disconnect();
+    await bus?.close();
+    await Promise.all([nats?.dispose(), redisServer?.dispose()]);
+  });
+
+  it("ticket: a worker alone takes every partition and loads inventory into the read model", async () => {
+    expect(worker.partitions).toHaveLength(PARTITIONS);
+    expect(await redis.hget(redisKeys.seatMap(sessionId), "A-1-1")).toBe("a");
+    expect(await redis.hlen(redisKeys.seatMap(sessionId))).toBe(400);
+  });
+
+  it("ticket: a hold is granted, fenced in Redis, shown in the read model and published", async () => {
+    const outcome = await hold("buyer-1", ["A-1-1", "A-1-2"]);
+    expect(outcome.status).toBe("done");
+    if (outcome.status !== "done") return;
+    const held = outcome.reply.events.find((e) => e.type === "SeatsHeld");
+    expect(held).toMatchObject({ buyerId: "buyer-1", seatIds: ["A-1-1", "A-1-2"] });
+    if (held?.type !== "SeatsHeld") return;
+    expect(await redis.get(redisKeys.seatLock(sessionId, "A-1-1"))).toBe(held.holdId);
+    expect(await redis.pttl(redisKeys.seatLock(sessionId, "A-1-1"))).toBeGreaterThan(50_000);
+    expect(await redis.hget(redisKeys.seatMap(sessionId), "A-1-2")).toBe("h:buyer-1");
+    expect(JSON.parse((await redis.get(redisKeys.hold(held.holdId)))!)).toMatchObject({ status: "held", sessionId, areaId: "A" });
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.locked.${partition}` });
+    expect(decode(SeatEvent, stored!.data)).toEqual({ ok: true, value: held });
+  });
+
+  it("ticket: a seat already held is refused, naming it, and nothing changes", async () => {
+    const before = await redis.get(redisKeys.seatLock(sessionId, "A-1-1"));
+    const outcome = await hold("buyer-2", ["A-1-1", "A-1-3"]);
+    expect(outcome.status === "done" && outcome.reply.events).toEqual([
+      expect.objectContaining({ type: "HoldRejected", reason: "unavailable", unavailable: ["A-1-1"] }),
+    ]);
+    expect(await redis.get(redisKeys.seatLock(sessionId, "A-1-1"))).toBe(before);
+    expect(await redis.hget(redisKeys.seatMap(sessionId), "A-1-3")).toBe("a");
+  });
+
+  it("ticket: a retried command (same id) is stored once and answered with the first outcome", async () => {
+    const commandId = randomUUID();
+    const first = await hold("buyer-3", ["B-2-1"], "B", commandId);
+    const again = await hold("buyer-3", ["B-2-1"], "B", commandId);
+    expect(first.status).toBe("done");
+    expect(again).toEqual(first);
+  });
+
+  it("ticket: best available keeps a group side by side", async () => {
+    const outcome = await seats.send(
+      { type: "HoldBestAvailable", commandId: randomUUID(), sessionId, areaId: "B", now: Date.now(), holdId: randomUUID(), buyerId: "buyer-4", quantity: 4 },
+      { timeoutMs: 5000 },
+    );
+    const held = outcome.status === "done" ? outcome.reply.events[0] : undefined;
+    expect(held?.type).toBe("SeatsHeld");
+    if (held?.type !== "SeatsHeld") return;
+    const rows = new Set(held.seatIds.map((id) => id.split("-")[1]));
+    const numbers = held.seatIds.map((id) => Number(id.split("-")[2])).sort((a, b) => a - b);
+    expect(rows.size).toBe(1);
+    expect(numbers.at(-1)! - numbers[0]!).toBe(3);
+  });
+
+  it("ticket: a hold expires by itself: time enters the log, seats come back", async () => {
+    const shortSession = randomUUID();
+    await seats.send(loadInventory(shortSession, "A", gridSeats("A", 1, 5), { ...TEST_AREA_CONFIG, holdTtlMs: 300 }), { timeoutMs: 10_000 });
+    const outcome = await seats.send(
+      { type: "HoldSeats", commandId: randomUUID(), sessionId: shortSession, areaId: "A", now: Date.now(), holdId: randomUUID(), buyerId: "b", seatIds: ["A-1-1"] },
+      { timeoutMs: 5000 },
+    );
+    expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+    await expect.poll(() => redis.hget(redisKeys.seatMap(shortSession), "A-1-1"), { timeout: 5000 }).toBe("a");
+    expect(await redis.get(redisKeys.seatLock(shortSession, "A-1-1"))).toBeNull();
+    const partition = partitionOf(shortSession, "A", PARTITIONS);
+    const expired = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.expired.${partition}` });
+    expect(decode(SeatEvent, expired!.data)).toMatchObject({ ok: true, value: { type: "HoldExpired", sessionId: shortSession } });
+  });
+
+  it("ticket: the Redis fence refuses a hold another owner locked; the hold is revoked through the log", async () => {
+    // Another owner's lock (as a second worker running this partition by mistake would leave).
+    await redis.set(redisKeys.seatLock(sessionId, "A-5-5"), "someone-else", "PX", 60_000);
+    const outcome = await hold("buyer-5", ["A-5-4", "A-5-5"]);
+    expect(outcome.status === "done" && outcome.reply.events).toEqual([
+      expect.objectContaining({ type: "HoldRejected", reason: "unavailable", unavailable: ["A-5-5"] }),
+    ]);
+    // The revoke comes back through the partition's log and frees what memory had granted.
+    await expect
+      .poll(async () => {
+        const partition = partitionOf(sessionId, "A", PARTITIONS);
+        const state = worker.actor(partition)?.state;
+        return state?.areas.get(`${sessionId}/A`)?.seats.get("A-5-4")?.status;
+      }, { timeout: 5000 })
+      .toBe("available");
+    expect(await redis.get(redisKeys.seatLock(sessionId, "A-5-5"))).toBe("someone-else");
+    expect(await redis.get(redisKeys.seatLock(sessionId, "A-5-4"))).toBeNull();
+  });
+
+  it("ticket: a poison command is skipped and the partition keeps going", async () => {
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    await bus.js.publish(seatCommandSubject(partition), new TextEncoder().encode('{"type":"HoldSeats","oops":true}'));
+    const outcome = await hold("buyer-6", ["A-9-9"]);
+    expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+  });
+
+  it("ticket: a restarted worker restores its snapshot, replays the rest, and reaches the same state", async () => {
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    const before = worker.actor(partition)!.state;
+    const beforeJson = JSON.stringify([...before.areas.get(`${sessionId}/A`)!.seats.values()]);
+    await stopWorker();
+    // A command appended while no worker runs is applied after the restore.
+    await publish(bus, seatCommandSubject(partition), SeatCommand, {
+      type: "HoldSeats", commandId: randomUUID(), sessionId, areaId: "A", now: Date.now(), holdId: randomUUID(), buyerId: "late", seatIds: ["A-10-20"],
+    });
+    const snapshot = await (await SnapshotStore.open(bus)).load(partition);
+    expect(snapshot?.seq).toBeGreaterThan(0);
+    ({ worker, stop: stopWorker } = await startWorker("w2"));
+    await expect.poll(() => worker.actor(partition)?.caughtUp, { timeout: 10_000 }).toBe(true);
+    const area = worker.actor(partition)!.state.areas.get(`${sessionId}/A`)!;
+    expect(area.seats.get("A-10-20")?.status).toBe("held");
+    area.seats.get("A-10-20")!.status = "available"; // compare the rest with what the first worker had
+    area.seats.get("A-10-20")!.holdId = null;
+    expect(JSON.stringify([...area.seats.values()])).toBe(beforeJson);
+    area.seats.get("A-10-20")!.status = "held";
+  });
+});

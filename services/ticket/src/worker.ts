@@ -1,0 +1,171 @@
+import type { Bus } from "@rush/bus";
+import type { Logger } from "@rush/service";
+import type { Redis } from "ioredis";
+import { PartitionActor } from "./actor.ts";
+import type { TicketConfig } from "./config.ts";
+import type { LeaseStore } from "./leases.ts";
+import type { TicketMetrics } from "./metrics.ts";
+import type { SnapshotStore } from "./snapshot-store.ts";
+
+export interface WorkerDeps {
+  config: Pick<TicketConfig, "WORKER_ID" | "PARTITIONS" | "BATCH_MAX" | "SNAPSHOT_EVERY_COMMANDS" | "SNAPSHOT_EVERY_MS" | "LEASE_RENEW_MS">;
+  bus: Bus;
+  redis: Redis;
+  leases: LeaseStore;
+  snapshots: SnapshotStore;
+  logger: Logger;
+  metrics: TicketMetrics;
+  clock: () => number;
+}
+
+interface Owned {
+  revision: number;
+  renewedAt: number;
+  actor: PartitionActor;
+  failed: boolean;
+}
+
+/**
+ * Runs the partitions this worker holds leases for, and only those: acquires up to its fair
+ * share (partitions ÷ live workers), renews every `LEASE_RENEW_MS`, hands extras back when
+ * workers join, and stops an actor the moment its lease is lost or can no longer be renewed
+ * in time. Dead workers' leases lapse with the bucket TTL and are taken over on the next tick.
+ */
+export class Worker {
+  readonly #owned = new Map<number, Owned>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(private readonly deps: WorkerDeps) {}
+
+  /** Partitions this worker runs now. */
+  get partitions(): number[] {
+    return [...this.#owned.keys()].sort((a, b) => a - b);
+  }
+
+  /** Every owned partition has replayed its log and takes new commands. */
+  get caughtUp(): boolean {
+    return [...this.#owned.values()].every((o) => o.actor.caughtUp && !o.failed);
+  }
+
+  actor(partition: number): PartitionActor | undefined {
+    return this.#owned.get(partition)?.actor;
+  }
+
+  async start(): Promise<void> {
+    await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
+    await this.#tick();
+    this.#timer = setInterval(() => {
+      this.#ticking = this.#ticking.then(() => this.#tick()).catch((error) => this.deps.logger.warn({ err: error }, "lease tick failed"));
+    }, this.deps.config.LEASE_RENEW_MS);
+  }
+
+  /** Redis came back from a restart: every actor writes its locks and read model again. */
+  resyncAll(): void {
+    for (const { actor } of this.#owned.values()) actor.requestResync();
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped) return;
+    const { leases, config, clock, logger } = this.deps;
+    await leases.heartbeat(config.WORKER_ID).catch(() => {});
+
+    // Renew; an actor whose lease is gone, or can't be renewed before it could lapse, stops now.
+    await Promise.all(
+      [...this.#owned.entries()].map(async ([partition, owned]) => {
+        const revision = await leases.renew(partition, config.WORKER_ID, owned.revision);
+        if (revision !== undefined) {
+          owned.revision = revision;
+          owned.renewedAt = clock();
+        } else if (clock() - owned.renewedAt > leases.ttlMs - config.LEASE_RENEW_MS) {
+          logger.warn({ partition }, "lease lost: stopping the partition");
+          this.#owned.delete(partition);
+          // No final snapshot: another worker may own it already (an older snapshot is only slower, never wrong).
+          await owned.actor.stop({ snapshot: false });
+        }
+      }),
+    );
+
+    // Restart actors that failed (I/O errors) while we still hold their lease.
+    for (const [partition, owned] of this.#owned) {
+      if (!owned.failed) continue;
+      owned.failed = false;
+      owned.actor = this.#newActor(partition);
+      await this.#startActor(partition, owned);
+    }
+
+    const { workers, owners } = await leases.survey();
+    const live = Math.max(1, new Set([...workers, config.WORKER_ID]).size);
+    const share = Math.ceil(config.PARTITIONS / live);
+    if (this.#owned.size > share) {
+      for (const partition of this.partitions.slice(share)) await this.#handBack(partition);
+    } else if (this.#owned.size < share) {
+      const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p)));
+      for (const partition of free) {
+        if (this.#owned.size >= share || this.#stopped) break;
+        const revision = await leases.acquire(partition, config.WORKER_ID);
+        if (revision === undefined) continue;
+        const owned: Owned = { revision, renewedAt: clock(), actor: this.#newActor(partition), failed: false };
+        this.#owned.set(partition, owned);
+        await this.#startActor(partition, owned);
+      }
+    }
+    this.deps.metrics.ownedPartitions.set(this.#owned.size);
+  }
+
+  #newActor(partition: number): PartitionActor {
+    const { bus, redis, snapshots, logger, metrics, clock, config } = this.deps;
+    return new PartitionActor({
+      partition,
+      bus,
+      redis,
+      snapshots,
+      logger,
+      metrics,
+      clock,
+      batchMax: config.BATCH_MAX,
+      snapshotEveryCommands: config.SNAPSHOT_EVERY_COMMANDS,
+      snapshotEveryMs: config.SNAPSHOT_EVERY_MS,
+    });
+  }
+
+  async #startActor(partition: number, owned: Owned): Promise<void> {
+    try {
+      await owned.actor.start();
+      owned.actor.done.catch((error) => {
+        this.deps.logger.error({ partition, err: error }, "partition actor failed; restarting from its snapshot");
+        owned.failed = true;
+      });
+    } catch (error) {
+      this.deps.logger.error({ partition, err: error }, "partition actor could not start; retrying");
+      owned.failed = true;
+    }
+  }
+
+  async #handBack(partition: number): Promise<void> {
+    const owned = this.#owned.get(partition);
+    if (!owned) return;
+    this.#owned.delete(partition);
+    await owned.actor.stop({ snapshot: true });
+    await this.deps.leases.release(partition, owned.revision);
+    this.deps.logger.info({ partition }, "partition handed back for rebalancing");
+  }
+
+  /** Graceful stop: drain every actor, snapshot, give the leases back so others take over at once. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    await this.#ticking.catch(() => {});
+    await Promise.all(this.partitions.map((p) => this.#handBack(p)));
+    await this.deps.leases.forgetWorker(this.deps.config.WORKER_ID);
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
