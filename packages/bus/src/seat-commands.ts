@@ -6,6 +6,7 @@ import {
   partitionOf,
   seatCommandSubject,
 } from "@rush/contracts";
+import type { PubAck } from "@nats-io/jetstream";
 import type { Subscription } from "@nats-io/transport-node";
 import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
@@ -72,7 +73,7 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       if (waiting.has(commandId)) throw new Error(`command ${commandId} is already in flight from this client`);
       // Listen before publishing: a fast actor may answer before the publish ack arrives.
       const replied = wait(commandId, sendOptions.timeoutMs ?? options.defaultTimeoutMs ?? 2000);
-      let ack;
+      let ack: PubAck;
       try {
         ack = await publish(bus, seatCommandSubject(partition), SeatCommand, parsed, {
           msgId: commandId,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.ts";
@@ -23,7 +23,10 @@ export async function startNats(options: { bin?: string } = {}): Promise<NatsSer
   const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? "nats-server";
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), "rush-nats-"));
-  const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-n", `rush-test-${port}`];
+  // Same limits as nats/nats-server.conf where they matter to the code (snapshot sizes).
+  const config = join(storeDir, "test.conf");
+  await writeFile(config, "max_payload: 8MB\n");
+  const args = ["-c", config, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-n", `rush-test-${port}`];
   let proc: Spawned | undefined;
   const start = async () => {
     proc = await spawnUntil(bin, args, /Server is ready/);

@@ -139,10 +139,14 @@ export class PartitionActor {
     while (!this.#stopping) {
       if (this.#needsResync) await this.#resync();
       if (this.#queue.length === 0) {
+        // Idle with unsnapshotted commands: snapshot after the interval, so a restart replays little.
+        const idleSnapshot = this.#seq > this.#snapshotSeq;
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
+          if (idleSnapshot) setTimeout(resolve, this.options.snapshotEveryMs).unref();
         });
         this.#wake = undefined;
+        if (this.#queue.length === 0 && !this.#stopping) await this.#maybeSnapshot();
         continue;
       }
       const batch = this.#queue.splice(0, this.options.batchMax);

@@ -6,21 +6,28 @@ import type { RedisBatch } from "./redis-batch.ts";
 export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
   switch (event.type) {
     case "SeatsHeld":
-      return batch.hold(event.sessionId, event.holdId, event.buyerId, event.seatIds, event.expiresAt);
+      batch.hold(event.sessionId, event.holdId, event.buyerId, event.seatIds, event.expiresAt);
+      return;
     case "HoldReleased":
     case "HoldExpired":
     case "HoldRevoked":
-      return batch.free(event.sessionId, event.holdId, event.seatIds);
+      batch.free(event.sessionId, event.holdId, event.seatIds);
+      return;
     case "SeatsSold":
-      return batch.sell(event.sessionId, event.holdId, event.seatIds);
+      batch.sell(event.sessionId, event.holdId, event.seatIds);
+      return;
     case "HoldExtended":
-      return batch.extend(event.sessionId, event.holdId, event.seatIds, event.expiresAt);
+      batch.extend(event.sessionId, event.holdId, event.seatIds, event.expiresAt);
+      return;
     case "InventoryLoaded":
-      return batch.statuses(event.sessionId, event.seats.map((s) => [s.id, "a"] as const));
+      batch.statuses(event.sessionId, event.seats.map((s) => [s.id, "a"] as const));
+      return;
     case "SeatsBlocked":
-      return batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "b"] as const));
+      batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "b"] as const));
+      return;
     case "SeatsUnblocked":
-      return batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "a"] as const));
+      batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "a"] as const));
+      return;
     case "InventoryRejected":
     case "HoldRejected":
     case "HoldDuplicate":
@@ -31,7 +38,7 @@ export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
     case "UnblockRejected":
       return;
     default:
-      return assertNever(event);
+      assertNever(event);
   }
 }
 

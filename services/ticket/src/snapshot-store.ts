@@ -25,7 +25,7 @@ export class SnapshotStore {
 
   async load(partition: number): Promise<Restored | undefined> {
     const entry = await this.kv.get(key(partition));
-    if (!entry || entry.operation !== "PUT" || entry.length === 0) return undefined;
+    if (entry?.operation !== "PUT" || entry.length === 0) return undefined;
     const { seq, snapshot } = JSON.parse(gunzipSync(entry.value).toString("utf8")) as { seq: number; snapshot: unknown };
     return { seq, state: fromSnapshot(snapshot) };
   }

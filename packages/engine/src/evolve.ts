@@ -1,0 +1,126 @@
+import type { SeatEvent } from "@rush/contracts";
+import { addBuyerSeats, addSeats, createArea, moveSeats, rememberEnded } from "./area.ts";
+import { assertNever } from "./assert-never.ts";
+import { SeatInvariantError } from "./errors.ts";
+import { type AreaState, areaKey, findArea, type LiveHold, type PartitionState } from "./state.ts";
+
+function requireArea(state: PartitionState, event: SeatEvent): AreaState {
+  const area = findArea(state, event.sessionId, event.areaId);
+  if (area === undefined)
+    throw new SeatInvariantError(`${event.type} for unloaded area ${areaKey(event.sessionId, event.areaId)}`);
+  return area;
+}
+
+function requireHold(area: AreaState, holdId: string): LiveHold {
+  const hold = area.holds.get(holdId);
+  if (hold === undefined) throw new SeatInvariantError(`hold ${holdId} is not live in area ${area.areaId}`);
+  return hold;
+}
+
+/** Ends a live hold: its seats become available and the id is remembered with its outcome. */
+function endHold(
+  state: PartitionState,
+  area: AreaState,
+  holdId: string,
+  status: "released" | "expired" | "revoked",
+): void {
+  const hold = requireHold(area, holdId);
+  moveSeats(area, hold.seatIds, "held", holdId, "available", null);
+  addBuyerSeats(area, hold.buyerId, -hold.seatIds.length);
+  area.holds.delete(holdId);
+  rememberEnded(area, state.endedHoldLimit, { holdId, buyerId: hold.buyerId, status });
+}
+
+/**
+ * Applies one event to the state. MUTATES `state` in place and returns it (see PartitionState
+ * for why). Events that change nothing (duplicates, most rejections) return it untouched.
+ * Throws SeatInvariantError if the event contradicts the state: that is a bug, not an outcome.
+ */
+export function evolve(state: PartitionState, event: SeatEvent): PartitionState {
+  switch (event.type) {
+    case "InventoryLoaded": {
+      const key = areaKey(event.sessionId, event.areaId);
+      let area = state.areas.get(key);
+      if (area === undefined) {
+        area = createArea(event.sessionId, event.areaId, event.config);
+        state.areas.set(key, area);
+      }
+      area.config = { ...event.config };
+      addSeats(area, event.seats);
+      return state;
+    }
+    case "SeatsHeld": {
+      const area = requireArea(state, event);
+      if (area.holds.has(event.holdId) || area.sold.has(event.holdId)) {
+        throw new SeatInvariantError(`hold ${event.holdId} already exists`);
+      }
+      moveSeats(area, event.seatIds, "available", null, "held", event.holdId);
+      area.holds.set(event.holdId, {
+        holdId: event.holdId,
+        buyerId: event.buyerId,
+        seatIds: [...event.seatIds],
+        createdAt: event.at,
+        expiresAt: event.expiresAt,
+        maxExpiresAt: event.maxExpiresAt,
+      });
+      addBuyerSeats(area, event.buyerId, event.seatIds.length);
+      return state;
+    }
+    case "HoldRejected": {
+      // Remembered so a duplicate gets the same answer; an unloaded area has nowhere to keep it.
+      const area = findArea(state, event.sessionId, event.areaId);
+      if (
+        area === undefined ||
+        area.holds.has(event.holdId) ||
+        area.sold.has(event.holdId) ||
+        area.ended.has(event.holdId)
+      ) {
+        return state;
+      }
+      rememberEnded(area, state.endedHoldLimit, {
+        holdId: event.holdId,
+        buyerId: event.buyerId,
+        status: "rejected",
+        reason: event.reason,
+      });
+      return state;
+    }
+    case "HoldReleased":
+      endHold(state, requireArea(state, event), event.holdId, "released");
+      return state;
+    case "HoldExpired":
+      endHold(state, requireArea(state, event), event.holdId, "expired");
+      return state;
+    case "HoldRevoked":
+      endHold(state, requireArea(state, event), event.holdId, "revoked");
+      return state;
+    case "HoldExtended":
+      requireHold(requireArea(state, event), event.holdId).expiresAt = event.expiresAt;
+      return state;
+    case "SeatsSold": {
+      const area = requireArea(state, event);
+      const hold = requireHold(area, event.holdId);
+      moveSeats(area, hold.seatIds, "held", hold.holdId, "sold", hold.holdId);
+      area.holds.delete(hold.holdId);
+      const { holdId, buyerId, seatIds } = hold;
+      area.sold.set(holdId, { holdId, buyerId, seatIds, paymentId: event.paymentId, soldAt: event.at });
+      return state;
+    }
+    case "SeatsBlocked":
+      moveSeats(requireArea(state, event), event.seatIds, "available", null, "blocked", null);
+      return state;
+    case "SeatsUnblocked":
+      moveSeats(requireArea(state, event), event.seatIds, "blocked", null, "available", null);
+      return state;
+    case "InventoryRejected":
+    case "HoldDuplicate":
+    case "ReleaseRejected":
+    case "ExtendRejected":
+    case "ConfirmRejected":
+    case "BlockRejected":
+    case "UnblockRejected":
+      return state;
+    default:
+      return assertNever(event);
+  }
+}
