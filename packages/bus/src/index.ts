@@ -1,3 +1,4 @@
+export { type AsyncPublisher, createAsyncPublisher } from "./async-publisher.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
 export { decode, encode, type Decoded } from "./codec.ts";
 export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";

@@ -6,11 +6,10 @@ import {
   partitionOf,
   seatCommandSubject,
 } from "@rush/contracts";
-import type { PubAck } from "@nats-io/jetstream";
 import type { Subscription } from "@nats-io/transport-node";
-import { decode } from "./codec.ts";
+import { decode, encode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
-import type { TraceContext } from "./headers.ts";
+import { type TraceContext, headersFor } from "./headers.ts";
 import { publish } from "./publish.ts";
 
 /** Header naming the core-NATS subject where the actor sends its `SeatReply`. */
@@ -24,7 +23,9 @@ export type SeatOutcome =
 export interface SeatCommandClient {
   /**
    * Appends `command` to its partition's log (JetStream, msg-id = commandId, so a retry is
-   * stored once) and waits up to `timeoutMs` for the actor's reply.
+   * stored once) and waits up to `timeoutMs` for the actor's reply. The reply doubles as the
+   * acknowledgement; without one in time the command is re-published with a PubAck awaited, so
+   * a `pending` outcome always means the command is in the log.
    */
   send(command: SeatCommand, options?: { timeoutMs?: number; trace?: TraceContext }): Promise<SeatOutcome>;
   /** Stops listening for replies; pending sends resolve as `pending`. */
@@ -69,30 +70,36 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     async send(command, sendOptions = {}) {
       const parsed = SeatCommand.parse(command);
       const partition = partitionOf(parsed.sessionId, parsed.areaId, partitions);
+      const subject = seatCommandSubject(partition);
       const { commandId } = parsed;
       if (waiting.has(commandId)) throw new Error(`command ${commandId} is already in flight from this client`);
-      // Listen before publishing: a fast actor may answer before the publish ack arrives.
-      const replied = wait(commandId, sendOptions.timeoutMs ?? options.defaultTimeoutMs ?? 2000);
-      let ack: PubAck;
-      try {
-        ack = await publish(bus, seatCommandSubject(partition), SeatCommand, parsed, {
-          msgId: commandId,
-          type: parsed.type,
-          ...(sendOptions.trace ? { trace: sendOptions.trace } : {}),
-          headers: { [REPLY_TO_HEADER]: `seat.reply.${clientId}.${commandId}` },
-        });
-      } catch (error) {
-        waiting.get(commandId)?.(null);
-        throw error;
-      }
-      if (ack.duplicate) {
-        // Deduplicated by JetStream: the actor answers the first copy only, so ask the result store.
-        waiting.get(commandId)?.(null);
-        const stored = await options.lookup?.(commandId);
-        return stored ? { status: "done", reply: stored } : { status: "pending", commandId, partition };
-      }
-      const reply = (await replied) ?? (await options.lookup?.(commandId)) ?? null;
-      return reply ? { status: "done", reply } : { status: "pending", commandId, partition };
+      // A retry of a command already decided is answered from the result store: the stream would
+      // drop the copy as a duplicate and the actor would never see it.
+      const known = await options.lookup?.(commandId);
+      if (known) return { status: "done", reply: known };
+      const replyTo = `seat.reply.${clientId}.${commandId}`;
+      const timeoutMs = sendOptions.timeoutMs ?? options.defaultTimeoutMs ?? 2000;
+      // Listen before publishing: a fast actor may answer at once.
+      const replied = wait(commandId, timeoutMs);
+
+      // Fast path: the stream stores a plain publish too; the actor's reply is the acknowledgement.
+      const headers = headersFor(sendOptions.trace, parsed.type);
+      headers.set(REPLY_TO_HEADER, replyTo);
+      headers.set("Nats-Msg-Id", commandId);
+      bus.nc.publish(subject, encode(SeatCommand, parsed), { headers });
+      const reply = await replied;
+      if (reply) return { status: "done", reply };
+
+      // Slow path: no answer in time. Make sure the command is in the log (acked; JetStream
+      // dedupes it by msg-id if the first copy landed), then see whether its outcome is stored.
+      await publish(bus, subject, SeatCommand, parsed, {
+        msgId: commandId,
+        type: parsed.type,
+        ...(sendOptions.trace ? { trace: sendOptions.trace } : {}),
+        headers: { [REPLY_TO_HEADER]: replyTo },
+      });
+      const stored = await options.lookup?.(commandId);
+      return stored ? { status: "done", reply: stored } : { status: "pending", commandId, partition };
     },
     async close() {
       for (const done of [...waiting.values()]) done(null);

@@ -26,10 +26,10 @@ process.once("exit", () => {
 export async function spawnService(
   name: string,
   env: Record<string, string>,
-  options: { port?: number; readyTimeoutMs?: number; waitReady?: boolean } = {},
+  options: { port?: number; readyTimeoutMs?: number; waitReady?: boolean; /** Extra node flags, e.g. --cpu-prof. */ nodeArgs?: string[] } = {},
 ): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: join(REPO_ROOT, "services", name),
     env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],

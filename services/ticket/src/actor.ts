@@ -1,12 +1,16 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { type Bus, REPLY_TO_HEADER, decode, encode, publish } from "@rush/bus";
 import {
-  SeatCommand,
-  SeatEvent,
-  SeatReply,
-  STREAMS,
-  seatCommandSubject,
-} from "@rush/contracts";
+  type AsyncPublisher,
+  type Bus,
+  REPLY_TO_HEADER,
+  type TraceContext,
+  createAsyncPublisher,
+  decode,
+  headersFor,
+  publish,
+  traceContextOf,
+} from "@rush/bus";
+import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
 import {
   type PartitionState,
   apply,
@@ -43,7 +47,13 @@ interface Outgoing {
   subject: string;
   event: SeatEvent;
   msgId: string;
+  trace: TraceContext;
 }
+
+const encoder = new TextEncoder();
+// Engine output is typed, and the engine's property tests validate every event against the zod
+// contract; re-parsing each one here would cost more CPU than deciding it.
+const json = (value: SeatEvent | SeatReply): Uint8Array => encoder.encode(JSON.stringify(value));
 
 /**
  * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
@@ -74,6 +84,7 @@ export class PartitionActor {
   /** ExpireHold command ids appended but not yet applied. */
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
+  #publisher: AsyncPublisher | undefined;
   #done: Promise<void> | undefined;
 
   constructor(private readonly options: ActorOptions) {
@@ -107,6 +118,7 @@ export class PartitionActor {
       this.#seq = this.#snapshotSeq = restored.seq;
     }
     this.#snapshotAt = this.options.clock();
+    this.#publisher = createAsyncPublisher(bus);
     const consumer = await bus.js.consumers.get(STREAMS.seatCommands, {
       // A single filter is sent as `filter_subject`, which nats-server 2.9 understands.
       filter_subjects: seatCommandSubject(partition),
@@ -132,6 +144,7 @@ export class PartitionActor {
     clearTimeout(this.#expiryTimer);
     this.#wake?.();
     await this.done.catch(() => {});
+    this.#publisher?.close();
     if (options.snapshot !== false && this.#seq > this.#snapshotSeq) await this.#snapshot();
   }
 
@@ -189,6 +202,7 @@ export class PartitionActor {
         continue;
       }
       const command = decoded.value;
+      const trace = traceContextOf(msg.headers);
       if (command.type === "ExpireHold") this.#expiriesInFlight.delete(command.commandId);
       const { events } = apply(this.#state, command);
       metrics.commands.inc({ type: command.type });
@@ -198,11 +212,12 @@ export class PartitionActor {
       events.forEach((event, i) => {
         queueRedisEffects(redisBatch, event);
         const subject = subjectOf(event, partition);
-        const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}` } : undefined;
+        const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}`, trace } : undefined;
         if (out) outgoing.push(out);
         if (event.type === "SeatsHeld") heldBy.set(event.holdId, { reply, outgoing: out, command });
         if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
-        const holdId = holdOf(event);
+        // A rejected or duplicate request created no hold: its outcome is in the result store.
+        const holdId = event.type === "HoldRejected" || event.type === "HoldDuplicate" ? undefined : holdOf(event);
         if (holdId) viewed.add(holdId);
       });
       for (const holdId of viewed) {
@@ -225,12 +240,13 @@ export class PartitionActor {
       logger.error({ partition, holdId, seats }, "sold seats are locked by another hold: split brain; tickets' unique key is the last defence");
     }
 
+    const publisher = this.#publisher!;
     await Promise.all(
-      outgoing.map((out) => publish(bus, out.subject, SeatEvent, out.event, { msgId: out.msgId, type: out.event.type })),
+      outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
     for (const { to, reply, holdStampedAt } of replies) {
-      bus.nc.publish(to, encode(SeatReply, reply));
+      bus.nc.publish(to, json(reply));
       if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
     }
     const last = batch.at(-1);

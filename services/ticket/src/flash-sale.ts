@@ -24,6 +24,8 @@ export interface FlashSaleOptions {
   concurrency: number;
   seed: number;
   timeoutMs: number;
+  /** Share of best-available holds (the rest name seats); 0.5 unless given. */
+  bestAvailableShare?: number;
   /** Called after each answered command with how many were sent so far. */
   onProgress?: (sent: number) => void | Promise<void>;
 }
@@ -38,7 +40,7 @@ export function flashSaleCommands(options: FlashSaleOptions): SeatCommand[] {
   for (let i = 0; i < options.commands; i++) {
     const base = { commandId: randomUUID(), sessionId: options.sessionId, areaId: options.areaId, now: 0, holdId: randomUUID(), buyerId: `buyer-${i}` };
     const quantity = 1 + Math.floor(random() * 4);
-    if (random() < 0.5) {
+    if (random() < (options.bestAvailableShare ?? 0.5)) {
       commands.push({ ...base, type: "HoldBestAvailable", quantity });
     } else {
       const row = 1 + Math.floor(random() * options.rows);

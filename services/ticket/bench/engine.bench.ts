@@ -1,0 +1,191 @@
+/**
+ * `pnpm bench engine`: the seat engine against its ceilings and a PostgreSQL baseline, on this
+ * machine, in one run. Everything on loopback, bounded by BENCH_COMMANDS; stops by itself.
+ */
+import { randomUUID } from "node:crypto";
+import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
+import { SeatReply, partitionOf, redisKeys, seatCommandSubject, type SeatCommand } from "@rush/contracts";
+import { apply, createPartitionState } from "@rush/engine";
+import { createRedis } from "@rush/service";
+import { freshDatabase, infra, spawnService, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
+import postgres from "postgres";
+import { flashSaleCommands, grantedSeats, percentile, runFlashSale } from "../src/flash-sale.ts";
+import { gridSeats, loadInventory } from "../src/test-support.ts";
+import { createSeatsTable, pgHold } from "./pg-baseline.ts";
+import { startNoopActor } from "./noop-actor.ts";
+
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 500);
+const PG_CONCURRENCY = Number(process.env.BENCH_PG_CONCURRENCY ?? 32);
+const ROWS = 40;
+const PER_ROW = 50;
+const PARTITIONS = 64;
+
+type Workload = "mixed" | "best-available";
+const share = (w: Workload) => (w === "mixed" ? 0.5 : 1);
+const workload = (w: Workload, sessionId: string, seed: number) =>
+  flashSaleCommands({ sessionId, areaId: "HOT", rows: ROWS, perRow: PER_ROW, commands: COMMANDS, concurrency: 0, seed, timeoutMs: 0, bestAvailableShare: share(w) });
+
+interface Figure {
+  perSecond: number;
+  p50?: number;
+  p99?: number;
+  note?: string;
+}
+const results = new Map<string, Figure>();
+const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en-US", { maximumFractionDigits: digits }));
+function record(name: string, figure: Figure) {
+  results.set(name, figure);
+  console.log(`  ${name.padEnd(44)} ${fmt(figure.perSecond).padStart(10)}/s   p50 ${fmt(figure.p50, 1).padStart(7)} ms   p99 ${fmt(figure.p99, 1).padStart(7)} ms ${figure.note ?? ""}`);
+}
+
+async function pureDecisions(w: Workload) {
+  const sessionId = randomUUID();
+  const rounds = 5;
+  let applied = 0;
+  let elapsed = 0;
+  for (let round = 0; round < rounds; round++) {
+    const commands = workload(w, sessionId, round).map((c) => ({ ...c, now: 1 }));
+    const state = createPartitionState();
+    apply(state, loadInventory(sessionId, "HOT", gridSeats("HOT", ROWS, PER_ROW)));
+    const started = performance.now();
+    for (const command of commands) apply(state, command);
+    elapsed += performance.now() - started;
+    applied += commands.length;
+  }
+  record(`pure engine decisions (${w})`, { perSecond: applied / (elapsed / 1000) });
+}
+
+async function withNats<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const nats = await startNats();
+  try {
+    return await work(nats.url);
+  } finally {
+    await nats.dispose();
+  }
+}
+
+async function rawPublish() {
+  await withNats(async (url) => {
+    const bus = await connectBus({ servers: url, name: "bench-raw" });
+    await ensureTopology(bus, await loadTopology());
+    const payload = new TextEncoder().encode(JSON.stringify(workload("mixed", randomUUID(), 9)[0]));
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < COMMANDS) {
+          const i = next++;
+          await bus.js.publish(seatCommandSubject(i % PARTITIONS), payload, { msgID: `raw-${i}` });
+        }
+      }),
+    );
+    record("ceiling: raw JetStream publish (acked)", { perSecond: COMMANDS / ((performance.now() - started) / 1000) });
+    await bus.close();
+  });
+}
+
+async function noopLoop() {
+  await withNats(async (url) => {
+    const bus = await connectBus({ servers: url, name: "bench-noop" });
+    await ensureTopology(bus, await loadTopology());
+    const sessionId = randomUUID();
+    const actor = await startNoopActor(bus, partitionOf(sessionId, "HOT", PARTITIONS), 512);
+    const client = await createSeatCommandClient(bus, { partitions: PARTITIONS });
+    const run = await runFlashSale(client, workload("best-available", sessionId, 3), { concurrency: CONCURRENCY, timeoutMs: 30_000 }, async () => null);
+    record("ceiling: no-op consume→publish→reply loop", {
+      perSecond: COMMANDS / (run.elapsedMs / 1000),
+      p50: percentile(run.latenciesMs, 50),
+      p99: percentile(run.latenciesMs, 99),
+    });
+    actor.stop();
+    await client.close();
+    await bus.close();
+  });
+}
+
+async function endToEnd() {
+  const redisServer = await startRedis();
+  try {
+    await withNats(async (url) => {
+      const worker = await spawnService("ticket", { NATS_URL: url, REDIS_URL: redisServer.url, WORKER_ID: "bench", PARTITIONS: String(PARTITIONS), LOG_LEVEL: "warn" });
+      const bus = await connectBus({ servers: url, name: "bench-e2e" });
+      const redis = createRedis(redisServer.url, "bench");
+      const lookup = async (id: string) => {
+        const raw = await redis.get(redisKeys.commandResult(id));
+        return raw ? SeatReply.parse(JSON.parse(raw)) : null;
+      };
+      const client = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
+      for (const [i, w] of (["mixed", "best-available"] as const).entries()) {
+        const sessionId = randomUUID();
+        await client.send(loadInventory(sessionId, "HOT", gridSeats("HOT", ROWS, PER_ROW)), { timeoutMs: 20_000 });
+        const run = await runFlashSale(client, workload(w, sessionId, 10 + i), { concurrency: CONCURRENCY, timeoutMs: 30_000 }, lookup);
+        const granted = grantedSeats(run.replies.values()).size;
+        record(`seat engine end to end (${w})`, {
+          perSecond: COMMANDS / (run.elapsedMs / 1000),
+          p50: percentile(run.latenciesMs, 50),
+          p99: percentile(run.latenciesMs, 99),
+          note: `  ${granted} seats granted, ${run.unanswered.length} unanswered`,
+        });
+      }
+      await client.close();
+      redis.disconnect();
+      await bus.close();
+      await worker.stop();
+    });
+  } finally {
+    await redisServer.dispose();
+  }
+}
+
+async function postgresBaseline() {
+  await infra(["up", "postgres"]);
+  const database = await freshDatabase(testPgAdminUrl(), "bench");
+  const sql = postgres(database.url, { max: PG_CONCURRENCY, onnotice: () => {} });
+  try {
+    for (const [i, w] of (["mixed", "best-available"] as const).entries()) {
+      const sessionId = randomUUID();
+      await createSeatsTable(sql, sessionId, "HOT", ROWS, PER_ROW);
+      const commands: SeatCommand[] = workload(w, sessionId, 20 + i);
+      const latencies: number[] = [];
+      let granted = 0;
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: PG_CONCURRENCY }, async () => {
+          while (next < commands.length) {
+            const command = commands[next++]!;
+            const t0 = performance.now();
+            if (await pgHold(sql, command)) granted++;
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      record(`PostgreSQL row locking (${w})`, {
+        perSecond: COMMANDS / ((performance.now() - started) / 1000),
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        note: `  ${granted} holds granted, ${PG_CONCURRENCY} connections`,
+      });
+    }
+  } finally {
+    await sql.end();
+    await database.drop();
+  }
+}
+
+console.log(`seat engine benchmark: ${COMMANDS.toLocaleString()} hold commands on a ${ROWS * PER_ROW}-seat hot area, ${CONCURRENCY} in flight\n`);
+await pureDecisions("mixed");
+await pureDecisions("best-available");
+await rawPublish();
+await noopLoop();
+await endToEnd();
+await postgresBaseline();
+
+const ratio = (a: string, b: string) => (results.get(a)!.perSecond / results.get(b)!.perSecond).toFixed(2);
+console.log("\nratios");
+console.log(`  engine ÷ PostgreSQL, hot-area best-available: ${ratio("seat engine end to end (best-available)", "PostgreSQL row locking (best-available)")}×  (aim ≥ 3)`);
+console.log(`  engine ÷ PostgreSQL, mixed:                   ${ratio("seat engine end to end (mixed)", "PostgreSQL row locking (mixed)")}×`);
+console.log(`  engine ÷ no-op ceiling (best-available):      ${ratio("seat engine end to end (best-available)", "ceiling: no-op consume→publish→reply loop")}  (aim ≥ 0.60)`);
+console.log(`  no-op loop ÷ raw publish:                     ${ratio("ceiling: no-op consume→publish→reply loop", "ceiling: raw JetStream publish (acked)")}`);
+process.exit(0);
