@@ -11,7 +11,7 @@ await runService(
   async () => {
     const bus = await connectBus({ servers: config.NATS_URL, name: `ticket-${config.WORKER_ID}` });
     await ensureTopology(bus, await loadTopology());
-    const redis = createRedis(config.REDIS_URL, `ticket-${config.WORKER_ID}`);
+    const redis = createRedis(config.REDIS_URL, `ticket-${config.WORKER_ID}`, logger);
     const { app, worker } = await buildTicketService({ config, bus, redis, logger, metrics: createMetrics("ticket") });
     // After a Redis restart its data may be behind memory (AOF fsyncs every second): write it again.
     let connectedOnce = false;
