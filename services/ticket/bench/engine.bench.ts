@@ -7,7 +7,7 @@ import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } fro
 import { SeatReply, partitionOf, redisKeys, seatCommandSubject, type SeatCommand } from "@rush/contracts";
 import { apply, createPartitionState } from "@rush/engine";
 import { createRedis } from "@rush/service";
-import { freshDatabase, infra, spawnService, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
+import { freshDatabase, infra, isRunning, spawnService, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
 import postgres from "postgres";
 import { flashSaleCommands, grantedSeats, percentile, runFlashSale } from "../src/flash-sale.ts";
 import { gridSeats, loadInventory } from "../src/test-support.ts";
@@ -139,7 +139,8 @@ async function endToEnd() {
 }
 
 async function postgresBaseline() {
-  await infra(["up", "postgres"]);
+  const wasRunning = await isRunning("postgres");
+  if (!wasRunning) await infra(["up", "postgres"]);
   const database = await freshDatabase(testPgAdminUrl(), "bench");
   const sql = postgres(database.url, { max: PG_CONCURRENCY, onnotice: () => {} });
   try {
@@ -171,6 +172,7 @@ async function postgresBaseline() {
   } finally {
     await sql.end();
     await database.drop();
+    if (!wasRunning) await infra(["down", "postgres"]);
   }
 }
 
