@@ -31,8 +31,9 @@ export async function infra(args: string[], env: Record<string, string> = TEST_S
 
 /** Whether `infra.sh status` reports `service` running. */
 export async function isRunning(service: "nats" | "redis" | "postgres", env = TEST_STACK_ENV): Promise<boolean> {
-  const out = await infra(["status"], env).catch((error: { stdout?: string }) => error.stdout ?? "");
-  return out.split("\n").some((line) => line.startsWith(`${service}:`) && /\brunning\b/.test(line));
+  // `status` exits 3 unless every server runs; its lines read `<service>  running|stopped  …`.
+  const out = await infra(["status", service], env).catch((error: { stdout?: string }) => error.stdout ?? "");
+  return out.split("\n").some((line) => new RegExp(`^${service}\\s+running\\b`).test(line));
 }
 
 export function testPgAdminUrl(env = TEST_STACK_ENV): string {

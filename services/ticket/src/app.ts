@@ -32,6 +32,12 @@ export async function buildTicketService(deps: TicketDeps): Promise<{ app: Fasti
     metrics: createTicketMetrics(deps.metrics),
     clock: deps.clock ?? Date.now,
   });
+  // After a Redis restart its data may be behind memory (AOF fsyncs every second): write it again.
+  let connectedOnce = deps.redis.status === "ready";
+  deps.redis.on("ready", () => {
+    if (connectedOnce) worker.resyncAll();
+    connectedOnce = true;
+  });
   const app = createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,

@@ -13,12 +13,6 @@ await runService(
     await ensureTopology(bus, await loadTopology());
     const redis = createRedis(config.REDIS_URL, `ticket-${config.WORKER_ID}`, logger);
     const { app, worker } = await buildTicketService({ config, bus, redis, logger, metrics: createMetrics("ticket") });
-    // After a Redis restart its data may be behind memory (AOF fsyncs every second): write it again.
-    let connectedOnce = false;
-    redis.on("ready", () => {
-      if (connectedOnce) worker.resyncAll();
-      connectedOnce = true;
-    });
     await worker.start();
     await app.listen({ host: config.HOST, port: config.PORT });
     logger.info({ port: config.PORT, partitions: worker.partitions.length }, "ticket worker started");

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import {
   type Bus,
   type SeatCommandClient,
@@ -13,7 +15,7 @@ import { SeatCommand, SeatEvent, SeatReply, STREAMS, partitionOf, redisKeys, sea
 import { createLogger, createMetrics, createRedis } from "@rush/service";
 import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildTicketService } from "./app.ts";
 import { TicketConfig } from "./config.ts";
 import { SnapshotStore } from "./snapshot-store.ts";
@@ -174,6 +176,42 @@ describe("ticket worker", () => {
     await bus.js.publish(seatCommandSubject(partition), new TextEncoder().encode('{"type":"HoldSeats","oops":true}'));
     const outcome = await hold("buyer-6", ["A-9-9"]);
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+  });
+
+  it("ticket: after a Redis crash (kill -9, AOF loses up to a second) the worker writes locks and read model again", async () => {
+    const granted = await hold("buyer-7", ["B-7-1", "B-7-2"], "B");
+    const held = granted.status === "done" ? granted.reply.events[0] : undefined;
+    expect(held?.type).toBe("SeatsHeld");
+    await redisServer.kill();
+    // The worst case of a crash: Redis comes back with nothing. The worker must restore it from memory.
+    await rm(join(redisServer.dir, "appendonlydir"), { recursive: true, force: true });
+    await redisServer.start();
+    await expect.poll(() => redis.hget(redisKeys.seatMap(sessionId), "B-7-1"), { timeout: 10_000 }).toBe("h:buyer-7");
+    expect(await redis.get(redisKeys.seatLock(sessionId, "B-7-2"))).toBe(held?.type === "SeatsHeld" ? held.holdId : "");
+    // And the fence still refuses a second hold on those seats.
+    const second = await hold("buyer-8", ["B-7-2"], "B");
+    expect(second.status === "done" && second.reply.events[0]).toMatchObject({ type: "HoldRejected", unavailable: ["B-7-2"] });
+  });
+
+  it("ticket: a nats-server restart pauses the actors; they resume where they were without losing a command", async () => {
+    await nats.stop();
+    await nats.start();
+    // A client retries with the same command id until it hears back, as the gate does.
+    const commandId = randomUUID();
+    const holdId = randomUUID();
+    const outcome = await vi.waitFor(
+      async () => {
+        const o = await seats.send(
+          { type: "HoldSeats", commandId, sessionId, areaId: "B", now: Date.now(), holdId, buyerId: "buyer-9", seatIds: ["B-9-9"] },
+          { timeoutMs: 2000 },
+        );
+        if (o.status !== "done") throw new Error("not answered yet");
+        return o;
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+    expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
   });
 
   it("ticket: a restarted worker restores its snapshot, replays the rest, and reaches the same state", async () => {
