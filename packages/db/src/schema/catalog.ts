@@ -15,18 +15,24 @@ import { users } from "./users.ts";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
-export const venues = pgTable("venues", {
-  id: uuid().primaryKey().defaultRandom(),
-  ownerId: uuid()
-    .notNull()
-    .references(() => users.id),
-  name: text().notNull(),
-  address: text().notNull(),
-  /** The validated, expanded seat map (areas → rows → seats) as the API returns it. */
-  seatMap: jsonb().notNull(),
-  capacity: integer().notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const venues = pgTable(
+  "venues",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id),
+    name: text().notNull(),
+    address: text().notNull(),
+    /** The validated, expanded seat map (areas → rows → seats) as the API returns it. */
+    seatMap: jsonb().notNull(),
+    capacity: integer().notNull(),
+    /** `[{id, name, seatCount}]` per area: lists and availability read this, not the whole seat map. */
+    areas: jsonb().notNull().default(sql`'[]'::jsonb`),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("venues_owner_idx").on(t.ownerId), index("venues_created_idx").on(t.createdAt, t.id)],
+);
 
 export const events = pgTable(
   "events",
@@ -52,6 +58,9 @@ export const events = pgTable(
     index("events_search_idx").using("gin", t.search),
     index("events_name_trgm_idx").using("gin", sql`${t.name} gin_trgm_ops`),
     index("events_category_idx").on(t.category),
+    index("events_organizer_idx").on(t.organizerId),
+    // Keyset pagination of the unfiltered listing: newest first.
+    index("events_created_idx").on(t.createdAt, t.id),
   ],
 );
 

@@ -1,0 +1,72 @@
+import type { SeatCommandClient } from "@rush/bus";
+import type { Database } from "@rush/db";
+import { type Check, type Logger, createServiceApp, installApi } from "@rush/service";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import { createAvailability } from "./catalog/availability.ts";
+import { eventRoutes } from "./catalog/event-routes.ts";
+import { createInventoryLoader } from "./catalog/inventory-loader.ts";
+import { createPublisher } from "./catalog/publish-session.ts";
+import { sessionRoutes } from "./catalog/session-routes.ts";
+import { venueRoutes } from "./catalog/venue-routes.ts";
+import type { CatalogConfig } from "./config.ts";
+import { authRoutes } from "./identity/auth-routes.ts";
+import { createLoginThrottle } from "./identity/login-throttle.ts";
+import type { PasswordHasher } from "./identity/password-hasher.ts";
+import { createRefreshTokenStore } from "./identity/refresh-tokens.ts";
+import { userRoutes } from "./identity/user-routes.ts";
+import { createCatalogMetrics } from "./metrics.ts";
+
+export interface CatalogDeps {
+  config: CatalogConfig;
+  logger: Logger;
+  metrics: Registry;
+  checks: Record<string, Check>;
+  db: Database;
+  redis: Redis;
+  hasher: PasswordHasher;
+  seatCommands: SeatCommandClient;
+  clock?: () => number;
+}
+
+/** A 100,000-seat map given seat by seat, with coordinates, is a few MiB of JSON. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
+/** The identity + catalog service, built from its dependencies; the caller listens and closes. */
+export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
+  const { config, db, redis } = deps;
+  const clock = deps.clock ?? Date.now;
+  const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics, checks: deps.checks, bodyLimit: BODY_LIMIT });
+  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  const metrics = createCatalogMetrics(deps.metrics);
+
+  await app.register(authRoutes, {
+    db,
+    hasher: deps.hasher,
+    throttle: createLoginThrottle(redis, {
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowMs: config.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
+    }),
+    refreshTokens: createRefreshTokenStore(db, { ttlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, clock }),
+    trustedProxies: new Set(config.TRUSTED_PROXIES),
+    metrics,
+  });
+  await app.register(userRoutes, { db });
+  await app.register(venueRoutes, { db });
+  await app.register(eventRoutes, { db });
+  await app.register(sessionRoutes, {
+    db,
+    publish: createPublisher({
+      db,
+      loader: createInventoryLoader({ seatCommands: deps.seatCommands, timeoutMs: config.PUBLISH_TIMEOUT_MS, clock }),
+      partitions: config.PARTITIONS,
+      maxHoldExtensionMs: config.MAX_HOLD_EXTENSION_MS,
+      clock,
+    }),
+    availability: createAvailability({ db, redis, clock }),
+    metrics,
+  });
+  return app;
+}

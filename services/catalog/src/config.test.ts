@@ -1,0 +1,27 @@
+import { ConfigError } from "@rush/service";
+import { describe, expect, it } from "vitest";
+import { DEV_ADMIN, DEV_JWT_SECRET, loadCatalogConfig } from "./config.ts";
+
+describe("config", () => {
+  it("config: outside production the dev JWT secret and admin are filled in", () => {
+    const config = loadCatalogConfig({});
+    expect(config).toMatchObject({ JWT_SECRET: DEV_JWT_SECRET, ADMIN_EMAIL: DEV_ADMIN.email, ADMIN_PASSWORD: DEV_ADMIN.password, PORT: 8105 });
+    expect(config.TRUSTED_PROXIES).toContain("127.0.0.1");
+  });
+
+  it("config: production refuses to start without an admin and a real JWT secret, naming each", () => {
+    const load = () => loadCatalogConfig({ NODE_ENV: "production", JWT_SECRET: DEV_JWT_SECRET });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/JWT_SECRET[\s\S]*ADMIN_EMAIL[\s\S]*ADMIN_PASSWORD/);
+  });
+
+  it("config: production starts with its own secret and admin", () => {
+    const config = loadCatalogConfig({
+      NODE_ENV: "production",
+      JWT_SECRET: "a-production-secret-of-at-least-32-chars",
+      ADMIN_EMAIL: "Ops@Example.com",
+      ADMIN_PASSWORD: "a long production password",
+    });
+    expect(config.ADMIN_EMAIL).toBe("ops@example.com");
+  });
+});

@@ -1,0 +1,57 @@
+import { availableParallelism } from "node:os";
+import { DEFAULT_PARTITIONS } from "@rush/contracts";
+import { BaseConfig, loadConfig } from "@rush/service";
+import { z } from "zod";
+
+/** Shared with the gate, so tokens signed here verify there. Never valid in production. */
+export const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
+export const DEV_ADMIN = { email: "admin@example.com", password: "admin-dev-password" } as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const CatalogEnv = BaseConfig.extend({
+  PORT: int(1, 65535).default(8105),
+  JWT_SECRET: z.string().min(16).optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** Logical seat partitions: must match the ticket workers'. */
+  PARTITIONS: int(1, 4096).default(DEFAULT_PARTITIONS),
+  /** How long `publish` waits for every area to load before answering 504. */
+  PUBLISH_TIMEOUT_MS: int(1000, 600_000).default(120_000),
+  /** How far a payment in progress may stretch a hold past its TTL. */
+  MAX_HOLD_EXTENSION_MS: int(0, 3_600_000).default(600_000),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  /** scrypt cost: N = 2^SCRYPT_LOG_N (r = 8, p = 1). 15 takes ~50 ms and 32 MiB per hash. */
+  SCRYPT_LOG_N: int(10, 20).default(15),
+  /** Hashing threads; one core stays for the event loop. */
+  PASSWORD_HASH_THREADS: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 10_000).default(10),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
+  LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  /** Peers whose `X-Forwarded-For` is believed (the gate); comma-separated addresses. */
+  TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
+});
+
+/** The catalog's configuration, production rules applied and development defaults filled in. */
+export const CatalogConfig = CatalogEnv.superRefine((env, ctx) => {
+  if (env.NODE_ENV !== "production") return;
+  if (env.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
+    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production: at least 32 characters, not the dev default" });
+  }
+  if (env.ADMIN_EMAIL === undefined) ctx.addIssue({ code: "custom", path: ["ADMIN_EMAIL"], message: "required in production" });
+  if (env.ADMIN_PASSWORD === undefined || env.ADMIN_PASSWORD === DEV_ADMIN.password) {
+    ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "required in production, not the dev default" });
+  }
+}).transform(({ JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, TRUSTED_PROXIES, ...rest }) => ({
+  ...rest,
+  JWT_SECRET: JWT_SECRET ?? DEV_JWT_SECRET,
+  ADMIN_EMAIL: (ADMIN_EMAIL ?? DEV_ADMIN.email).toLowerCase(),
+  ADMIN_PASSWORD: ADMIN_PASSWORD ?? DEV_ADMIN.password,
+  TRUSTED_PROXIES: TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+}));
+export type CatalogConfig = z.output<typeof CatalogConfig>;
+
+/** Reads the environment once, at boot; throws a `ConfigError` naming every bad key. */
+export function loadCatalogConfig(env: NodeJS.ProcessEnv = process.env): CatalogConfig {
+  return loadConfig(CatalogConfig, env);
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CatalogStack, TEST_PASSWORD, startCatalogStack } from "../testing/catalog-stack.ts";
+
+const PROBLEM = "application/problem+json";
+
+describe("identity", () => {
+  let stack: CatalogStack;
+  const register = (email: string, password = TEST_PASSWORD, displayName = "Ada") =>
+    stack.call({ method: "POST", url: "/v1/auth/register", payload: { email, password, displayName } });
+  const login = (email: string, password: string, ip = "198.51.100.1") =>
+    stack.call({ method: "POST", url: "/v1/auth/login", payload: { email, password }, headers: { "x-forwarded-for": ip } });
+  const refresh = (refreshToken: string) => stack.call({ method: "POST", url: "/v1/auth/refresh", payload: { refreshToken } });
+  const me = (token: string) => stack.call({ method: "GET", url: "/v1/me", token });
+
+  beforeAll(async () => {
+    stack = await startCatalogStack({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "3", LOGIN_MAX_FAILURES_PER_IP: "8", LOGIN_THROTTLE_WINDOW_SECONDS: "60" });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it("auth: register gives a customer account; the password is stored only as a scrypt hash", async () => {
+    const res = await register("Ada@Example.com");
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ user: { id: expect.any(String), email: "ada@example.com", displayName: "Ada", roles: ["customer"] } });
+    const [row] = await stack.db.sql<{ password_hash: string }[]>`select password_hash from users where email = 'ada@example.com'`;
+    expect(row!.password_hash).toMatch(/^\$scrypt\$ln=12,r=8,p=1\$/);
+    expect(row!.password_hash).not.toContain(TEST_PASSWORD);
+  });
+
+  it("auth: a taken email (in any case) is 409 problem+json and creates nothing", async () => {
+    await register("dup@example.com");
+    const res = await register("DUP@example.com", "another password 123");
+    expect(res.statusCode).toBe(409);
+    expect(res.headers["content-type"]).toContain(PROBLEM);
+    expect(res.json()).toMatchObject({ status: 409, code: "email_taken" });
+    const [row] = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from users where lower(email) = 'dup@example.com'`;
+    expect(row!.n).toBe(1);
+  });
+
+  it("auth: register rejects a short password and a malformed email, naming the fields", async () => {
+    const res = await register("not-an-email", "short");
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["body.email", "body.password"]));
+  });
+
+  it("auth: login answers a token pair; /v1/me shows the account; a wrong password or unknown email is 401", async () => {
+    await register("bob@example.com");
+    const ok = await login("bob@example.com", TEST_PASSWORD);
+    expect(ok.statusCode).toBe(200);
+    const pair = ok.json();
+    expect(pair).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: 900, tokenType: "Bearer" });
+    const profile = await me(pair.accessToken);
+    expect(profile.statusCode).toBe(200);
+    expect(profile.json()).toMatchObject({ email: "bob@example.com", roles: ["customer"] });
+
+    const wrong = await login("bob@example.com", "wrong password!!");
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ code: "invalid_credentials" });
+    const unknown = await login("nobody@example.com", "whatever password");
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json()).toMatchObject({ code: "invalid_credentials" });
+  });
+
+  it("auth: /v1/me needs a valid bearer token", async () => {
+    expect((await stack.call({ method: "GET", url: "/v1/me" })).statusCode).toBe(401);
+    expect((await me("not.a.jwt")).statusCode).toBe(401);
+  });
+
+  it("auth: refresh rotates: the new pair works, the old refresh token is spent", async () => {
+    await register("carol@example.com");
+    const first = (await login("carol@example.com", TEST_PASSWORD)).json();
+    const rotated = await refresh(first.refreshToken);
+    expect(rotated.statusCode).toBe(200);
+    const second = rotated.json();
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect((await me(second.accessToken)).statusCode).toBe(200);
+    const third = await refresh(second.refreshToken);
+    expect(third.statusCode).toBe(200);
+  });
+
+  it("auth: reusing a rotated refresh token revokes its whole family, and only that family", async () => {
+    await register("dave@example.com");
+    const stolen = (await login("dave@example.com", TEST_PASSWORD)).json();
+    const otherLogin = (await login("dave@example.com", TEST_PASSWORD)).json();
+    const legit = (await refresh(stolen.refreshToken)).json();
+
+    const replay = await refresh(stolen.refreshToken);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json()).toMatchObject({ code: "refresh_token_reused" });
+    // The thief's replay also kills the rightful holder's current token of that family…
+    expect((await refresh(legit.refreshToken)).json()).toMatchObject({ code: "invalid_refresh_token" });
+    // …but not the account's other login.
+    expect((await refresh(otherLogin.refreshToken)).statusCode).toBe(200);
+    const [row] = await stack.db.sql<{ live: number }[]>`
+      select count(*) filter (where revoked_at is null)::int as live from refresh_tokens t join users u on u.id = t.user_id
+      where u.email = 'dave@example.com' and t.family_id = (select family_id from refresh_tokens where user_id = u.id order by created_at limit 1)`;
+    expect(row!.live).toBe(0);
+  });
+
+  it("auth: two concurrent refreshes of one token: one rotates, the other is reuse", async () => {
+    await register("erin@example.com");
+    const pair = (await login("erin@example.com", TEST_PASSWORD)).json();
+    const answers = await Promise.all([refresh(pair.refreshToken), refresh(pair.refreshToken)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 401]);
+  });
+
+  it("auth: logout revokes the login's refresh tokens and answers 204, also for an unknown token", async () => {
+    await register("frank@example.com");
+    const pair = (await login("frank@example.com", TEST_PASSWORD)).json();
+    const out = await stack.call({ method: "POST", url: "/v1/auth/logout", payload: { refreshToken: pair.refreshToken } });
+    expect(out.statusCode).toBe(204);
+    expect(out.body).toBe("");
+    expect((await refresh(pair.refreshToken)).statusCode).toBe(401);
+    const unknown = await stack.call({ method: "POST", url: "/v1/auth/logout", payload: { refreshToken: "x".repeat(43) } });
+    expect(unknown.statusCode).toBe(204);
+  });
+
+  it("auth: failed logins are throttled per account with 429 and Retry-After; the right password is refused too", async () => {
+    await register("grace@example.com");
+    for (let i = 0; i < 3; i++) expect((await login("grace@example.com", "wrong password!!", `203.0.113.${i}`)).statusCode).toBe(401);
+    const throttled = await login("grace@example.com", TEST_PASSWORD, "203.0.113.99");
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.headers["content-type"]).toContain(PROBLEM);
+    expect(throttled.json()).toMatchObject({ status: 429, code: "login_throttled" });
+    expect(Number(throttled.headers["retry-after"])).toBeGreaterThan(0);
+    expect(Number(throttled.headers["retry-after"])).toBeLessThanOrEqual(60);
+    // Another account is not affected.
+    await register("heidi@example.com");
+    expect((await login("heidi@example.com", TEST_PASSWORD, "203.0.113.99")).statusCode).toBe(200);
+  });
+
+  it("auth: failed logins are throttled per client IP across accounts; a burst cannot slip past the limit", async () => {
+    const ip = "192.0.2.77";
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login(`ghost${i}@example.com`, "wrong password!!", ip)),
+    );
+    const codes = attempts.map((a) => a.statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(8);
+    expect(codes.filter((c) => c === 429)).toHaveLength(4);
+    await register("ivan@example.com");
+    expect((await login("ivan@example.com", TEST_PASSWORD, ip)).statusCode).toBe(429);
+    expect((await login("ivan@example.com", TEST_PASSWORD, "192.0.2.78")).statusCode).toBe(200);
+  });
+
+  it("auth: a successful login clears the account's failures", async () => {
+    await register("judy@example.com");
+    for (let i = 0; i < 2; i++) await login("judy@example.com", "wrong password!!", "198.51.100.20");
+    expect((await login("judy@example.com", TEST_PASSWORD, "198.51.100.20")).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++) await login("judy@example.com", "wrong password!!", "198.51.100.20");
+    expect((await login("judy@example.com", TEST_PASSWORD, "198.51.100.20")).statusCode).toBe(200);
+  });
+
+  it("roles: the first admin exists; an admin grants organizer, which reaches the token at refresh", async () => {
+    const admin = await stack.adminToken();
+    expect((await me(admin)).json()).toMatchObject({ email: "admin@example.com", roles: ["admin"] });
+    const user = await stack.user("olga@example.com");
+    const granted = await stack.call({ method: "POST", url: `/v1/users/${user.id}/roles`, token: admin, payload: { roles: ["organizer"] } });
+    expect(granted.statusCode).toBe(200);
+    expect(granted.json().roles).toEqual(["customer", "organizer"]);
+    const venue = { name: "Hall", address: "1 Main St", seatMap: { areas: [{ id: "A", name: "A", rowCount: 1, seatsPerRow: 2 }] } };
+    // The old token still says customer: no venue.
+    expect((await stack.call({ method: "POST", url: "/v1/venues", token: user.accessToken, payload: venue })).statusCode).toBe(403);
+    const renewed = (await refresh(user.refreshToken)).json();
+    expect((await stack.call({ method: "POST", url: "/v1/venues", token: renewed.accessToken, payload: venue })).statusCode).toBe(201);
+    const found = await stack.call({ method: "GET", url: "/v1/users?email=OLGA@example.com", token: admin });
+    expect(found.json().items[0]).toMatchObject({ id: user.id, roles: ["customer", "organizer"] });
+    const revoked = await stack.call({ method: "DELETE", url: `/v1/users/${user.id}/roles/organizer`, token: admin });
+    expect(revoked.json().roles).toEqual(["customer"]);
+  });
+
+  it("roles: only an admin grants roles, and admin is not grantable", async () => {
+    const user = await stack.user("mallory@example.com");
+    const self = await stack.call({ method: "POST", url: `/v1/users/${user.id}/roles`, token: user.accessToken, payload: { roles: ["organizer"] } });
+    expect(self.statusCode).toBe(403);
+    const admin = await stack.adminToken();
+    const toAdmin = await stack.call({ method: "POST", url: `/v1/users/${user.id}/roles`, token: admin, payload: { roles: ["admin"] } });
+    expect(toAdmin.statusCode).toBe(400);
+    expect((await me(user.accessToken)).json().roles).toEqual(["customer"]);
+  });
+});

@@ -1,0 +1,24 @@
+import { ACCESS_TOKEN, type AccessTokenClaims, type TokenPair } from "@rush/contracts";
+import type { FastifyInstance } from "fastify";
+import type { RefreshTokenStore } from "./refresh-tokens.ts";
+import type { UserRecord } from "./users.ts";
+
+/**
+ * Signs an access token with the user's current roles and pairs it with `refreshToken` (just
+ * issued by a rotation) or, for a login, with the first token of a new family.
+ */
+export async function tokenPair(
+  app: FastifyInstance,
+  refreshTokens: RefreshTokenStore,
+  user: UserRecord,
+  refreshToken?: string,
+): Promise<TokenPair> {
+  // iss, aud, iat and exp are added by the signer (see @rush/service's auth plugin).
+  const claims = { sub: user.id, email: user.email, roles: user.roles.length > 0 ? user.roles : ["customer"] };
+  return {
+    accessToken: app.jwt.sign(claims as AccessTokenClaims),
+    refreshToken: refreshToken ?? (await refreshTokens.issue(user.id)),
+    expiresIn: ACCESS_TOKEN.ttlSeconds,
+    tokenType: "Bearer",
+  };
+}

@@ -1,0 +1,61 @@
+import { hostname } from "node:os";
+import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
+import { createDb, runMigrations } from "@rush/db";
+import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService } from "@rush/service";
+import { buildApp } from "./app.ts";
+import { seatReplyLookup } from "./catalog/seat-replies.ts";
+import { type CatalogConfig, loadCatalogConfig } from "./config.ts";
+import { createPasswordHasher } from "./identity/password-hasher.ts";
+import { seedAdmin } from "./identity/seed-admin.ts";
+
+let config: CatalogConfig;
+try {
+  config = loadCatalogConfig();
+} catch (error) {
+  createLogger("catalog").fatal({ err: error }, "refusing to start");
+  process.exit(1);
+}
+const logger = createLogger("catalog", config.LOG_LEVEL);
+
+await runService(
+  logger,
+  async () => {
+    await runMigrations(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL, { applicationName: "catalog" });
+    const redis = createRedis(config.REDIS_URL, "catalog");
+    const bus = await connectBus({
+      servers: config.NATS_URL,
+      name: `catalog-${hostname()}-${process.pid}`,
+      onStatus: (status) => logger.info({ nats: status.type }, "nats status"),
+    });
+    await ensureTopology(bus, await loadTopology());
+    const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });
+    const hasher = await createPasswordHasher({ threads: config.PASSWORD_HASH_THREADS, logN: config.SCRYPT_LOG_N });
+    const seeded = await seedAdmin(db.db, hasher, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+    logger.info({ admin: config.ADMIN_EMAIL, seeded }, "first admin in place");
+
+    const app = await buildApp({
+      config,
+      logger,
+      metrics: createMetrics("catalog"),
+      checks: { nats: natsCheck(bus), redis: redisCheck(redis), postgres: postgresCheck(db.sql) },
+      db: db.db,
+      redis,
+      hasher,
+      seatCommands,
+    });
+    await app.listen({ host: config.HOST, port: config.PORT });
+    return {
+      async stop() {
+        // Stop taking requests and finish those in flight, then free what they used.
+        await app.close();
+        await seatCommands.close();
+        await bus.drain();
+        await hasher.close();
+        await redis.quit();
+        await db.close();
+      },
+    };
+  },
+  config.SHUTDOWN_TIMEOUT_MS,
+);
