@@ -43,6 +43,9 @@ function startInstance(service: ServiceManifest, index: number): void {
     cwd: service.dir,
     env: { ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: a terminal's Ctrl-C reaches only this runner, which then drains
+    // each service with one SIGTERM (a service takes a second signal as "exit now").
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
@@ -81,7 +84,8 @@ async function waitReady(label: string, port: number, timeoutMs = 60_000): Promi
 }
 
 let stopping = false;
-async function stopAll(code: number): Promise<never> {
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
   console.log("\nstopping services…");
   await Promise.all(
@@ -104,6 +108,10 @@ async function stopAll(code: number): Promise<never> {
 
 process.on("SIGINT", () => void stopAll(0));
 process.on("SIGTERM", () => void stopAll(0));
+// If this runner dies, don't leave services behind in their own process groups.
+process.on("exit", () => {
+  for (const { child } of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is not set: run ./scripts/start");

@@ -26,7 +26,10 @@ await runService(
     const bus = await connectBus({
       servers: config.NATS_URL,
       name: `catalog-${hostname()}-${process.pid}`,
-      onStatus: (status) => logger.info({ nats: status.type }, "nats status"),
+      // Pings come every few seconds and say nothing; disconnects and reconnects matter.
+      onStatus: (status) => {
+        if (status.type !== "ping") logger.info({ nats: status.type }, "nats status");
+      },
     });
     await ensureTopology(bus, await loadTopology());
     const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });

@@ -126,7 +126,7 @@ export class PartitionActor {
     });
     const pending = (await consumer.info(true)).num_pending;
     if (pending === 0) this.#markCaughtUp();
-    logger.info({ partition, fromSeq: this.#seq + 1, pending, restored: Boolean(restored) }, "partition starting");
+    logger.debug({ partition, fromSeq: this.#seq + 1, pending, restored: Boolean(restored) }, "partition starting");
     this.#messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
       callback: (msg) => {
@@ -303,7 +303,9 @@ export class PartitionActor {
     this.#caughtUp = true;
     const seconds = (this.options.clock() - this.#startedAt) / 1000;
     this.options.metrics.recoverySeconds.observe(seconds);
-    this.options.logger.info({ partition: this.partition, seq: this.#seq, recoveryMs: Math.round(seconds * 1000) }, "partition caught up");
+    // Sixty-four partitions start at once; only the ones that had a log to replay are worth a line.
+    const level = this.#seq > this.#snapshotSeq || this.#seq > 0 ? "info" : "debug";
+    this.options.logger[level]({ partition: this.partition, seq: this.#seq, recoveryMs: Math.round(seconds * 1000) }, "partition caught up");
     this.#armExpiryTimer();
   }
 

@@ -149,7 +149,7 @@ export class Worker {
     this.#owned.delete(partition);
     await owned.actor.stop({ snapshot: true });
     await this.deps.leases.release(partition, owned.revision);
-    this.deps.logger.info({ partition }, "partition handed back for rebalancing");
+    if (!this.#stopped) this.deps.logger.info({ partition }, "partition handed back for rebalancing");
   }
 
   /** Graceful stop: drain every actor, snapshot, give the leases back so others take over at once. */
