@@ -2,6 +2,7 @@ import { PROBLEM_CONTENT_TYPE, type Problem } from "@rush/contracts";
 import { ConflictError } from "@rush/db";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { isDependencyUnavailable } from "./unavailable.ts";
 
 const TYPE_BASE = "https://rush.example/problems/";
 
@@ -28,6 +29,28 @@ export function sendProblem(reply: FastifyReply, problem: Problem & Record<strin
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
+/** At most this many validation errors are listed (10,000 bad seat ids make one problem, not a megabyte). */
+const MAX_LISTED_ERRORS = 50;
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+/** One `{path, message}` per offending field; an unknown key is named as its own path. */
+function validationErrors(where: string, issues: readonly ValidationIssue[]): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const base = [where, ...issue.instancePath.split("/").filter(Boolean)];
+    const keys = issue.keyword === "unrecognized_keys" ? issue.params?.keys : undefined;
+    if (Array.isArray(keys) && keys.length > 0) {
+      return keys.map((key) => ({ path: [...base, String(key)].join("."), message: "unknown field" }));
+    }
+    return [{ path: base.join("."), message: issue.message ?? "invalid" }];
+  });
+}
+
 const problem = (status: number, code: string, title: string, detail?: string, extra: Record<string, unknown> = {}) => ({
   type: `${TYPE_BASE}${code}`,
   title,
@@ -49,11 +72,10 @@ export function installProblemHandlers(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? "body";
-      const errors = error.validation.map((issue) => ({
-        path: [where, ...issue.instancePath.split("/").filter(Boolean)].join("."),
-        message: issue.message ?? "invalid",
-      }));
-      return sendProblem(reply, problem(400, "validation", "Invalid request", `the ${where} does not match the contract`, { errors }));
+      const all = validationErrors(where, error.validation);
+      const errors = all.slice(0, MAX_LISTED_ERRORS);
+      const more = all.length > errors.length ? { errorsOmitted: all.length - errors.length } : {};
+      return sendProblem(reply, problem(400, "validation", "Invalid request", `the ${where} does not match the contract`, { errors, ...more }));
     }
     if (error instanceof ConflictError) {
       return sendProblem(reply, problem(409, "conflict", "Conflict", error.message));
@@ -61,10 +83,14 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       return sendProblem(reply, problem(413, "body_too_large", "Payload Too Large", error.message));
     }
-    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || error.code === "FST_ERR_CTP_INVALID_CONTENT_LENGTH") {
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
       return sendProblem(reply, problem(415, "unsupported_media_type", "Unsupported Media Type", error.message));
     }
-    if (error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || (error.statusCode === 400 && error instanceof SyntaxError)) {
+    if (
+      error.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ||
+      error.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+      (error.statusCode === 400 && error instanceof SyntaxError)
+    ) {
       return sendProblem(reply, problem(400, "malformed_json", "Malformed JSON", error.message));
     }
     if (error.statusCode === 429) {
@@ -72,6 +98,11 @@ export function installProblemHandlers(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, problem(error.statusCode, "bad_request", "Bad Request", error.message));
+    }
+    if (isDependencyUnavailable(error)) {
+      request.log.warn({ err: error }, "a dependency is unavailable");
+      reply.header("retry-after", "2");
+      return sendProblem(reply, problem(503, "unavailable", "Service Unavailable", "a dependency is unavailable; retry shortly"));
     }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, "response broke its contract");

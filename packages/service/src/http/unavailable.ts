@@ -1,0 +1,17 @@
+/**
+ * Whether an error means a dependency (Redis, NATS, Postgres) is unreachable right now rather
+ * than a bug: the caller should retry later (503), and the log should not cry "unhandled".
+ */
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECT_TIMEOUT", "CONNECTION_DESTROYED"]);
+// ioredis: fails fast while disconnected; nats.js: closed/draining connection, no responders, request timeout.
+const UNAVAILABLE_NAMES = new Set(["MaxRetriesPerRequestError", "ClosedConnectionError", "DrainingConnectionError", "NoRespondersError", "NoResponders", "TimeoutError", "ConnectionError"]);
+const UNAVAILABLE_MESSAGES = [/^Connection is closed\.?$/, /Stream isn't writeable/];
+
+export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  if (UNAVAILABLE_NAMES.has(error.name) || UNAVAILABLE_NAMES.has(error.constructor?.name ?? "")) return true;
+  if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
+  return isDependencyUnavailable(error.cause, depth + 1);
+}

@@ -1,0 +1,106 @@
+import type { Bus, SeatCommandClient } from "@rush/bus";
+import { COMMAND_RESULT_TTL_MS } from "@rush/contracts";
+import type { Db } from "@rush/db";
+import {
+  type Logger,
+  createLogger,
+  createMetrics,
+  createServiceApp,
+  installApi,
+  natsCheck,
+  postgresCheck,
+  redisCheck,
+  type ServiceAppOptions,
+} from "@rush/service";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { type Clock, systemClock } from "./clock.ts";
+import { type GateConfig, trustProxyOf } from "./config.ts";
+import type { GateContext } from "./context.ts";
+import { createLiveHolds } from "./holds/live-holds.ts";
+import { createGateMetrics } from "./metrics.ts";
+import { createSeatCommands } from "./holds/seat-commands.ts";
+import { catalogProxy } from "./plugins/catalog-proxy.ts";
+import { clientIpResolver } from "./plugins/client-ip.ts";
+import { docs } from "./plugins/docs.ts";
+import { idempotency } from "./plugins/idempotency.ts";
+import { rateLimits } from "./plugins/rate-limits.ts";
+import { createCommandRoutes } from "./routes/commands.ts";
+import { createHoldLifecycleRoutes } from "./routes/hold-lifecycle.ts";
+import { createHoldRoutes } from "./routes/holds.ts";
+import { createQueueRoutes } from "./routes/queue.ts";
+import { createSeatRoutes } from "./routes/seats.ts";
+import { createSessionSettingsStore } from "./sessions/session-settings.ts";
+import { createAdmissionTokens } from "./waiting-room/admission-token.ts";
+import { createWaitingRoom } from "./waiting-room/waiting-room.ts";
+
+export interface GateDeps {
+  config: GateConfig;
+  bus: Bus;
+  redis: Redis;
+  db: Db;
+  /** The seat command client (JetStream publish + reply wait). */
+  seats: SeatCommandClient;
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: ServiceAppOptions["metrics"];
+}
+
+/** Idempotency records outlive the command result store: a day. */
+const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
+
+/** Builds the gate from its dependencies; does not listen. */
+export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
+  const { config, redis } = deps;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger("gate", config.LOG_LEVEL);
+  const registry = deps.metrics ?? createMetrics("gate");
+  const metrics = createGateMetrics(registry);
+  const app = createServiceApp({
+    logger,
+    metrics: registry,
+    checks: { nats: natsCheck(deps.bus), redis: redisCheck(redis), postgres: postgresCheck(deps.db.sql) },
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  });
+  await installApi(app, { jwtSecret: config.JWT_SECRET });
+
+  const clientIp = clientIpResolver(trustProxyOf(config.TRUST_PROXY));
+  const ctx: GateContext = {
+    config,
+    redis,
+    clock,
+    clientIp,
+    metrics,
+    sessions: createSessionSettingsStore(deps.db.db, { ttlMs: config.SESSION_CACHE_MS, now: clock.now }),
+    seatCommands: createSeatCommands(deps.seats, redis, COMMAND_RESULT_TTL_MS),
+    liveHolds: createLiveHolds(redis, config.MAX_LIVE_HOLDS_PER_BUYER),
+    waitingRoom: createWaitingRoom(redis),
+    admission: createAdmissionTokens(config.ADMISSION_SECRET, config.ADMISSION_TTL_SECONDS),
+  };
+
+  await app.register(docs);
+  await app.register(rateLimits, {
+    redis,
+    enabled: config.RATE_LIMIT_ENABLED,
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    limits: config.RATE_LIMITS,
+    clientIp,
+    onLimited: (rateClass, by) => metrics.rateLimited.inc({ class: rateClass, by }),
+  });
+  await app.register(idempotency, { redis, ttlMs: IDEMPOTENCY_TTL_MS });
+
+  await app.register(createQueueRoutes, { ctx });
+  await app.register(createSeatRoutes, { ctx });
+  await app.register(createHoldRoutes, { ctx });
+  await app.register(createHoldLifecycleRoutes, { ctx });
+  await app.register(createCommandRoutes, { ctx });
+  // Issue 6 seam: orders, pay, payment webhooks and tickets register here as their own route
+  // plugins with the same `ctx` (the order service owns their state; the gate forwards or reads).
+  await app.register(catalogProxy, {
+    catalogUrl: config.CATALOG_URL,
+    timeoutMs: config.CATALOG_TIMEOUT_MS,
+    bodyLimit: config.PROXY_BODY_LIMIT_BYTES,
+    clientIp,
+  });
+  return app;
+}

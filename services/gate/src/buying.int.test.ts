@@ -1,0 +1,277 @@
+import { randomUUID } from "node:crypto";
+import { PROBLEM_CONTENT_TYPE, holdIdFor, commandIdFor, orderIdForHold } from "@rush/contracts";
+import { type TestDatabase, spawnService } from "@rush/testkit";
+import { testDatabase } from "@rush/testkit/vitest";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
+
+describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", () => {
+  let database: TestDatabase;
+  let stack: Stack;
+  let app: FastifyInstance;
+  let sessionId: string;
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const aliceToken = accessToken(alice);
+  const bobToken = accessToken(bob);
+  /** A fresh buyer (the live-hold cap is per buyer). */
+  const buyer = (): [string, string] => {
+    const id = randomUUID();
+    return [id, accessToken(id)];
+  };
+
+  const hold = (token: string, body: unknown, key = randomUUID(), session = sessionId, extra: Record<string, string> = {}) =>
+    app.inject({
+      method: "POST",
+      url: `/v1/sessions/${session}/holds`,
+      headers: { ...browserHeaders(token), "idempotency-key": key, ...extra },
+      payload: body as object,
+    });
+  const seatStatus = async (token: string | undefined, seatId: string, session = sessionId) => {
+    const res = await app.inject({ method: "GET", url: `/v1/sessions/${session}/seats`, headers: browserHeaders(token) });
+    const area = res.json().areas.find((a: { id: string }) => a.id === seatId.split("-")[0]);
+    return area?.seats.find((s: { id: string }) => s.id === seatId)?.status;
+  };
+
+  beforeAll(async () => {
+    database = await testDatabase("gate");
+    stack = await startStack(database);
+    app = await gateApp(stack);
+    sessionId = await seedSession(stack, { areas: [{ id: "A", rows: 5, perRow: 10, price: "45.00" }, { id: "B", rows: 2, perRow: 5, price: "20.50" }] });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stack?.close();
+    await database?.drop();
+  });
+
+  it("seats: the seat map lists every area and seat, sorted, all available", async () => {
+    const res = await app.inject({ method: "GET", url: `/v1/sessions/${sessionId}/seats` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.sessionId).toBe(sessionId);
+    expect(body.version).toBeGreaterThan(0);
+    expect(body.areas.map((a: { id: string }) => a.id)).toEqual(["A", "B"]);
+    expect(body.areas[0].seats).toHaveLength(50);
+    expect(body.areas[0].seats.slice(0, 2)).toEqual([{ id: "A-1-1", status: "available" }, { id: "A-1-2", status: "available" }]);
+    expect(body.areas[0].seats[10].id).toBe("A-2-1");
+  });
+
+  it("seats: an unknown session is 404 problem+json", async () => {
+    const res = await app.inject({ method: "GET", url: `/v1/sessions/${randomUUID()}/seats` });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+    expect(res.json().code).toBe("session_not_found");
+  });
+
+  it("holds: explicit seats → 201 with priced seats, order id and expiry; mine for the owner, held for others", async () => {
+    const key = randomUUID();
+    const res = await hold(aliceToken, { seatIds: ["A-1-1", "A-1-2"] }, key);
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    const holdId = holdIdFor(commandIdFor(alice, key));
+    expect(body).toMatchObject({
+      holdId,
+      orderId: orderIdForHold(holdId),
+      sessionId,
+      areaId: "A",
+      seats: [
+        { id: "A-1-1", price: { amount: "45.00", currency: "EUR" } },
+        { id: "A-1-2", price: { amount: "45.00", currency: "EUR" } },
+      ],
+    });
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now() + 500_000);
+    expect(await seatStatus(aliceToken, "A-1-1")).toBe("mine");
+    expect(await seatStatus(bobToken, "A-1-1")).toBe("held");
+    expect(await seatStatus(undefined, "A-1-2")).toBe("held");
+  });
+
+  it("holds: best available in an area → 201 with seats side by side", async () => {
+    const res = await hold(bobToken, { areaId: "B", quantity: 3 });
+    expect(res.statusCode).toBe(201);
+    const seats = res.json().seats.map((s: { id: string }) => s.id);
+    expect(seats).toHaveLength(3);
+    expect(new Set(seats.map((id: string) => id.split("-")[1])).size).toBe(1);
+    expect(res.json().seats[0].price).toEqual({ amount: "20.50", currency: "EUR" });
+  });
+
+  it("holds: a taken seat → 409 problem naming the unavailable seats, nothing held", async () => {
+    const res = await hold(bobToken, { seatIds: ["A-1-2", "A-1-3"] });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+    expect(res.json()).toMatchObject({ status: 409, code: "unavailable", unavailable: ["A-1-2"] });
+    expect(await seatStatus(bobToken, "A-1-3")).toBe("available");
+  });
+
+  it("holds: the same Idempotency-Key and body → the same answer; another body → 422", async () => {
+    const key = randomUUID();
+    const first = await hold(bobToken, { seatIds: ["A-2-1"] }, key);
+    expect(first.statusCode).toBe(201);
+    const again = await hold(bobToken, { seatIds: ["A-2-1"] }, key);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    const other = await hold(bobToken, { seatIds: ["A-2-2"] }, key);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe("idempotency_key_reused");
+    expect(await seatStatus(bobToken, "A-2-2")).toBe("available");
+    // The same key from another buyer is another request altogether.
+    const alices = await hold(aliceToken, { seatIds: ["A-2-3"] }, key);
+    expect(alices.statusCode).toBe(201);
+  });
+
+  it("holds: a retry racing the first attempt gets the same hold", async () => {
+    const key = randomUUID();
+    const [a, b] = await Promise.all([hold(bobToken, { seatIds: ["A-3-1"] }, key), hold(bobToken, { seatIds: ["A-3-1"] }, key)]);
+    expect(a.statusCode).toBe(201);
+    expect(b.statusCode).toBe(201);
+    expect(b.json().holdId).toBe(a.json().holdId);
+  });
+
+  it("holds: GET /v1/holds/:id shows the owner their hold; another buyer gets 403", async () => {
+    const created = (await hold(aliceToken, { seatIds: ["A-4-1", "A-4-2"] })).json();
+    const res = await app.inject({ method: "GET", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(aliceToken) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      holdId: created.holdId,
+      orderId: created.orderId,
+      sessionId,
+      areaId: "A",
+      status: "held",
+      seats: created.seats,
+      expiresAt: created.expiresAt,
+    });
+    const other = await app.inject({ method: "GET", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(bobToken) });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().code).toBe("not_owner");
+    const missing = await app.inject({ method: "GET", url: `/v1/holds/${randomUUID()}`, headers: browserHeaders(aliceToken) });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it("holds: DELETE by the owner → 204, seats available again, hold released; by another → 403", async () => {
+    const [, aliceToken] = buyer();
+    const created = (await hold(aliceToken, { seatIds: ["A-5-1"] })).json();
+    const denied = await app.inject({ method: "DELETE", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(bobToken) });
+    expect(denied.statusCode).toBe(403);
+    expect(await seatStatus(aliceToken, "A-5-1")).toBe("mine");
+    const res = await app.inject({ method: "DELETE", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(aliceToken) });
+    expect(res.statusCode).toBe(204);
+    expect(await seatStatus(aliceToken, "A-5-1")).toBe("available");
+    const after = await app.inject({ method: "GET", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(aliceToken) });
+    expect(after.json().status).toBe("released");
+    const again = await app.inject({ method: "DELETE", url: `/v1/holds/${created.holdId}`, headers: browserHeaders(aliceToken) });
+    expect(again.statusCode).toBe(204);
+  });
+
+  it("commands: GET /v1/commands/:id answers the sender with the hold's result; others get 404", async () => {
+    const [alice, aliceToken] = buyer();
+    const key = randomUUID();
+    const created = (await hold(aliceToken, { seatIds: ["A-5-5"] }, key)).json();
+    const commandId = commandIdFor(alice, key);
+    const res = await app.inject({ method: "GET", url: `/v1/commands/${commandId}`, headers: browserHeaders(aliceToken) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ commandId, status: "done", result: { statusCode: 201, body: created } });
+    const other = await app.inject({ method: "GET", url: `/v1/commands/${commandId}`, headers: browserHeaders(bobToken) });
+    expect(other.statusCode).toBe(404);
+    const unknown = await app.inject({ method: "GET", url: `/v1/commands/${randomUUID()}`, headers: browserHeaders(aliceToken) });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it("holds: 202 with a command id while the engine is down; the command reports the hold once it is back", async () => {
+    const [buyerId, token] = buyer();
+    const impatient = await gateApp(stack, { HOLD_WAIT_MS: "300" });
+    const [worker] = stack.tickets;
+    await worker!.stop();
+    try {
+      const key = randomUUID();
+      const res = await impatient.inject({
+        method: "POST",
+        url: `/v1/sessions/${sessionId}/holds`,
+        headers: { ...browserHeaders(token), "idempotency-key": key },
+        payload: { areaId: "A", quantity: 1 },
+      });
+      expect(res.statusCode).toBe(202);
+      const commandId = commandIdFor(buyerId, key);
+      expect(res.json()).toEqual({ commandId, status: "pending" });
+      expect(res.headers.location).toBe(`/v1/commands/${commandId}`);
+      const poll = () => app.inject({ method: "GET", url: `/v1/commands/${commandId}`, headers: browserHeaders(token) });
+      expect((await poll()).json()).toEqual({ commandId, status: "pending" });
+      stack.tickets[0] = await spawnService("ticket", { ...stack.env, WORKER_ID: "w1", LEASE_RENEW_MS: "300" });
+      await expect.poll(async () => (await poll()).json(), { timeout: 20_000 }).toMatchObject({ status: "done", result: { statusCode: 201 } });
+      // The retried request now gets the hold itself.
+      const retried = await impatient.inject({
+        method: "POST",
+        url: `/v1/sessions/${sessionId}/holds`,
+        headers: { ...browserHeaders(token), "idempotency-key": key },
+        payload: { areaId: "A", quantity: 1 },
+      });
+      expect(retried.statusCode).toBe(201);
+      expect(retried.json().holdId).toBe(holdIdFor(commandId));
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it("holds: seats of two areas in one hold → 400", async () => {
+    const res = await hold(aliceToken, { seatIds: ["A-1-9", "B-1-1"] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe("seats_span_areas");
+  });
+
+  it("holds: an area the session does not sell → 422", async () => {
+    const res = await hold(aliceToken, { areaId: "Z", quantity: 1 });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe("unknown_area");
+  });
+
+  it("holds: the engine's per-buyer seat limit → 409 limit_exceeded", async () => {
+    const res = await hold(buyer()[1], { areaId: "A", quantity: 9 });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: "limit_exceeded" });
+  });
+
+  it("holds: the sale window is enforced (not started 403, ended 409, draft 409)", async () => {
+    const now = Date.now();
+    const future = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 2 }], saleStartsAt: new Date(now + 3_600_000), saleEndsAt: new Date(now + 7_200_000) });
+    const past = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 2 }], saleStartsAt: new Date(now - 7_200_000), saleEndsAt: new Date(now - 3_600_000) });
+    const draft = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 2 }], status: "draft" });
+    const notStarted = await hold(aliceToken, { seatIds: ["A-1-1"] }, randomUUID(), future);
+    expect(notStarted.statusCode).toBe(403);
+    expect(notStarted.json()).toMatchObject({ code: "sale_not_started", saleStartsAt: expect.any(String) });
+    const ended = await hold(aliceToken, { seatIds: ["A-1-1"] }, randomUUID(), past);
+    expect(ended.statusCode).toBe(409);
+    expect(ended.json().code).toBe("sale_ended");
+    const notOnSale = await hold(aliceToken, { seatIds: ["A-1-1"] }, randomUUID(), draft);
+    expect(notOnSale.statusCode).toBe(409);
+    expect(notOnSale.json().code).toBe("not_on_sale");
+    for (const s of [future, past, draft]) expect(await seatStatus(aliceToken, "A-1-1", s)).toBe("available");
+  });
+
+  it("holds: a buyer's live holds are capped per session (bot defence); a release frees a slot", async () => {
+    const capped = await gateApp(stack, { MAX_LIVE_HOLDS_PER_BUYER: "2" });
+    const carol = randomUUID();
+    const token = accessToken(carol);
+    const post = (seatId: string) =>
+      capped.inject({
+        method: "POST",
+        url: `/v1/sessions/${sessionId}/holds`,
+        headers: { ...browserHeaders(token), "idempotency-key": randomUUID() },
+        payload: { seatIds: [seatId] },
+      });
+    try {
+      const first = await post("A-5-7");
+      expect(first.statusCode).toBe(201);
+      expect((await post("A-5-8")).statusCode).toBe(201);
+      const third = await post("A-5-9");
+      expect(third.statusCode).toBe(409);
+      expect(third.json()).toMatchObject({ code: "too_many_holds", max: 2 });
+      expect(await seatStatus(token, "A-5-9")).toBe("available");
+      const released = await capped.inject({ method: "DELETE", url: `/v1/holds/${first.json().holdId}`, headers: browserHeaders(token) });
+      expect(released.statusCode).toBe(204);
+      expect((await post("A-5-9")).statusCode).toBe(201);
+    } finally {
+      await capped.close();
+    }
+  });
+});

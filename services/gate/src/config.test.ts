@@ -1,0 +1,30 @@
+import { ConfigError } from "@rush/service";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_RATE_LIMITS, loadGateConfig, trustProxyOf } from "./config.ts";
+
+describe("gate config", () => {
+  it("config: defaults serve port 8080 with the catalog on 8105 and a 2 s hold wait", () => {
+    const config = loadGateConfig({});
+    expect(config).toMatchObject({ PORT: 8080, CATALOG_URL: "http://127.0.0.1:8105", HOLD_WAIT_MS: 2000, WAITING_ROOM_SHUFFLE: true });
+    expect(config.RATE_LIMITS).toEqual(DEFAULT_RATE_LIMITS);
+  });
+
+  it("config: rate limits override per class from JSON; bad JSON fails fast", () => {
+    const config = loadGateConfig({ RATE_LIMITS: '{"hold":{"user":5,"ip":50}}' });
+    expect(config.RATE_LIMITS.hold).toEqual({ user: 5, ip: 50 });
+    expect(config.RATE_LIMITS.read).toEqual(DEFAULT_RATE_LIMITS.read);
+    expect(() => loadGateConfig({ RATE_LIMITS: "{nope" })).toThrow(ConfigError);
+  });
+
+  it("config: production refuses the development secrets", () => {
+    expect(() => loadGateConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET[\s\S]*ADMISSION_SECRET/);
+    expect(loadGateConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), ADMISSION_SECRET: "y".repeat(32) }).NODE_ENV).toBe("production");
+  });
+
+  it("config: TRUST_PROXY takes a boolean, a hop count or a list", () => {
+    expect(trustProxyOf("false")).toBe(false);
+    expect(trustProxyOf("true")).toBe(true);
+    expect(trustProxyOf("2")).toBe(2);
+    expect(trustProxyOf("10.0.0.1, 10.0.0.2")).toEqual(["10.0.0.1", "10.0.0.2"]);
+  });
+});

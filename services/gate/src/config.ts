@@ -1,0 +1,108 @@
+import { BaseConfig, loadConfig } from "@rush/service";
+import { z } from "zod";
+
+const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
+const DEV_ADMISSION_SECRET = "rush-dev-admission-secret-change-me";
+
+/** Requests allowed per window, per caller, for one class of routes. */
+const Limit = z.object({ user: z.int().min(1), ip: z.int().min(1) });
+
+/** The route classes and their default limits (per 10 s window unless RATE_LIMIT_WINDOW_MS says otherwise). */
+export const DEFAULT_RATE_LIMITS = {
+  /** Identity: login and register attempts (brute force). */
+  auth: { user: 20, ip: 50 },
+  /** Reads: seat maps, holds, commands, proxied catalog reads. */
+  read: { user: 100, ip: 1000 },
+  /** Waiting room joins and polls. */
+  queue: { user: 20, ip: 500 },
+  /** Hold and release commands. */
+  hold: { user: 10, ip: 300 },
+  /** Organizer writes forwarded to the catalog. */
+  write: { user: 50, ip: 200 },
+} as const;
+export type RateClass = keyof typeof DEFAULT_RATE_LIMITS;
+
+const RateLimits = z.object({
+  auth: Limit.default(DEFAULT_RATE_LIMITS.auth),
+  read: Limit.default(DEFAULT_RATE_LIMITS.read),
+  queue: Limit.default(DEFAULT_RATE_LIMITS.queue),
+  hold: Limit.default(DEFAULT_RATE_LIMITS.hold),
+  write: Limit.default(DEFAULT_RATE_LIMITS.write),
+});
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const json = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+export const GateConfig = BaseConfig.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Names this instance in logs and in the NATS reply subject. */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_#-]+$/).optional(),
+  JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
+  /** Signs admission tokens and proof-of-work challenges (the gate's own, not identity's). */
+  ADMISSION_SECRET: z.string().min(16).default(DEV_ADMISSION_SECRET),
+  CATALOG_URL: z.url().default("http://127.0.0.1:8105"),
+  CATALOG_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Seat engine partitions: must match the ticket workers'. */
+  PARTITIONS: z.coerce.number().int().positive().default(64),
+  /** How long a hold request waits for the actor before answering 202 with a command id. */
+  HOLD_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** Bodies forwarded to the catalog (a venue's seat map can be large). */
+  PROXY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Sale settings read from Postgres are reused this long. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).default(2000),
+  /** Trust `X-Forwarded-For` from a load balancer in front (true, or a hop count / CIDR list). */
+  TRUST_PROXY: z.string().default("false"),
+
+  ADMISSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+  /** Shuffle everyone who joined before the sale starts (a fair draw instead of a race). */
+  WAITING_ROOM_SHUFFLE: bool.default(true),
+
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(10_000),
+  /** Per class `{user, ip}` overrides, as JSON, e.g. `{"hold":{"user":5,"ip":100}}`. */
+  RATE_LIMITS: json(RateLimits).default(RateLimits.parse({})),
+
+  /** Live holds one buyer may have in one session at once. */
+  MAX_LIVE_HOLDS_PER_BUYER: z.coerce.number().int().positive().default(3),
+  /** A queue join scoring this much (0–100) must solve a proof-of-work challenge; above 100 disables it. */
+  BOT_CHALLENGE_SCORE: z.coerce.number().int().min(0).default(50),
+  /** Leading zero bits asked of a proof of work (each bit doubles the work; 20 ≈ a second in a browser). */
+  BOT_POW_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(18),
+  BOT_POW_TTL_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Distinct accounts seen from one IP within an hour before it counts against the score. */
+  BOT_ACCOUNTS_PER_IP: z.coerce.number().int().positive().default(5),
+  /** Queue requests by one user within 10 s before it counts against the score. */
+  BOT_CADENCE_MAX: z.coerce.number().int().positive().default(15),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV !== "production") return;
+  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
+  if (config.ADMISSION_SECRET === DEV_ADMISSION_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["ADMISSION_SECRET"], message: "required in production" });
+  }
+});
+export type GateConfig = z.infer<typeof GateConfig>;
+
+/** Parses the environment once at boot; throws naming every bad key. */
+export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig {
+  return loadConfig(GateConfig, env);
+}
+
+/** Fastify's `trustProxy` from `TRUST_PROXY`: a boolean, a hop count, or a list of addresses. */
+export function trustProxyOf(value: string): boolean | number | string[] {
+  if (value === "true") return true;
+  if (value === "false" || value === "") return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(",").map((s) => s.trim());
+}

@@ -1,0 +1,64 @@
+import { redisKeys } from "@rush/contracts";
+import type { Redis } from "ioredis";
+
+/**
+ * The per-buyer cap on live holds in a session (bot defence: one account cannot sit on half the
+ * hall). `live:{<sessionId>}:<buyerId>` is a sorted set holdId → when the reservation lapses
+ * (the hold's TTL plus the wait for the engine: never before the hold itself). Lapsed entries
+ * fall out by score, refused and released ones are removed, and when the cap is reached the
+ * entries are checked against the hold read model once before refusing (a hold may have been
+ * sold, released by expiry, or revoked).
+ */
+const RESERVE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[3]), redis.call('PEXPIRETIME', KEYS[1])))
+return 1
+`;
+
+export interface LiveHolds {
+  /** Counts `holdId` against the buyer's cap until `until`; false when the cap is reached. */
+  reserve(sessionId: string, buyerId: string, holdId: string, now: number, until: number): Promise<boolean>;
+  /** The hold was refused, released or ended. */
+  forget(sessionId: string, buyerId: string, holdId: string): Promise<void>;
+}
+
+const keyOf = (sessionId: string, buyerId: string) => `live:{${sessionId}}:${buyerId}`;
+
+export function createLiveHolds(redis: Redis, max: number): LiveHolds {
+  type Scripted = Redis & { rushReserveHold(...args: (string | number)[]): Promise<number> };
+  if (!("rushReserveHold" in redis)) redis.defineCommand("rushReserveHold", { numberOfKeys: 1, lua: RESERVE });
+  const scripted = redis as Scripted;
+
+  /** Drops entries whose hold is no longer live according to the read model. */
+  async function prune(key: string, now: number): Promise<void> {
+    const holdIds = await redis.zrange(key, 0, -1);
+    if (holdIds.length === 0) return;
+    const views = await redis.mget(...holdIds.map((id) => redisKeys.hold(id)));
+    const ended = holdIds.filter((_, i) => {
+      const text = views[i];
+      if (!text) return false; // not in the read model yet: still being decided
+      try {
+        const view = JSON.parse(text) as { status?: string; expiresAt?: number };
+        return view.status !== "held" || (view.expiresAt !== undefined && view.expiresAt <= now);
+      } catch {
+        return false;
+      }
+    });
+    if (ended.length > 0) await redis.zrem(key, ...ended);
+  }
+
+  return {
+    async reserve(sessionId, buyerId, holdId, now, until) {
+      const key = keyOf(sessionId, buyerId);
+      if ((await scripted.rushReserveHold(key, now, holdId, until, max)) === 1) return true;
+      await prune(key, now);
+      return (await scripted.rushReserveHold(key, now, holdId, until, max)) === 1;
+    },
+    async forget(sessionId, buyerId, holdId) {
+      await redis.zrem(keyOf(sessionId, buyerId), holdId);
+    },
+  };
+}

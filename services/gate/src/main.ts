@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import { connectBus, createSeatCommandClient } from "@rush/bus";
+import { SeatReply, redisKeys } from "@rush/contracts";
+import { createDb } from "@rush/db";
+import { createLogger, createRedis, runService } from "@rush/service";
+import { buildApp } from "./app.ts";
+import { loadGateConfig } from "./config.ts";
+
+const config = loadGateConfig();
+const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
+const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
+
+await runService(
+  logger,
+  async () => {
+    const bus = await connectBus({
+      servers: config.NATS_URL,
+      name: instance,
+      onStatus: (status) => logger.info({ status: status.type }, "nats status"),
+    });
+    const redis = createRedis(config.REDIS_URL, instance);
+    redis.on("error", (error) => logger.warn({ err: error }, "redis error"));
+    const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
+    const seats = await createSeatCommandClient(bus, {
+      partitions: config.PARTITIONS,
+      clientId: instance.replace(/[^A-Za-z0-9_-]/g, "_"),
+      defaultTimeoutMs: config.HOLD_WAIT_MS,
+      lookup: async (commandId) => {
+        const text = await redis.get(redisKeys.commandResult(commandId));
+        return text ? SeatReply.parse(JSON.parse(text)) : null;
+      },
+    });
+    const app = await buildApp({ config, bus, redis, db, seats, logger });
+    await app.listen({ host: config.HOST, port: config.PORT });
+    logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
+    return {
+      async stop() {
+        await app.close(); // stops accepting, lets in-flight requests finish
+        await seats.close();
+        await bus.drain();
+        redis.disconnect();
+        await db.close();
+      },
+    };
+  },
+  config.SHUTDOWN_TIMEOUT_MS,
+);

@@ -1,0 +1,41 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+
+/** The gate's own Prometheus series, next to the shell's default ones on `/metrics`. */
+export interface GateMetrics {
+  /** Hold and release requests by outcome: `held`, `rejected:<code>`, `pending`, `released`. */
+  commands: Counter<"kind" | "outcome">;
+  /** Time from request to the engine's answer (or the 202). */
+  commandSeconds: Histogram<"kind">;
+  queueJoins: Counter<"outcome">;
+  rateLimited: Counter<"class" | "by">;
+}
+
+export function createGateMetrics(registry: Registry): GateMetrics {
+  return {
+    commands: new Counter({
+      name: "gate_seat_commands_total",
+      help: "Hold and release requests by outcome",
+      labelNames: ["kind", "outcome"],
+      registers: [registry],
+    }),
+    commandSeconds: new Histogram({
+      name: "gate_seat_command_seconds",
+      help: "Seconds from a hold or release request to the seat engine's answer (or the 202)",
+      labelNames: ["kind"],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    queueJoins: new Counter({
+      name: "gate_queue_joins_total",
+      help: "Waiting room joins: joined, challenged (proof of work asked), no_room",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: "gate_rate_limited_total",
+      help: "Requests refused with 429, by route class and by what was counted (ip or user)",
+      labelNames: ["class", "by"],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,23 @@
+import type { FastifyRequest } from "fastify";
+
+/**
+ * The caller's address: the socket's, or with `trustProxy` the first untrusted hop of
+ * `X-Forwarded-For`. The shared service shell does not pass Fastify's own `trustProxy`, so the
+ * gate resolves it here (simple forms: all, a hop count, or a list of proxy addresses).
+ */
+export function clientIpResolver(trust: boolean | number | string[]): (request: FastifyRequest) => string {
+  if (trust === false || trust === 0) return (request) => request.socket.remoteAddress ?? request.ip;
+  return (request) => {
+    const socket = request.socket.remoteAddress ?? request.ip;
+    const header = request.headers["x-forwarded-for"];
+    const text = Array.isArray(header) ? header.join(",") : header;
+    if (!text) return socket;
+    if (Array.isArray(trust) && !trust.includes(socket)) return socket;
+    // Nearest hop last: skip the proxies we trust, the next one is the client.
+    const hops = [socket, ...text.split(",").map((s) => s.trim()).filter(Boolean).reverse()];
+    if (trust === true) return hops[hops.length - 1] ?? socket;
+    if (typeof trust === "number") return hops[Math.min(trust, hops.length - 1)] ?? socket;
+    const firstUntrusted = hops.find((hop) => !trust.includes(hop));
+    return firstUntrusted ?? hops[hops.length - 1] ?? socket;
+  };
+}
