@@ -1,4 +1,5 @@
 export { REPO_ROOT, TEST_STACK_ENV, infra, isRunning, testPgAdminUrl } from "./infra.ts";
+export { type ManagedServer, startManaged } from "./managed-server.ts";
 export { type NatsServer, startNats } from "./nats-server.ts";
 export { freePort } from "./ports.ts";
 export { type TestDatabase, freshDatabase } from "./postgres.ts";

@@ -1,22 +1,14 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
-import { type Spawned, spawnUntil, stopProcess } from "./process.ts";
 
 /** A private nats-server with JetStream on a file store: one per test file, free to kill and restart. */
-export interface NatsServer {
+export interface NatsServer extends ManagedServer {
   readonly url: string;
   readonly port: number;
   readonly storeDir: string;
-  /** Graceful stop (SIGTERM): JetStream flushes. */
-  stop(): Promise<void>;
-  /** Crash (SIGKILL). */
-  kill(): Promise<void>;
-  /** Starts it again on the same port and store, after a stop or kill. */
-  start(): Promise<void>;
-  /** Stops it and deletes its store. */
-  dispose(): Promise<void>;
 }
 
 export async function startNats(options: { bin?: string } = {}): Promise<NatsServer> {
@@ -27,25 +19,6 @@ export async function startNats(options: { bin?: string } = {}): Promise<NatsSer
   const config = join(storeDir, "test.conf");
   await writeFile(config, "max_payload: 8MB\n");
   const args = ["-c", config, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-n", `rush-test-${port}`];
-  let proc: Spawned | undefined;
-  const start = async () => {
-    proc = await spawnUntil(bin, args, /Server is ready/);
-  };
-  await start();
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    port,
-    storeDir,
-    start,
-    stop: async () => {
-      if (proc) await stopProcess(proc, "SIGTERM");
-    },
-    kill: async () => {
-      if (proc) await stopProcess(proc, "SIGKILL");
-    },
-    dispose: async () => {
-      if (proc) await stopProcess(proc, "SIGKILL");
-      await rm(storeDir, { recursive: true, force: true });
-    },
-  };
+  const server = await startManaged(bin, args, /Server is ready/, storeDir);
+  return { ...server, url: `nats://127.0.0.1:${port}`, port, storeDir };
 }

@@ -1,18 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
-import { type Spawned, spawnUntil, stopProcess } from "./process.ts";
 
 /** A private redis-server with AOF, like production: one per test file, free to kill and restart. */
-export interface RedisServer {
+export interface RedisServer extends ManagedServer {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-  start(): Promise<void>;
-  dispose(): Promise<void>;
 }
 
 export async function startRedis(options: { bin?: string } = {}): Promise<RedisServer> {
@@ -23,25 +19,6 @@ export async function startRedis(options: { bin?: string } = {}): Promise<RedisS
     "--port", String(port), "--bind", "127.0.0.1", "--dir", dir,
     "--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--protected-mode", "yes",
   ];
-  let proc: Spawned | undefined;
-  const start = async () => {
-    proc = await spawnUntil(bin, args, /Ready to accept connections/);
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    dir,
-    start,
-    stop: async () => {
-      if (proc) await stopProcess(proc, "SIGTERM");
-    },
-    kill: async () => {
-      if (proc) await stopProcess(proc, "SIGKILL");
-    },
-    dispose: async () => {
-      if (proc) await stopProcess(proc, "SIGKILL");
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startManaged(bin, args, /Ready to accept connections/, dir);
+  return { ...server, url: `redis://127.0.0.1:${port}`, port, dir };
 }

@@ -1,0 +1,36 @@
+import { rm } from "node:fs/promises";
+import { type Spawned, spawnUntil, stopProcess } from "./process.ts";
+
+/** A server process a test owns: stop (graceful), kill (crash), start again, dispose. */
+export interface ManagedServer {
+  /** Graceful stop (SIGTERM). */
+  stop(): Promise<void>;
+  /** Crash (SIGKILL). */
+  kill(): Promise<void>;
+  /** Starts it again with the same port and data, after a stop or kill. */
+  start(): Promise<void>;
+  /** Kills it and deletes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/** Starts `bin args` (ready when its output matches `ready`) and manages its life; `dir` is its data. */
+export async function startManaged(bin: string, args: string[], ready: RegExp, dir: string): Promise<ManagedServer> {
+  let proc: Spawned | undefined;
+  const start = async () => {
+    proc = await spawnUntil(bin, args, ready);
+  };
+  await start();
+  return {
+    start,
+    stop: async () => {
+      if (proc) await stopProcess(proc, "SIGTERM");
+    },
+    kill: async () => {
+      if (proc) await stopProcess(proc, "SIGKILL");
+    },
+    dispose: async () => {
+      if (proc) await stopProcess(proc, "SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
