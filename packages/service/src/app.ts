@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import { PROBLEM_CONTENT_TYPE } from "@rush/contracts";
 import type { Registry } from "prom-client";
 import type { Check } from "./checks.ts";
 import type { Logger } from "./logger.ts";
@@ -23,6 +24,19 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestIdHeader: "x-correlation-id",
+    // Command ids (derived from Idempotency-Keys) run to 128 characters.
+    maxParamLength: 128,
+    // Errors Fastify raises before routing (a bad URL, an over-long parameter) are problems too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).type(PROBLEM_CONTENT_TYPE).send({
+        type: "https://rush.example/problems/bad_request",
+        title: "Bad Request",
+        status,
+        code: "bad_request",
+        detail: error.message,
+      });
+    },
     genReqId: () => randomUUID(),
     // Per-request lines would flood the logs in a flash sale; metrics count requests instead.
     logController: new LogController({ disableRequestLogging: true }),

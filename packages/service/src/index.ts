@@ -7,4 +7,4 @@ export { createMetrics } from "./metrics.ts";
 export { createRedis } from "./redis.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
-export { HttpProblem, installProblemHandlers, sendProblem } from "./http/problem.ts";
+export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";

@@ -206,7 +206,12 @@ export type EventPage = z.infer<typeof EventPage>;
 
 // ── Sessions ─────────────────────────────────────────────────────────────────
 
-export const WaitingRoomSettings = z.object({ enabled: z.boolean(), admitPerSecond: z.int().min(1).max(100_000) });
+export const WaitingRoomSettings = z.object({
+  enabled: z.boolean(),
+  admitPerSecond: z.int().min(1).max(100_000),
+  /** Shuffle everyone who joined before the sale starts (fair to early arrivals); first come first served after. Gate default when absent. */
+  shuffle: z.boolean().optional(),
+});
 export type WaitingRoomSettings = z.infer<typeof WaitingRoomSettings>;
 
 export const PriceCategoryInput = z.object({ name: Name, areaIds: z.array(AreaId).min(1).max(MAX_AREAS), price: Money });

@@ -29,6 +29,23 @@ export function sendProblem(reply: FastifyReply, problem: Problem & Record<strin
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
+/** The RFC 9457 body of an `HttpProblem`, for answers that carry one inside (a stored command result). */
+export function problemBody(problem: HttpProblem): Problem & Record<string, unknown> {
+  return {
+    type: `${TYPE_BASE}${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    ...problem.extra,
+  };
+}
+
+/** Answers `problem` as problem+json with its headers, bypassing the error handler. */
+export function sendHttpProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  return sendProblem(reply.headers(problem.headers), problemBody(problem));
+}
+
 /** At most this many validation errors are listed (10,000 bad seat ids make one problem, not a megabyte). */
 const MAX_LISTED_ERRORS = 50;
 

@@ -2,7 +2,7 @@ import fastifyReplyFrom from "@fastify/reply-from";
 import { HttpProblem } from "@rush/service";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RawServerBase, RouteGenericInterface } from "fastify";
 import type { RateClass } from "../config.ts";
-import { sendHttpProblem } from "../problem-body.ts";
+import { sendHttpProblem } from "@rush/service";
 import { problems } from "../problems.ts";
 
 export interface CatalogProxyOptions {

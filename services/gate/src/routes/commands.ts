@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
 import { holdAnswerOf } from "../holds/hold-outcome.ts";
 import type { CommandRecord } from "../holds/seat-commands.ts";
-import { problemBody } from "../problem-body.ts";
+import { problemBody } from "@rush/service";
 import { problems } from "../problems.ts";
 import { releaseAnswerOf } from "./hold-lifecycle.ts";
 
