@@ -12,3 +12,7 @@ export * from "./money.ts";
 export * from "./http/identity.ts";
 export * from "./http/catalog.ts";
 export * from "./http/buying.ts";
+export * from "./order-events.ts";
+export * from "./payment-events.ts";
+export * from "./socket-events.ts";
+export * from "./http/orders.ts";

@@ -12,6 +12,16 @@ export const redisKeys = {
   seatMapVersion: (sessionId: string) => `seatmap:{${sessionId}}:v`,
   /** A hold's current view (`HoldView` JSON plus `sessionId`), for `GET/DELETE /v1/holds/:id`. */
   hold: (holdId: string) => `hold:${holdId}`,
+  /**
+   * A session's waiting room (the gate writes it; notification reads it to push positions):
+   * `queue` sorted set userId → place, `seq` the place counter, `admission` the admission
+   * cursor hash (`cursor`, `last`).
+   */
+  waitingRoom: (sessionId: string) => ({
+    queue: `wr:{${sessionId}}:q`,
+    seq: `wr:{${sessionId}}:seq`,
+    admission: `wr:{${sessionId}}:adm`,
+  }),
   /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
   commandResult: (commandId: string) => `cmd:result:${commandId}`,
 } as const;

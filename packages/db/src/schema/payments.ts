@@ -7,8 +7,10 @@ export const payments = pgTable(
   "payments",
   {
     id: uuid().primaryKey().defaultRandom(),
+    /** One payment per order: a second pay is a conflict, never a second charge. */
     orderId: uuid()
       .notNull()
+      .unique()
       .references(() => orders.id),
     provider: text({ enum: ["mock", "stripe"] }).notNull(),
     /** The provider's own id (e.g. a Stripe PaymentIntent id). */
@@ -17,10 +19,14 @@ export const payments = pgTable(
     amount: numeric({ precision: 12, scale: 2 }).notNull(),
     currency: text().notNull(),
     idempotencyKey: text().notNull().unique(),
+    /** Why it failed or was refunded (`declined`, `hold_expired`, …). */
+    reason: text(),
+    /** When the seat engine answered the confirm (sold or rejected): until then a captured payment is unsettled. */
+    settledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("payments_order_idx").on(t.orderId)],
+  (t) => [index("payments_unsettled_idx").on(t.status, t.updatedAt)],
 );
 
 /** Every state change of a payment, append-only: the audit trail of money. */

@@ -22,6 +22,8 @@ export const tickets = pgTable(
     version: integer().notNull().default(1),
     issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     usedAt: timestamp({ withTimezone: true }),
+    /** The staff member whose scan checked it in. */
+    checkedInBy: uuid(),
   },
   (t) => [
     // The last line of defence against a double sale, whatever happened upstream.

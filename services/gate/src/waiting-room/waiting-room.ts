@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { redisKeys } from "@rush/contracts";
 import type { Redis } from "ioredis";
 
 /**
@@ -83,11 +84,7 @@ type Scripted = Redis & {
   rushRoomStatus(...args: (string | number)[]): Promise<[number, number, number]>;
 };
 
-export const waitingRoomKeys = (sessionId: string) => ({
-  queue: `wr:{${sessionId}}:q`,
-  seq: `wr:{${sessionId}}:seq`,
-  admission: `wr:{${sessionId}}:adm`,
-});
+export const waitingRoomKeys = redisKeys.waitingRoom;
 
 const placeOf = (rank: number, admittedCount: number, size: number): Place => {
   const admitted = rank < admittedCount;

@@ -1,0 +1,73 @@
+import type { Bus, Consumption } from "@rush/bus";
+import { SOCKET_EVENTS, socketRooms } from "@rush/contracts";
+import type { Db } from "@rush/db";
+import { type Logger, createServiceApp, natsCheck, postgresCheck, redisCheck } from "@rush/service";
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Registry } from "prom-client";
+import type { Server } from "socket.io";
+import type { NotificationConfig } from "./config.ts";
+import { followOrders, followSeats } from "./feeds.ts";
+import { createQueuePositions } from "./queue-positions.ts";
+import { createSeatDeltas } from "./seat-deltas.ts";
+import { createSocketServer } from "./sockets.ts";
+
+export interface NotificationDeps {
+  config: NotificationConfig;
+  bus: Bus;
+  db: Db;
+  /** Commands (read model, deltas); `pub`/`sub` are the adapter's own connections. */
+  redis: Redis;
+  pub: Redis;
+  sub: Redis;
+  logger: Logger;
+  metrics: Registry;
+}
+
+export interface NotificationService {
+  app: FastifyInstance;
+  io: Server;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the live-update service: HTTP (health, metrics) and socket.io on one server. */
+export async function buildNotificationService(deps: NotificationDeps): Promise<NotificationService> {
+  const { config, bus, logger } = deps;
+  const app = createServiceApp({
+    logger,
+    metrics: deps.metrics,
+    checks: { nats: natsCheck(bus), redis: redisCheck(deps.redis), postgres: postgresCheck(deps.db.sql) },
+  });
+  let io: Server | undefined;
+  const deltas = createSeatDeltas(deps.redis, {
+    coalesceMs: config.COALESCE_MS,
+    broadcast: (update) => io?.to(socketRooms.sessionSeats(update.sessionId)).emit(SOCKET_EVENTS.seats, update),
+    onError: (error) => logger.warn({ err: error }, "seat delta not sent"),
+  });
+  const queue = createQueuePositions({
+    redis: deps.redis,
+    db: deps.db.db,
+    tickMs: config.QUEUE_TICK_MS,
+    onError: (error) => logger.warn({ err: error }, "waiting-room positions not read"),
+  });
+  io = createSocketServer({ httpServer: app.server, jwtSecret: config.JWT_SECRET, pub: deps.pub, sub: deps.sub, deltas, queue });
+  const consumptions: Consumption[] = [];
+
+  return {
+    app,
+    io,
+    async start() {
+      consumptions.push(
+        await followSeats(bus, deltas, logger),
+        await followOrders(bus, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger),
+      );
+    },
+    async stop() {
+      await Promise.all(consumptions.map((c) => c.stop()));
+      deltas.close();
+      queue.close();
+      await new Promise<void>((resolve) => io?.close(() => resolve()) ?? resolve());
+    },
+  };
+}

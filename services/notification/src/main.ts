@@ -1,0 +1,42 @@
+import { hostname } from "node:os";
+import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
+import { createDb } from "@rush/db";
+import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { buildNotificationService } from "./app.ts";
+import { type NotificationConfig, readConfig } from "./config.ts";
+
+let config: NotificationConfig;
+try {
+  config = readConfig();
+} catch (error) {
+  createLogger("notification").fatal({ err: error }, "refusing to start");
+  process.exit(1);
+}
+const logger = createLogger("notification", config.LOG_LEVEL);
+
+await runService(
+  logger,
+  async () => {
+    const name = `notification-${hostname()}-${process.pid}`;
+    const db = createDb(config.DATABASE_URL, { max: 2, applicationName: "notification" });
+    const redis = createRedis(config.REDIS_URL, name);
+    const pub = createRedis(config.REDIS_URL, `${name}-pub`);
+    const sub = pub.duplicate({ connectionName: `${name}-sub` });
+    const bus = await connectBus({ servers: config.NATS_URL, name });
+    await ensureTopology(bus, await loadTopology());
+    const service = await buildNotificationService({ config, bus, db, redis, pub, sub, logger, metrics: createMetrics("notification") });
+    await service.start();
+    await service.app.listen({ host: config.HOST, port: config.PORT });
+    logger.info({ port: config.PORT, path: "/socket.io" }, "notification service started");
+    return {
+      async stop() {
+        await service.stop();
+        await service.app.close();
+        await bus.drain();
+        for (const client of [redis, pub, sub]) client.disconnect();
+        await db.close();
+      },
+    };
+  },
+  config.SHUTDOWN_TIMEOUT_MS,
+);

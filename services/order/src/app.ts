@@ -1,0 +1,92 @@
+import { type Bus, type Consumption, consume } from "@rush/bus";
+import { PaymentEvent, STREAMS, SeatEvent } from "@rush/contracts";
+import type { Db } from "@rush/db";
+import { type Logger, createServiceApp, installApi, natsCheck, postgresCheck } from "@rush/service";
+import type { FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+import type { OrderConfig } from "./config.ts";
+import { createOrderMetrics } from "./metrics.ts";
+import { orderRoutes } from "./orders/order-routes.ts";
+import { createOrderStore } from "./orders/order-store.ts";
+import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
+import { createPriceBook } from "./orders/price-book.ts";
+import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
+import { createTicketSigner } from "./tickets/ticket-qr.ts";
+import { ticketRoutes } from "./tickets/ticket-routes.ts";
+import { createTicketStore } from "./tickets/ticket-store.ts";
+
+/** The durable consumers (nats/consumers) this service reads. */
+export const ORDER_CONSUMERS = { seatEvents: "order-seat-events", payments: "order-payments" } as const;
+
+export interface OrderDeps {
+  config: OrderConfig;
+  bus: Bus;
+  db: Db;
+  logger: Logger;
+  metrics: Registry;
+  clock?: () => number;
+}
+
+export interface OrderService {
+  app: FastifyInstance;
+  /** Starts following the seat and payment streams. */
+  start(): Promise<void>;
+  /** Stops the consumers after the message in hand. */
+  stop(): Promise<void>;
+}
+
+/** Builds the order service (HTTP + stream followers) from its dependencies; starts nothing. */
+export async function buildOrderService(deps: OrderDeps): Promise<OrderService> {
+  const { config, bus, db, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const metrics = createOrderMetrics(deps.metrics);
+  const orders = createOrderStore(db.db, createPriceBook(db.db, { ttlMs: config.PRICE_CACHE_MS, now: clock }));
+  const tickets = createTicketStore(db.db);
+  const signer = createTicketSigner(config.TICKET_SIGNING_KEY);
+
+  const app = createServiceApp({
+    logger,
+    metrics: deps.metrics,
+    checks: { nats: natsCheck(bus), postgres: postgresCheck(db.sql) },
+  });
+  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  await app.register(orderRoutes, { orders });
+  await app.register(ticketRoutes, { tickets, signer, clock });
+
+  const handleSeatEvent = createSeatEventHandler({
+    bus,
+    orders,
+    tickets,
+    logger,
+    onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
+  });
+  const handlePayment = createPaymentEventHandler({ bus, orders });
+  const consumptions: Consumption[] = [];
+
+  return {
+    app,
+    async start() {
+      consumptions.push(
+        await consume(bus, {
+          stream: STREAMS.seatEvents,
+          consumer: ORDER_CONSUMERS.seatEvents,
+          schema: SeatEvent,
+          handle: handleSeatEvent,
+          logger,
+          maxDeliver: 10,
+        }),
+        await consume(bus, {
+          stream: STREAMS.payments,
+          consumer: ORDER_CONSUMERS.payments,
+          schema: PaymentEvent,
+          handle: handlePayment,
+          logger,
+          maxDeliver: 10,
+        }),
+      );
+    },
+    async stop() {
+      await Promise.all(consumptions.map((c) => c.stop()));
+    },
+  };
+}

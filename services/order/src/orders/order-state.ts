@@ -1,0 +1,66 @@
+import type { OrderStatus, PaymentStatus, SeatEvent } from "@rush/contracts";
+
+/**
+ * The order state machine, pure. Facts arrive from two streams (seat events, payment events)
+ * with no order between them, so a transition depends only on where the order is and where the
+ * fact points, never on arrival order: statuses are ranked and an order only moves up.
+ *
+ *   created → payment_pending → completed
+ *      └──────────┴──→ expired → failed | refunded
+ *
+ * `completed`, `failed` and `refunded` are final. `expired` is not: a payment that was running
+ * when the hold ran out still ends as `failed` (declined) or `refunded` (taken, then returned).
+ */
+const RANK: Record<OrderStatus, number> = {
+  created: 0,
+  payment_pending: 1,
+  expired: 2,
+  failed: 3,
+  completed: 4,
+  refunded: 4,
+};
+
+const FINAL = new Set<OrderStatus>(["completed", "failed", "refunded"]);
+
+/** The status an order moves to when `target` is reported, or `undefined` if it stays. */
+export function nextStatus(current: OrderStatus, target: OrderStatus): OrderStatus | undefined {
+  if (current === target || FINAL.has(current)) return undefined;
+  return RANK[target] > RANK[current] ? target : undefined;
+}
+
+/** Where a seat event points an order, if anywhere. */
+export function targetOfSeatEvent(event: SeatEvent): OrderStatus | undefined {
+  switch (event.type) {
+    case "SeatsHeld":
+      return "created";
+    case "HoldExpired":
+    case "HoldReleased":
+    case "HoldRevoked":
+      return "expired";
+    case "SeatsSold":
+      return "completed";
+    default:
+      // Confirm rejections are the payment service's to compensate; the rest concern no order.
+      return undefined;
+  }
+}
+
+/** Where a payment status points its order, if anywhere. */
+export function targetOfPayment(status: PaymentStatus): OrderStatus | undefined {
+  switch (status) {
+    case "pending":
+      return "payment_pending";
+    case "failed":
+      return "failed";
+    case "refunded":
+      return "refunded";
+    case "created":
+    case "succeeded":
+    case "refund_pending":
+      return undefined;
+    default: {
+      const unreachable: never = status;
+      throw new Error(`unknown payment status ${String(unreachable)}`);
+    }
+  }
+}

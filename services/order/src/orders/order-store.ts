@@ -1,0 +1,156 @@
+import { type Money, type OrderStatus, type OrderView, parseSeatId } from "@rush/contracts";
+import { type Database, orderItems, orders } from "@rush/db";
+import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { normalizeAmount, times } from "./money.ts";
+import { nextStatus } from "./order-state.ts";
+import type { PriceBook } from "./price-book.ts";
+
+/** What every hold event says about the hold behind an order: enough to create the order from any of them. */
+export interface HoldFacts {
+  orderId: string;
+  holdId: string;
+  buyerId: string;
+  sessionId: string;
+  areaId: string;
+  seatIds: readonly string[];
+  expiresAt: number;
+}
+
+export type OrderRow = typeof orders.$inferSelect;
+
+export interface Transition {
+  order: OrderRow;
+  previous: OrderStatus | null;
+  /** False when the order was already there (a redelivered fact): its event may still need publishing. */
+  changed: boolean;
+}
+
+/** A seat area without a price: the catalog never lets a session on sale like that. */
+export class UnpricedAreaError extends Error {
+  readonly code = "ORDER_UNPRICED_AREA";
+  constructor(sessionId: string, areaId: string) {
+    super(`session ${sessionId} has no price for area ${areaId}`);
+    this.name = "UnpricedAreaError";
+  }
+}
+
+export interface OrderCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface OrderStore {
+  /** Creates the order of a hold (status `created`) unless it exists; idempotent by hold id. */
+  ensure(facts: HoldFacts): Promise<{ order: OrderRow; created: boolean }>;
+  /** Moves an order towards `target` per the state machine; `undefined` if there is no such order. */
+  moveTo(orderId: string, target: OrderStatus): Promise<Transition | undefined>;
+  /** A live hold was extended: the order's expiry follows it. */
+  extend(orderId: string, expiresAt: number): Promise<void>;
+  find(orderId: string): Promise<OrderRow | undefined>;
+  listByBuyer(buyerId: string, limit: number, after?: OrderCursor): Promise<OrderRow[]>;
+  view(rows: readonly OrderRow[]): Promise<OrderView[]>;
+}
+
+export const moneyOf = (order: OrderRow): Money => ({ amount: normalizeAmount(order.totalAmount), currency: order.currency });
+
+export function createOrderStore(db: Database, prices: PriceBook): OrderStore {
+  const find = async (orderId: string) => (await db.select().from(orders).where(eq(orders.id, orderId)).limit(1))[0];
+
+  return {
+    find,
+
+    async ensure(facts) {
+      const existing = await find(facts.orderId);
+      if (existing) return { order: existing, created: false };
+      const price = await prices.priceOf(facts.sessionId, facts.areaId);
+      if (!price) throw new UnpricedAreaError(facts.sessionId, facts.areaId);
+      const total = times(price, facts.seatIds.length);
+      return db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(orders)
+          .values({
+            id: facts.orderId,
+            holdId: facts.holdId,
+            sessionId: facts.sessionId,
+            buyerId: facts.buyerId,
+            status: "created",
+            totalAmount: total.amount,
+            currency: total.currency,
+            expiresAt: new Date(facts.expiresAt),
+            // Millisecond precision, as JavaScript has it: the list cursor compares it exactly.
+            createdAt: new Date(),
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (!inserted) return { order: (await tx.select().from(orders).where(eq(orders.id, facts.orderId)))[0]!, created: false };
+        await tx
+          .insert(orderItems)
+          .values(facts.seatIds.map((seatId) => ({ orderId: facts.orderId, seatId, amount: price.amount, currency: price.currency })));
+        return { order: inserted, created: true };
+      });
+    },
+
+    async moveTo(orderId, target) {
+      return db.transaction(async (tx) => {
+        const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
+        if (!order) return undefined;
+        const next = nextStatus(order.status, target);
+        if (next === undefined) return { order, previous: null, changed: false };
+        const [updated] = await tx
+          .update(orders)
+          .set({ status: next, updatedAt: new Date() })
+          .where(eq(orders.id, orderId))
+          .returning();
+        return { order: updated!, previous: order.status, changed: true };
+      });
+    },
+
+    async extend(orderId, expiresAt) {
+      await db
+        .update(orders)
+        .set({ expiresAt: new Date(expiresAt), updatedAt: new Date() })
+        .where(and(eq(orders.id, orderId), inArray(orders.status, ["created", "payment_pending"]), lt(orders.expiresAt, new Date(expiresAt))));
+    },
+
+    async listByBuyer(buyerId, limit, after) {
+      const before = after
+        ? or(
+            lt(orders.createdAt, new Date(after.createdAt)),
+            and(eq(orders.createdAt, new Date(after.createdAt)), lt(orders.id, after.id)),
+          )
+        : undefined;
+      return db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.buyerId, buyerId), before))
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(limit);
+    },
+
+    async view(rows) {
+      if (rows.length === 0) return [];
+      const items = await db
+        .select()
+        .from(orderItems)
+        .where(inArray(orderItems.orderId, rows.map((r) => r.id)));
+      const byOrder = new Map<string, typeof items>();
+      for (const item of items) byOrder.set(item.orderId, [...(byOrder.get(item.orderId) ?? []), item]);
+      return rows.map((row) => {
+        const own = (byOrder.get(row.id) ?? []).sort((a, b) => a.seatId.localeCompare(b.seatId, "en", { numeric: true }));
+        return {
+          id: row.id,
+          holdId: row.holdId,
+          sessionId: row.sessionId,
+          // A hold lives in one area (one seat actor decided it): its seats name it.
+          areaId: parseSeatId(own[0]?.seatId ?? "")?.areaId ?? "",
+          status: row.status,
+          items: own.map((item) => ({ seatId: item.seatId, price: { amount: normalizeAmount(item.amount), currency: item.currency } })),
+          total: moneyOf(row),
+          expiresAt: row.expiresAt.toISOString(),
+          createdAt: row.createdAt.toISOString(),
+          updatedAt: row.updatedAt.toISOString(),
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Bus, TraceContext } from "@rush/bus";
+import { type SeatEvent, orderIdForHold } from "@rush/contracts";
+import type { Logger } from "@rush/service";
+import type { TicketStore } from "../tickets/ticket-store.ts";
+import { publishOrderStatus } from "./order-events.ts";
+import { targetOfSeatEvent } from "./order-state.ts";
+import type { HoldFacts, OrderStore, Transition } from "./order-store.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SeatEventHandlerDeps {
+  bus: Bus;
+  orders: OrderStore;
+  tickets: TicketStore;
+  logger: Logger;
+  onDoubleSale?: (seatIds: string[]) => void;
+}
+
+/** The hold an event describes, when it is one an order follows. */
+function factsOf(event: SeatEvent): HoldFacts | undefined {
+  switch (event.type) {
+    case "SeatsHeld":
+      return { ...base(event), seatIds: event.seatIds, expiresAt: event.expiresAt };
+    case "HoldExpired":
+      return { ...base(event), seatIds: event.seatIds, expiresAt: event.expiresAt };
+    case "HoldReleased":
+    case "HoldRevoked":
+    case "SeatsSold":
+      return { ...base(event), seatIds: event.seatIds, expiresAt: event.at };
+    default:
+      return undefined;
+  }
+}
+
+const base = (event: SeatEvent & { holdId: string; buyerId: string }) => ({
+  orderId: orderIdForHold(event.holdId),
+  holdId: event.holdId,
+  buyerId: event.buyerId,
+  sessionId: event.sessionId,
+  areaId: event.areaId,
+});
+
+/**
+ * Follows the seat engine: a granted hold opens its order, an ended hold expires it, a sale
+ * issues its tickets and completes it. Every step is idempotent (redelivery, replays), and an
+ * order is created from whichever of its hold's events comes first.
+ */
+export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
+  const { bus, orders, tickets, logger } = deps;
+
+  const announce = async (transition: Transition, target: string, trace: TraceContext) => {
+    // Published again on redelivery (deduplicated by msg-id): the first attempt may have failed after the commit.
+    if (transition.changed || transition.order.status === target) await publishOrderStatus(bus, transition.order, transition.previous, trace);
+  };
+
+  return async function handle(event: SeatEvent, trace: TraceContext): Promise<void> {
+    if (event.type === "HoldExtended") {
+      await orders.extend(orderIdForHold(event.holdId), event.expiresAt);
+      return;
+    }
+    const target = targetOfSeatEvent(event);
+    const facts = factsOf(event);
+    if (!target || !facts) return;
+    // Holds placed outside the buying API (tests, benchmarks) have no user behind them.
+    if (!UUID.test(facts.buyerId)) return;
+    const { order, created } = await orders.ensure(facts);
+    if (target === "created") {
+      if (created || order.status === "created") await publishOrderStatus(bus, order, null, trace);
+      return;
+    }
+    if (event.type === "SeatsSold") {
+      const { conflicts } = await tickets.issue(order, event.seatIds);
+      if (conflicts.length > 0) {
+        // The database refused a second ticket for a seat: the engine sold it twice. Alarm, never hide.
+        logger.error({ orderId: order.id, holdId: event.holdId, seats: conflicts }, "double sale refused by UNIQUE(session_id, seat_id)");
+        deps.onDoubleSale?.(conflicts);
+      }
+    }
+    const transition = await orders.moveTo(order.id, target);
+    if (transition) await announce(transition, target, trace);
+  };
+}

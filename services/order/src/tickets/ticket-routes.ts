@@ -1,0 +1,113 @@
+import {
+  TicketIdParams,
+  TicketList,
+  TicketPublicKey,
+  TransferRequest,
+  TransferResponse,
+  VerifyRequest,
+  VerifyResponse,
+} from "@rush/contracts";
+import { HttpProblem } from "@rush/service";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { TicketSigner } from "./ticket-qr.ts";
+import type { TicketRow, TicketStore } from "./ticket-store.ts";
+
+export interface TicketRoutesOptions {
+  tickets: TicketStore;
+  signer: TicketSigner;
+  clock: () => number;
+}
+
+const staff = { auth: { roles: ["staff", "admin"] as const } };
+
+/** Tickets: the owner's list with QR codes, transfer (re-issue), the scanners' check-in, and the public key. */
+export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock }) => {
+  const qrOf = (t: TicketRow) => signer.sign({ ticketId: t.id, sessionId: t.sessionId, seatId: t.seatId, version: t.version });
+
+  app.get("/v1/me/tickets", { config: { auth: {} }, schema: { response: { 200: TicketList } } }, async (request) => {
+    const rows = await tickets.listByOwner(request.principal!.sub);
+    return {
+      items: rows.map((t) => ({
+        id: t.id,
+        orderId: t.orderId,
+        sessionId: t.sessionId,
+        seatId: t.seatId,
+        status: t.status,
+        version: t.version,
+        qr: qrOf(t),
+        ...(t.usedAt ? { usedAt: t.usedAt.toISOString() } : {}),
+      })),
+    };
+  });
+
+  app.post(
+    "/v1/tickets/:id/transfer",
+    { config: { auth: {} }, schema: { params: TicketIdParams, body: TransferRequest, response: { 200: TransferResponse } } },
+    async (request) => {
+      const result = await tickets.transfer(request.params.id, request.principal!.sub, request.body.toEmail);
+      switch (result.outcome) {
+        case "transferred": {
+          const t = result.ticket;
+          request.log.info({ ticketId: t.id, version: t.version }, "ticket transferred");
+          return { id: t.id, sessionId: t.sessionId, seatId: t.seatId, status: t.status, version: t.version, transferredTo: result.to };
+        }
+        case "not_found":
+          throw new HttpProblem(404, "not_found", "Not Found", `no ticket ${request.params.id} of yours`);
+        case "not_transferable":
+          throw new HttpProblem(409, "ticket_not_transferable", "Ticket not transferable", `the ticket is ${result.status}`);
+        case "no_such_user":
+          throw new HttpProblem(422, "unknown_recipient", "Unknown recipient", "no account has that email");
+        case "same_owner":
+          throw new HttpProblem(422, "same_owner", "Same owner", "the ticket is already yours");
+        default: {
+          const unreachable: never = result;
+          throw new Error(`unknown transfer outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+    },
+  );
+
+  app.post(
+    "/v1/tickets/verify",
+    { config: staff, schema: { body: VerifyRequest, response: { 200: VerifyResponse } } },
+    async (request) => {
+      const claims = signer.verify(request.body.qr);
+      if (!claims) throw new HttpProblem(400, "ticket_forged", "Not a genuine ticket", "the QR code's signature does not verify");
+      const result = await tickets.checkIn(claims, request.principal!.sub, new Date(clock()));
+      switch (result.outcome) {
+        case "admitted":
+          return {
+            ticketId: result.ticket.id,
+            sessionId: result.ticket.sessionId,
+            seatId: result.ticket.seatId,
+            firstUse: true as const,
+            usedAt: result.ticket.usedAt!.toISOString(),
+          };
+        case "used":
+          throw new HttpProblem(409, "ticket_used", "Already used", `checked in at ${result.ticket.usedAt?.toISOString()}`, {
+            ticketId: result.ticket.id,
+            seatId: result.ticket.seatId,
+            firstUsedAt: result.ticket.usedAt?.toISOString(),
+          });
+        case "superseded":
+          throw new HttpProblem(409, "ticket_superseded", "Ticket re-issued", "this QR code was replaced by a transfer", {
+            ticketId: result.ticket.id,
+          });
+        case "void":
+          throw new HttpProblem(409, "ticket_void", "Ticket void", "this ticket is no longer valid", { ticketId: result.ticket.id });
+        case "unknown":
+          throw new HttpProblem(400, "ticket_unknown", "Unknown ticket", "the QR code names no ticket we issued");
+        default: {
+          const unreachable: never = result;
+          throw new Error(`unknown check-in outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+    },
+  );
+
+  app.get("/v1/tickets/public-key", { schema: { response: { 200: TicketPublicKey } } }, async () => ({
+    keyId: signer.keyId,
+    algorithm: "Ed25519" as const,
+    publicKeyPem: signer.publicKeyPem,
+  }));
+};

@@ -1,0 +1,45 @@
+import { DEFAULT_PARTITIONS } from "@rush/contracts";
+import { BaseConfig, loadConfig } from "@rush/service";
+import { z } from "zod";
+
+const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
+const DEV_MOCK_WEBHOOK_SECRET = "rush-dev-mock-webhook-secret";
+
+export const PaymentConfig = BaseConfig.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8103),
+  JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
+  /** Seat engine partitions: must match the ticket workers'. */
+  PARTITIONS: z.coerce.number().int().positive().default(DEFAULT_PARTITIONS),
+  /** How long pay waits for the order of a hold granted a moment ago. */
+  PAY_ORDER_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5_000),
+  /** How far a running payment stretches its hold (capped by the session's maxHoldExtensionMs). */
+  PAY_HOLD_EXTENSION_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
+  CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
+  /** A captured payment unsettled this long is run again. */
+  RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
+
+  /** The mock takes no money: on by default except in production, where it must be asked for. */
+  MOCK_PROVIDER: z.enum(["on", "off"]).optional(),
+  MOCK_WEBHOOK_SECRET: z.string().min(16).default(DEV_MOCK_WEBHOOK_SECRET),
+  /** `method: "slow"`: the mock's webhook comes this much later. */
+  MOCK_SLOW_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Where the mock posts its webhooks; this service's own address unless set. */
+  MOCK_WEBHOOK_URL: z.url().optional(),
+
+  /** Stripe is on when both are set. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+}).superRefine((config, ctx) => {
+  if (config.NODE_ENV !== "production") return;
+  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
+  if (config.MOCK_PROVIDER === "on" && config.MOCK_WEBHOOK_SECRET === DEV_MOCK_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["MOCK_WEBHOOK_SECRET"], message: "required in production" });
+  }
+});
+export type PaymentConfig = z.infer<typeof PaymentConfig>;
+
+/** Whether `provider: "mock"` is accepted: never by accident in production (it would hand out seats for free). */
+export const mockEnabled = (config: PaymentConfig): boolean => config.MOCK_PROVIDER === "on" || (config.MOCK_PROVIDER === undefined && config.NODE_ENV !== "production");
+
+export const readConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadConfig(PaymentConfig, env);

@@ -1,0 +1,50 @@
+import { hostname } from "node:os";
+import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
+import { SeatReply, redisKeys } from "@rush/contracts";
+import { createDb, runMigrations } from "@rush/db";
+import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { buildPaymentService } from "./app.ts";
+import { type PaymentConfig, readConfig } from "./config.ts";
+
+let config: PaymentConfig;
+try {
+  config = readConfig();
+} catch (error) {
+  createLogger("payment").fatal({ err: error }, "refusing to start");
+  process.exit(1);
+}
+const logger = createLogger("payment", config.LOG_LEVEL);
+
+await runService(
+  logger,
+  async () => {
+    await runMigrations(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL, { applicationName: "payment" });
+    const redis = createRedis(config.REDIS_URL, "payment");
+    const bus = await connectBus({ servers: config.NATS_URL, name: `payment-${hostname()}-${process.pid}` });
+    await ensureTopology(bus, await loadTopology());
+    // A confirm asked again (reconciler, retried webhook) is answered from the actors' result store.
+    const seats = await createSeatCommandClient(bus, {
+      partitions: config.PARTITIONS,
+      lookup: async (commandId) => {
+        const text = await redis.get(redisKeys.commandResult(commandId));
+        return text ? SeatReply.parse(JSON.parse(text)) : null;
+      },
+    });
+    const service = await buildPaymentService({ config, bus, db, seats, redis, logger, metrics: createMetrics("payment") });
+    await service.app.listen({ host: config.HOST, port: config.PORT });
+    service.start();
+    logger.info({ port: config.PORT }, "payment service started");
+    return {
+      async stop() {
+        await service.app.close();
+        await service.stop();
+        await seats.close();
+        await bus.drain();
+        redis.disconnect();
+        await db.close();
+      },
+    };
+  },
+  config.SHUTDOWN_TIMEOUT_MS,
+);

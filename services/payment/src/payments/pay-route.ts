@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import type { Bus, SeatCommandClient } from "@rush/bus";
+import { OrderIdParams, type OrderStatus, PayRequest, PayResponse, orderSubject } from "@rush/contracts";
+import { ConflictError } from "@rush/db";
+import { HttpProblem } from "@rush/service";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { PaymentProvider } from "../providers/provider.ts";
+import { publishPaymentStatus } from "./payment-events.ts";
+import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
+import type { Settled, Settlement } from "./settlement.ts";
+
+export interface PayRouteOptions {
+  bus: Bus;
+  store: PaymentStore;
+  seats: SeatCommandClient;
+  settlement: Settlement;
+  providers: Partial<Record<string, PaymentProvider>>;
+  /** How long pay waits for the order service to open an order whose hold was just granted. */
+  orderWaitMs: number;
+  /** How far a payment stretches its hold (the session's maxHoldExtensionMs caps it). */
+  holdExtensionMs: number;
+  clock: () => number;
+}
+
+const notFound = (orderId: string) => new HttpProblem(404, "not_found", "Not Found", `no order ${orderId}`);
+
+const notPayable = (status: OrderStatus) =>
+  new HttpProblem(409, status === "payment_pending" || status === "completed" ? "already_paid" : "order_not_payable", "Order not payable", `the order is ${status}`, {
+    orderStatus: status,
+  });
+
+/**
+ * Waits for the order of a hold granted a moment ago: the order service opens it from the seat
+ * engine's event, normally within milliseconds. Its `order.created` event wakes the wait early.
+ */
+async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs: number): Promise<OrderRow | undefined> {
+  const first = await store.order(orderId);
+  if (first || waitMs === 0) return first;
+  let wake: () => void = () => {};
+  const sub = bus.nc.subscribe(orderSubject("created", orderId), { max: 1, callback: () => wake() });
+  try {
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))).unref();
+      });
+      const order = await store.order(orderId);
+      if (order) return order;
+    }
+    return undefined;
+  } finally {
+    sub.unsubscribe();
+  }
+}
+
+/** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
+export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
+  const { bus, store, seats, settlement, clock } = options;
+
+  app.post(
+    "/v1/orders/:orderId/pay",
+    { config: { auth: {} }, schema: { params: OrderIdParams, body: PayRequest, response: { 200: PayResponse } } },
+    async (request) => {
+      const { orderId } = request.params;
+      const buyerId = request.principal!.sub;
+      const order = await awaitOrder(bus, store, orderId, options.orderWaitMs);
+      if (!order || order.buyerId !== buyerId) throw notFound(orderId);
+      if (order.status !== "created") throw notPayable(order.status);
+      if (await store.findByOrder(orderId)) throw notPayable("payment_pending");
+      const provider = options.providers[request.body.provider];
+      if (!provider) throw new HttpProblem(422, "provider_unavailable", "Provider unavailable", `${request.body.provider} is not configured here`);
+
+      // Keep the hold while the money moves; a hold already gone takes no money at all.
+      const extended = await seats.send(
+        {
+          type: "ExtendHold",
+          // Unique per attempt: two racing pays must not share a command in flight; the extension is idempotent in effect.
+          commandId: `pay-extend:${orderId}:${randomUUID()}`,
+          sessionId: order.sessionId,
+          areaId: order.areaId,
+          holdId: order.holdId,
+          buyerId,
+          byMs: options.holdExtensionMs,
+          now: clock(),
+        },
+        { timeoutMs: 3000 },
+      );
+      if (extended.status === "pending") {
+        throw new HttpProblem(503, "unavailable", "Service Unavailable", "the seat engine did not answer in time; retry", {}, { "retry-after": "2" });
+      }
+      const rejected = extended.reply.events.find((e) => e.type === "ExtendRejected");
+      if (rejected) {
+        throw new HttpProblem(409, "hold_ended", "Hold ended", `the hold behind this order is ${rejected.holdStatus ?? rejected.reason}`, {
+          holdStatus: rejected.holdStatus ?? rejected.reason,
+        });
+      }
+
+      let payment: PaymentRow;
+      try {
+        payment = await store.open({ orderId, provider: provider.name, amount: order.totalAmount, currency: order.currency });
+      } catch (error) {
+        if (error instanceof ConflictError) throw notPayable("payment_pending");
+        throw error;
+      }
+      const { providerRef } = await provider.create({
+        paymentId: payment.id,
+        orderId,
+        amount: { amount: order.totalAmount, currency: order.currency },
+        idempotencyKey: `create:${payment.id}`,
+      });
+      const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
+      if (pending) {
+        payment = pending;
+        await publishPaymentStatus(bus, payment, order);
+      }
+      const outcome = await provider.confirm({
+        paymentId: payment.id,
+        providerRef,
+        ...(request.body.method ? { method: request.body.method } : {}),
+        idempotencyKey: `confirm:${payment.id}`,
+      });
+      let settled: Settled;
+      switch (outcome.status) {
+        case "succeeded":
+          settled = await settlement.succeeded(payment);
+          break;
+        case "failed":
+          settled = await settlement.declined(payment, outcome.reason);
+          break;
+        case "pending":
+          return { orderId, status: "payment_pending" as const, paymentId: payment.id, paymentStatus: payment.status, ...(outcome.clientAction ? { clientAction: outcome.clientAction } : {}) };
+        default: {
+          const unreachable: never = outcome;
+          throw new Error(`unknown provider outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+      request.log.info({ orderId, paymentId: payment.id, status: settled.status }, "payment answered");
+      return {
+        orderId,
+        status: settled.status,
+        paymentId: payment.id,
+        paymentStatus: settled.payment.status,
+        ...(settled.reason ? { reason: settled.reason } : {}),
+      };
+    },
+  );
+};

@@ -1,0 +1,30 @@
+import { type Bus, publish } from "@rush/bus";
+import { PaymentEvent, paymentSubject } from "@rush/contracts";
+import type { OrderRow, PaymentRow } from "./payment-store.ts";
+
+/** Postgres numeric(12,2) as text, always with two decimals (no float on the way). */
+export function decimal2(amount: string): string {
+  const [whole = "0", fraction = ""] = amount.split(".");
+  return `${whole}.${fraction.padEnd(2, "0").slice(0, 2)}`;
+}
+
+/** Publishes a payment's current status on `payment.<status>.<paymentId>`, once per status (msg-id). */
+export async function publishPaymentStatus(bus: Bus, payment: PaymentRow, order: Pick<OrderRow, "buyerId">): Promise<void> {
+  await publish(
+    bus,
+    paymentSubject(payment.status, payment.id),
+    PaymentEvent,
+    {
+      type: "PaymentStatusChanged",
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      buyerId: order.buyerId,
+      provider: payment.provider,
+      status: payment.status,
+      amount: { amount: decimal2(payment.amount), currency: payment.currency },
+      ...(payment.reason ? { reason: payment.reason } : {}),
+      at: payment.updatedAt.getTime(),
+    },
+    { msgId: `${payment.id}:${payment.status}`, type: "PaymentStatusChanged" },
+  );
+}

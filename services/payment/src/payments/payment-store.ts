@@ -1,0 +1,104 @@
+import { type PaymentProviderName, type PaymentStatus, parseSeatId } from "@rush/contracts";
+import { type Database, orderItems, orders, paymentEvents, payments, withConflicts } from "@rush/db";
+import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+
+export type PaymentRow = typeof payments.$inferSelect;
+/** An order as payment sees it: the row, and the area its hold lives in (its seats name it). */
+export type OrderRow = typeof orders.$inferSelect & { areaId: string };
+
+export interface PaymentStore {
+  /** A new payment (status `created`); a second payment of one order is a `ConflictError`. */
+  open(input: { orderId: string; provider: PaymentProviderName; amount: string; currency: string }): Promise<PaymentRow>;
+  /**
+   * Moves a payment from one of `from` to `to`, appending the change to `payment_events` in the
+   * same transaction. `undefined` when the payment was not in `from` (someone else moved it).
+   */
+  move(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    to: PaymentStatus,
+    change?: { providerRef?: string; reason?: string; detail?: Record<string, unknown> },
+  ): Promise<PaymentRow | undefined>;
+  /** The seat engine answered the confirm: the payment needs no more reconciling. */
+  settle(paymentId: string, detail: Record<string, unknown>): Promise<void>;
+  find(paymentId: string): Promise<PaymentRow | undefined>;
+  findByOrder(orderId: string): Promise<PaymentRow | undefined>;
+  findByProviderRef(provider: PaymentProviderName, providerRef: string): Promise<PaymentRow | undefined>;
+  /** Captured but unsettled, or refunds not finished, untouched since `before`. */
+  stuck(before: Date, limit: number): Promise<PaymentRow[]>;
+  order(orderId: string): Promise<OrderRow | undefined>;
+}
+
+export function createPaymentStore(db: Database): PaymentStore {
+  const one = async (where: ReturnType<typeof eq>) => (await db.select().from(payments).where(where).limit(1))[0];
+  return {
+    async open(input) {
+      return withConflicts(() =>
+        db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(payments)
+            .values({ ...input, status: "created", idempotencyKey: `pay:${input.orderId}` })
+            .returning();
+          await tx.insert(paymentEvents).values({ paymentId: row!.id, status: "created", detail: { provider: input.provider } });
+          return row!;
+        }),
+      );
+    },
+
+    async move(paymentId, from, to, change = {}) {
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(payments)
+          .set({
+            status: to,
+            updatedAt: new Date(),
+            ...(change.providerRef ? { providerRef: change.providerRef } : {}),
+            ...(change.reason ? { reason: change.reason } : {}),
+          })
+          .where(and(eq(payments.id, paymentId), inArray(payments.status, [...from])))
+          .returning();
+        if (!row) return undefined;
+        await tx.insert(paymentEvents).values({
+          paymentId,
+          status: to,
+          detail: { from, ...(change.reason ? { reason: change.reason } : {}), ...(change.detail ?? {}) },
+        });
+        return row;
+      });
+    },
+
+    async settle(paymentId, detail) {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(payments)
+          .set({ settledAt: new Date() })
+          .where(and(eq(payments.id, paymentId), isNull(payments.settledAt)))
+          .returning();
+        if (row) await tx.insert(paymentEvents).values({ paymentId, status: row.status, detail: { settled: true, ...detail } });
+      });
+    },
+
+    find: (paymentId) => one(eq(payments.id, paymentId)),
+    findByOrder: (orderId) => one(eq(payments.orderId, orderId)),
+    findByProviderRef: (provider, providerRef) => one(and(eq(payments.provider, provider), eq(payments.providerRef, providerRef))!),
+
+    stuck: (before, limit) =>
+      db
+        .select()
+        .from(payments)
+        .where(
+          and(
+            lt(payments.updatedAt, before),
+            or(and(eq(payments.status, "succeeded"), isNull(payments.settledAt)), eq(payments.status, "refund_pending")),
+          ),
+        )
+        .limit(limit),
+
+    async order(orderId) {
+      const [row] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+      if (!row) return undefined;
+      const [item] = await db.select({ seatId: orderItems.seatId }).from(orderItems).where(eq(orderItems.orderId, orderId)).limit(1);
+      return { ...row, areaId: parseSeatId(item?.seatId ?? "")?.areaId ?? "" };
+    },
+  };
+}

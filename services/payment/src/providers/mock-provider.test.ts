@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from "vitest";
+import { createMockProvider, signMockWebhook } from "./mock-provider.ts";
+import { WebhookSignatureError } from "./provider.ts";
+
+const SECRET = "mock-secret-0123456789";
+
+describe("mock provider", () => {
+  it("mock: succeeds by default, declines on fail, answers slow by a signed webhook", async () => {
+    vi.useFakeTimers();
+    const delivered: { body: string; signature: string }[] = [];
+    const mock = createMockProvider({ webhookSecret: SECRET, slowMs: 1000, deliver: async (body, signature) => void delivered.push({ body, signature }) });
+    const { providerRef } = await mock.create({ paymentId: "p1", orderId: "o1", amount: { amount: "1.00", currency: "EUR" }, idempotencyKey: "k" });
+    expect(await mock.confirm({ paymentId: "p1", providerRef, idempotencyKey: "k" })).toEqual({ status: "succeeded" });
+    expect(await mock.confirm({ paymentId: "p1", providerRef, method: "fail", idempotencyKey: "k" })).toEqual({ status: "failed", reason: "declined" });
+    expect(await mock.confirm({ paymentId: "p1", providerRef, method: "slow", idempotencyKey: "k" })).toMatchObject({ status: "pending" });
+    expect(delivered).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    vi.useRealTimers();
+    expect(delivered).toHaveLength(1);
+    const { body, signature } = delivered[0]!;
+    expect(mock.parseWebhook(Buffer.from(body), { "rush-mock-signature": signature })).toEqual({ providerRef, status: "succeeded" });
+  });
+
+  it("mock: webhooks with a bad, foreign or stale signature are refused", () => {
+    const mock = createMockProvider({ webhookSecret: SECRET, slowMs: 0, deliver: async () => {} });
+    const body = JSON.stringify({ type: "payment.succeeded", providerRef: "mock_p" });
+    expect(() => mock.parseWebhook(Buffer.from(body), {})).toThrow(WebhookSignatureError);
+    expect(() => mock.parseWebhook(Buffer.from(body), { "rush-mock-signature": signMockWebhook(body, "another-secret-0123") })).toThrow(WebhookSignatureError);
+    expect(() => mock.parseWebhook(Buffer.from(`${body} `), { "rush-mock-signature": signMockWebhook(body, SECRET) })).toThrow(WebhookSignatureError);
+    expect(() => mock.parseWebhook(Buffer.from(body), { "rush-mock-signature": signMockWebhook(body, SECRET, Date.now() - 3_600_000) })).toThrow(WebhookSignatureError);
+  });
+});
