@@ -1,0 +1,85 @@
+import type {
+  Availability,
+  CommandAccepted,
+  CommandStatus,
+  CreateEventRequest,
+  CreateSessionRequest,
+  CreateVenueRequest,
+  EventPage,
+  EventView,
+  HoldCreated,
+  HoldDetails,
+  OrderView,
+  PayResponse,
+  PublishResponse,
+  QueueStatus,
+  RegisterResponse,
+  SeatMapView,
+  SessionView,
+  TicketList,
+  TokenPair,
+  UserView,
+  VenueSummary,
+  VenueView,
+} from "@rush/contracts";
+import { storeTokens } from "./auth-tokens.ts";
+import { get, post, send } from "./http.ts";
+
+/** Every gate endpoint the app calls (API.md), typed with the contracts' response shapes. */
+const path = (template: string, id: string) => template.replace(":id", encodeURIComponent(id));
+
+// ── Identity ─────────────────────────────────────────────────────────────────
+export const register = (body: { email: string; password: string; displayName: string }) =>
+  post<RegisterResponse>("/v1/auth/register", body);
+
+export async function login(body: { email: string; password: string }): Promise<void> {
+  storeTokens(await post<TokenPair>("/v1/auth/login", body));
+}
+
+export async function logout(refreshToken: string | undefined): Promise<void> {
+  try {
+    if (refreshToken) await send("POST", "/v1/auth/logout", { body: { refreshToken } });
+  } finally {
+    storeTokens(null);
+  }
+}
+
+export const me = () => get<UserView>("/v1/me", { auth: true });
+
+// ── Catalog ──────────────────────────────────────────────────────────────────
+export function searchEvents(query: { q?: string; category?: string; cursor?: string; limit?: number }) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
+  return get<EventPage>(`/v1/events?${params}`);
+}
+export const getEvent = (id: string) => get<EventView>(path("/v1/events/:id", id));
+export const getSession = (id: string) => get<SessionView>(path("/v1/sessions/:id", id));
+export const getAvailability = (id: string) => get<Availability>(path("/v1/sessions/:id/availability", id));
+export const getVenue = (id: string) => get<VenueView>(path("/v1/venues/:id", id));
+
+export const createVenue = (body: CreateVenueRequest) => post<VenueSummary>("/v1/venues", body, { auth: true });
+export const createEvent = (body: Omit<CreateEventRequest, "tags"> & { tags?: string[] }) => post<EventView>("/v1/events", body, { auth: true });
+export const createSession = (eventId: string, body: Partial<CreateSessionRequest> & Pick<CreateSessionRequest, "startsAt" | "endsAt" | "saleStartsAt" | "saleEndsAt" | "priceCategories">) =>
+  post<SessionView>(path("/v1/events/:id/sessions", eventId), body, { auth: true });
+export const publishSession = (id: string) => post<PublishResponse>(path("/v1/sessions/:id/publish", id), undefined, { auth: true });
+
+// ── Buying ───────────────────────────────────────────────────────────────────
+export const getSeats = (id: string) => get<SeatMapView>(path("/v1/sessions/:id/seats", id), { auth: "optional" });
+
+export const joinQueue = (id: string, headers: Record<string, string> = {}) =>
+  post<QueueStatus>(path("/v1/sessions/:id/queue", id), undefined, { auth: true, headers });
+export const queueStatus = (id: string) => get<QueueStatus>(path("/v1/sessions/:id/queue", id), { auth: true });
+
+export type HoldBody = { seatIds: string[] } | { areaId: string; quantity: number };
+
+/** `POST …/holds`: 201 with the hold, or 202 with a command id to poll. */
+export const requestHold = (sessionId: string, body: HoldBody, headers: Record<string, string>) =>
+  send<HoldCreated | CommandAccepted>("POST", path("/v1/sessions/:id/holds", sessionId), { body, auth: true, headers });
+export const getCommand = (commandId: string) => get<CommandStatus>(path("/v1/commands/:id", commandId), { auth: true });
+export const getHold = (holdId: string) => get<HoldDetails>(path("/v1/holds/:id", holdId), { auth: true });
+export const releaseHold = (holdId: string) => send("DELETE", path("/v1/holds/:id", holdId), { auth: true });
+
+export const pay = (orderId: string, method?: string) =>
+  post<PayResponse>(path("/v1/orders/:id/pay", orderId), { provider: "mock", ...(method ? { method } : {}) }, { auth: true });
+export const getOrder = (orderId: string) => get<OrderView>(path("/v1/orders/:id", orderId), { auth: true });
+export const myTickets = () => get<TicketList>("/v1/me/tickets", { auth: true });

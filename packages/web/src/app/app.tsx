@@ -1,0 +1,123 @@
+import { useEffect } from "preact/hooks";
+import { readTokens } from "../api/auth-tokens.ts";
+import { logout } from "../api/endpoints.ts";
+import { OrganizerPage } from "../organizer/organizer-page.tsx";
+import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
+import { EventPage } from "../pages/event-page.tsx";
+import { EventsPage } from "../pages/events-page.tsx";
+import { SessionPage } from "../pages/session-page.tsx";
+import { TicketsPage } from "../pages/tickets-page.tsx";
+import { canOrganize, useAuth } from "./auth-state.ts";
+import { navigate, onLinkClick, useLocation } from "./router.ts";
+import { type Route, matchRoute } from "./routes.ts";
+
+const TITLES: Record<Route["name"], string> = {
+  events: "Events",
+  event: "Event",
+  session: "Choose seats",
+  signin: "Sign in",
+  signup: "Create an account",
+  tickets: "My tickets",
+  organizer: "Organizer",
+  notFound: "Not found",
+};
+
+function Page(props: { route: Route }) {
+  const { route } = props;
+  switch (route.name) {
+    case "events":
+      return <EventsPage />;
+    case "event":
+      return <EventPage id={route.id} />;
+    case "session":
+      return <SessionPage id={route.id} />;
+    case "signin":
+      return <SignInPage />;
+    case "signup":
+      return <SignUpPage />;
+    case "tickets":
+      return <TicketsPage />;
+    case "organizer":
+      return <OrganizerPage />;
+    case "notFound":
+      return (
+        <div>
+          <h1>Page not found</h1>
+          <p>
+            Nothing lives at <code>{route.path}</code>.{" "}
+            <a href="/" onClick={onLinkClick}>
+              See all events
+            </a>
+            .
+          </p>
+        </div>
+      );
+    default: {
+      const unreachable: never = route;
+      throw new Error(`unknown route ${String(unreachable)}`);
+    }
+  }
+}
+
+/** The shell: header navigation, then the page the URL names. */
+export function App() {
+  const { pathname } = useLocation();
+  const route = matchRoute(pathname);
+  const auth = useAuth();
+  useEffect(() => {
+    document.title = `${TITLES[route.name]} · Rush`;
+    // Move focus to the new page's content, as a full page load would for screen readers.
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [pathname]);
+
+  const link = (href: string, label: string, current: boolean) => (
+    <a href={href} onClick={onLinkClick} aria-current={current ? "page" : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href="/" onClick={onLinkClick}>
+          Rush
+        </a>
+        <nav aria-label="Main">
+          {link("/", "Events", route.name === "events" || route.name === "event")}
+          {auth.tokens && link("/tickets", "My tickets", route.name === "tickets")}
+          {canOrganize(auth.user) && link("/organizer", "Organizer", route.name === "organizer")}
+        </nav>
+        <div class="account">
+          {auth.tokens ? (
+            <>
+              <span class="muted" data-testid="signed-in-as">
+                {auth.user?.displayName ?? ""}
+              </span>
+              <button
+                type="button"
+                class="link-button"
+                onClick={async () => {
+                  await logout(readTokens()?.refreshToken).catch(() => {});
+                  navigate("/");
+                }}
+              >
+                Sign out
+              </button>
+            </>
+          ) : (
+            route.name !== "signin" && (
+              <a href={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} onClick={onLinkClick}>
+                Sign in
+              </a>
+            )
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,35 @@
+/** Every page the app has, read from the URL path (so links and reloads land where they point). */
+export type Route =
+  | { name: "events" }
+  | { name: "event"; id: string }
+  | { name: "session"; id: string }
+  | { name: "signin" }
+  | { name: "signup" }
+  | { name: "tickets" }
+  | { name: "organizer" }
+  | { name: "notFound"; path: string };
+
+const UUID = "([0-9a-fA-F-]{36})";
+const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
+  [/^\/$/, () => ({ name: "events" })],
+  [/^\/events\/?$/, () => ({ name: "events" })],
+  [new RegExp(`^/events/${UUID}/?$`), (m) => ({ name: "event", id: m[1]! })],
+  [new RegExp(`^/sessions/${UUID}/?$`), (m) => ({ name: "session", id: m[1]! })],
+  [/^\/signin\/?$/, () => ({ name: "signin" })],
+  [/^\/signup\/?$/, () => ({ name: "signup" })],
+  [/^\/tickets\/?$/, () => ({ name: "tickets" })],
+  [/^\/organizer\/?$/, () => ({ name: "organizer" })],
+];
+
+export function matchRoute(pathname: string): Route {
+  for (const [pattern, build] of PATTERNS) {
+    const m = pattern.exec(pathname);
+    if (m) return build(m);
+  }
+  return { name: "notFound", path: pathname };
+}
+
+/** Where to go after signing in: only a path on this site (never `//evil.example`). */
+export function safeNext(next: string | null | undefined): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+}

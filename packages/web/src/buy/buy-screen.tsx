@@ -1,0 +1,219 @@
+import type { HoldCreated, SessionView } from "@rush/contracts";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { type HoldBody, getHold, releaseHold } from "../api/endpoints.ts";
+import { ApiError, messageOf } from "../api/problem.ts";
+import { navigate } from "../app/router.ts";
+import type { FeedHub } from "../live/feed-hub.ts";
+import type { SeatMapController } from "../seatmap/controller.ts";
+import { seatName } from "../seatmap/describe.ts";
+import { Legend } from "../seatmap/legend.tsx";
+import { SeatMap } from "../seatmap/seat-map.tsx";
+import { markTaken, setMine } from "../seatmap/seat-state.ts";
+import { type Selection, emptySelection, pruneSelection, toggleSeat } from "../seatmap/selection.ts";
+import { type AdmissionKeeper, NotAdmittedError } from "./admission.ts";
+import { placeHold, unavailableSeats } from "./hold-flow.ts";
+import { BestSeatsForm, HoldPanel, SelectionPanel, useNow } from "./panels.tsx";
+import { payOrder } from "./pay-flow.ts";
+import { useSeatMapData } from "./use-seat-map-data.ts";
+
+type Notice = { kind: "error" | "info" | "success"; text: string };
+
+const holdKey = (sessionId: string) => `rush.hold.${sessionId}`;
+const names = (list: string[]) => (list.length <= 1 ? (list[0] ?? "") : `${list.slice(0, -1).join("; ")} and ${list.at(-1)}`);
+
+/** The buying screen: the live seat map, picking, "best N", the hold with its countdown, paying. */
+export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission: AdmissionKeeper; onAdmissionLost(): void }) {
+  const { session, hub } = props;
+  const { data, error, revision, lastChanged, touch } = useSeatMapData(session, hub);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [hold, setHoldState] = useState<HoldCreated | null>(null);
+  const [busy, setBusy] = useState<"holding" | "paying" | "releasing" | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const controller = useRef<SeatMapController | null>(null);
+  const now = useNow();
+
+  const setHold = (next: HoldCreated | null) => {
+    setHoldState(next);
+    if (next) sessionStorage.setItem(holdKey(session.id), JSON.stringify(next));
+    else sessionStorage.removeItem(holdKey(session.id));
+  };
+  const indicesOf = (ids: readonly string[]) => ids.map((id) => data?.layout.index.get(id)).filter((i) => i !== undefined);
+
+  // A hold from before a reload, if the engine still has it.
+  useEffect(() => {
+    const saved = sessionStorage.getItem(holdKey(session.id));
+    if (!saved) return;
+    const previous = JSON.parse(saved) as HoldCreated;
+    getHold(previous.holdId)
+      .then((h) => (h.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now() ? setHold({ ...previous, expiresAt: h.expiresAt }) : setHold(null)))
+      .catch(() => setHold(null));
+  }, [session.id]);
+
+  // The hold's seats are "mine" on the map.
+  useEffect(() => {
+    if (!data || !hold) return;
+    touch(setMine(data.statuses, indicesOf(hold.seats.map((s) => s.id)), true));
+  }, [data, hold]);
+
+  // Seats someone else just took leave the picks, with a word why.
+  useEffect(() => {
+    if (!data || lastChanged.length === 0) return;
+    const { selection: kept, lost } = pruneSelection(selection, data.statuses);
+    if (lost.length === 0) return;
+    setSelection(kept);
+    const list = lost.map((s) => seatName(data.layout, s));
+    setNotice({ kind: "error", text: `${names(list)} ${lost.length === 1 ? "was" : "were"} just taken by another buyer. Pick another seat.` });
+  }, [lastChanged]);
+
+  // The countdown ran out: the engine expires the hold and the seats go back on sale.
+  useEffect(() => {
+    if (!hold || !data || Date.parse(hold.expiresAt) > now || busy === "paying") return;
+    touch(setMine(data.statuses, indicesOf(hold.seats.map((s) => s.id)), false));
+    setHold(null);
+    setNotice({ kind: "error", text: "Your hold expired and the seats were released. Pick seats again to buy." });
+  }, [now, hold, busy]);
+
+  const selected = useMemo(() => new Set(selection.seats), [selection]);
+
+  if (error) return <p class="notice error">{error}</p>;
+  if (!data) return <p class="loading">Loading the seat map…</p>;
+  const { layout, statuses } = data;
+  const limit = session.maxSeatsPerHold;
+
+  const onPick = (seat: number) => {
+    if (hold) {
+      setNotice({ kind: "info", text: "You are holding seats: pay for them or release them before picking others." });
+      return;
+    }
+    const result = toggleSeat(selection, layout, statuses, seat, limit, (s) => seatName(layout, s));
+    if (!result.ok) return setNotice({ kind: "error", text: result.message });
+    setSelection(result.selection);
+    setNotice(null);
+  };
+
+  const requestSeats = async (body: HoldBody, area?: number) => {
+    setBusy("holding");
+    setNotice(null);
+    try {
+      const granted = await placeHold(session.id, body, () => props.admission.headers());
+      setHold(granted);
+      setSelection(emptySelection);
+      if (area !== undefined) controller.current?.showArea(area);
+      const mins = Math.round((Date.parse(granted.expiresAt) - Date.now()) / 60_000);
+      setNotice({ kind: "success", text: `Held ${granted.seats.length} seat${granted.seats.length === 1 ? "" : "s"} for you: pay within ${mins} minute${mins === 1 ? "" : "s"}.` });
+    } catch (e) {
+      const taken = unavailableSeats(e);
+      if (taken.length > 0) {
+        const seats = indicesOf(taken);
+        touch(markTaken(statuses, seats));
+        setSelection((s) => ({ seats: s.seats.filter((x) => !seats.includes(x)) }));
+        const list = seats.map((s) => seatName(layout, s));
+        setNotice({
+          kind: "error",
+          text: `Sorry, ${names(list.length ? list : taken)} ${taken.length === 1 ? "is" : "are"} no longer available: another buyer got there first. Pick another seat.`,
+        });
+      } else if (e instanceof NotAdmittedError || (e instanceof ApiError && e.code === "admission_required")) {
+        props.onAdmissionLost();
+      } else if (e instanceof ApiError && e.code === "unavailable") {
+        setNotice({ kind: "error", text: "Not enough seats left together in that area. Try fewer seats or another area." });
+      } else {
+        setNotice({ kind: "error", text: messageOf(e) });
+      }
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onPay = async () => {
+    if (!hold) return;
+    setBusy("paying");
+    setNotice(null);
+    try {
+      const outcome = await payOrder(hold.orderId, { orderEvents: (listener) => hub.on("order", (u) => u.orderId === hold.orderId && listener(u.status)) });
+      if (outcome.status === "completed") {
+        setHold(null);
+        navigate(`/tickets?order=${hold.orderId}`);
+        return;
+      }
+      const text =
+        outcome.status === "refunded"
+          ? "Your hold ran out before the payment finished, so the payment was refunded."
+          : outcome.status === "failed"
+            ? `The payment was declined${outcome.reason ? ` (${outcome.reason})` : ""}. Your seats stay held until the countdown ends: try again.`
+            : outcome.status === "expired"
+              ? "Your hold expired before the payment finished."
+              : `The payment is still being processed (${outcome.reason ?? outcome.status}). Your tickets will appear under My tickets.`;
+      if (outcome.status === "refunded" || outcome.status === "expired") setHold(null);
+      setNotice({ kind: outcome.status === "failed" || outcome.status === "refunded" || outcome.status === "expired" ? "error" : "info", text });
+    } catch (e) {
+      setNotice({ kind: "error", text: messageOf(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const onRelease = async () => {
+    if (!hold) return;
+    setBusy("releasing");
+    try {
+      await releaseHold(hold.holdId);
+      touch(setMine(statuses, indicesOf(hold.seats.map((s) => s.id)), false));
+      setHold(null);
+      setNotice({ kind: "info", text: "Released: the seats are back on sale." });
+    } catch (e) {
+      setNotice({ kind: "error", text: messageOf(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div class="buy-layout">
+      <div class="buy-map">
+        <SeatMap
+          layout={layout}
+          statuses={statuses}
+          categories={session.priceCategories}
+          title={`Seat map of ${session.eventName}`}
+          selected={selected}
+          revision={revision}
+          onPick={onPick}
+          onReady={(c) => {
+            controller.current = c;
+          }}
+        />
+      </div>
+      <aside class="buy-side" aria-label="Your seats">
+        <div role="status" aria-live="polite" data-testid="notice">
+          {notice && <p class={`notice ${notice.kind}`}>{notice.text}</p>}
+        </div>
+        {hold ? (
+          <HoldPanel hold={hold} layout={layout} busy={busy === "paying" || busy === "releasing" ? busy : null} onPay={onPay} onRelease={onRelease} />
+        ) : (
+          <>
+            <SelectionPanel
+              layout={layout}
+              categories={session.priceCategories}
+              seats={selection.seats}
+              limit={limit}
+              busy={busy === "holding"}
+              onHold={() => requestSeats({ seatIds: selection.seats.map((s) => layout.ids[s]!) })}
+              onRemove={(s) => setSelection({ seats: selection.seats.filter((x) => x !== s) })}
+              onClear={() => setSelection(emptySelection)}
+            />
+            <BestSeatsForm
+              layout={layout}
+              statuses={statuses}
+              categories={session.priceCategories}
+              limit={limit}
+              busy={busy === "holding"}
+              revision={revision}
+              onSubmit={(area, quantity) => requestSeats({ areaId: layout.areas[area]!.id, quantity }, area)}
+            />
+          </>
+        )}
+        <Legend categories={session.priceCategories} />
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { SessionView } from "@rush/contracts";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { getSeats, getVenue } from "../api/endpoints.ts";
+import { messageOf } from "../api/problem.ts";
+import type { FeedHub } from "../live/feed-hub.ts";
+import { type SeatLayout, buildLayout } from "../seatmap/layout.ts";
+import { type SeatStatuses, applyDelta, applySnapshot, createSeatStatuses, resetFeed } from "../seatmap/seat-state.ts";
+
+export interface SeatMapData {
+  layout: SeatLayout;
+  statuses: SeatStatuses;
+}
+
+export interface SeatMapDataState {
+  data: SeatMapData | null;
+  error: string | null;
+  /** Bumped whenever any seat's status changes. */
+  revision: number;
+  /** Seats whose status changed in the last update (to drop them from a selection). */
+  lastChanged: readonly number[];
+  /** Marks statuses as changed outside the feed (a hold granted, a 409), so the map redraws. */
+  touch(changed: readonly number[]): void;
+  /** Fetches the whole map again. */
+  refetch(): void;
+}
+
+/**
+ * The venue's layout and every seat's live status: the venue and `GET …/seats` once, then the
+ * live feed's deltas; a skipped `seq`, a reconnect, or a subscription that starts ahead of the
+ * snapshot fetches the map again (per-seat versions make the order of the two irrelevant).
+ */
+export function useSeatMapData(session: SessionView, hub: FeedHub): SeatMapDataState {
+  const [data, setData] = useState<SeatMapData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [revision, setRevision] = useState(0);
+  const [lastChanged, setLastChanged] = useState<readonly number[]>([]);
+  const dataRef = useRef<SeatMapData | null>(null);
+  const fetching = useRef<{ again: boolean } | null>(null);
+
+  const touch = (changed: readonly number[]) => {
+    if (changed.length === 0) return;
+    setLastChanged(changed);
+    setRevision((n) => n + 1);
+  };
+
+  const refetch = () => {
+    const current = dataRef.current;
+    if (!current) return;
+    if (fetching.current) {
+      fetching.current.again = true;
+      return;
+    }
+    const state = { again: false };
+    fetching.current = state;
+    void (async () => {
+      try {
+        do {
+          state.again = false;
+          const view = await getSeats(session.id);
+          touch(applySnapshot(current.statuses, current.layout, view));
+        } while (state.again);
+      } catch (e) {
+        setError(`Could not refresh the seat map: ${messageOf(e)}`);
+      } finally {
+        fetching.current = null;
+      }
+    })();
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const [venue, seats] = await Promise.all([getVenue(session.venueId), getSeats(session.id)]);
+        if (cancelled) return;
+        const layout = buildLayout(venue.seatMap, session.priceCategories);
+        const statuses = createSeatStatuses(layout);
+        applySnapshot(statuses, layout, seats);
+        const subscribed = hub.last("subscribed");
+        if (subscribed) resetFeed(statuses, subscribed.seq);
+        dataRef.current = { layout, statuses };
+        setData(dataRef.current);
+        // Subscribed before the snapshot was read and things moved since: read it again.
+        if (subscribed && subscribed.version > statuses.version) refetch();
+      } catch (e) {
+        if (!cancelled) setError(`Could not load the seat map: ${messageOf(e)}`);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [session.id, session.venueId]);
+
+  useEffect(() => {
+    const offSubscribed = hub.on("subscribed", ({ version, seq, reconnected }) => {
+      const current = dataRef.current;
+      if (!current) return;
+      resetFeed(current.statuses, seq);
+      if (reconnected || version > current.statuses.version) refetch();
+    });
+    const offSeats = hub.on("seats", (update) => {
+      const current = dataRef.current;
+      if (!current || update.sessionId !== session.id) return;
+      const outcome = applyDelta(current.statuses, current.layout, update);
+      if (outcome.kind === "duplicate") return;
+      touch(outcome.changed);
+      if (outcome.gap) refetch();
+    });
+    return () => {
+      offSubscribed();
+      offSeats();
+    };
+  }, [session.id, hub]);
+
+  return { data, error, revision, lastChanged, touch, refetch };
+}

@@ -1,0 +1,124 @@
+import { useState } from "preact/hooks";
+import { login, register } from "../api/endpoints.ts";
+import { messageOf } from "../api/problem.ts";
+import { safeNext } from "../app/routes.ts";
+import { navigate, onLinkClick, useLocation } from "../app/router.ts";
+
+function useForm() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run };
+}
+
+const value = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
+
+/** `/signin?next=…` */
+export function SignInPage() {
+  const { search } = useLocation();
+  const next = safeNext(search.get("next"));
+  const { error, busy, run } = useForm();
+  return (
+    <section class="auth-card">
+      <h1>Sign in</h1>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = event.currentTarget;
+          void run(async () => {
+            await login({ email: value(form, "email"), password: value(form, "password") });
+            navigate(next, { replace: true });
+          });
+        }}
+      >
+        <label class="field">
+          <span>Email</span>
+          <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label class="field">
+          <span>Password</span>
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {error && (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <p>
+        New here?{" "}
+        <a href={`/signup?next=${encodeURIComponent(next)}`} onClick={onLinkClick}>
+          Create an account
+        </a>
+      </p>
+    </section>
+  );
+}
+
+/** `/signup?next=…`: registers, then signs in straight away. */
+export function SignUpPage() {
+  const { search } = useLocation();
+  const next = safeNext(search.get("next"));
+  const { error, busy, run } = useForm();
+  return (
+    <section class="auth-card">
+      <h1>Create an account</h1>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = event.currentTarget;
+          void run(async () => {
+            const email = value(form, "email");
+            const password = value(form, "password");
+            await register({ email, password, displayName: value(form, "displayName") });
+            await login({ email, password });
+            navigate(next, { replace: true });
+          });
+        }}
+      >
+        <label class="field">
+          <span>Name</span>
+          <input name="displayName" autoComplete="name" required maxLength={100} />
+        </label>
+        <label class="field">
+          <span>Email</span>
+          <input name="email" type="email" autoComplete="username" required />
+        </label>
+        <label class="field">
+          <span>Password</span>
+          <input name="password" type="password" autoComplete="new-password" required minLength={10} aria-describedby="password-hint" />
+          <small id="password-hint" class="muted">
+            At least 10 characters.
+          </small>
+        </label>
+        {error && (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? "Creating…" : "Create account"}
+        </button>
+      </form>
+      <p>
+        Have an account?{" "}
+        <a href={`/signin?next=${encodeURIComponent(next)}`} onClick={onLinkClick}>
+          Sign in
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+import type { QueueStatus, SessionView } from "@rush/contracts";
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { getSession } from "../api/endpoints.ts";
+import { messageOf } from "../api/problem.ts";
+import { useAuth } from "../app/auth-state.ts";
+import { onLinkClick } from "../app/router.ts";
+import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
+import { BuyScreen } from "../buy/buy-screen.tsx";
+import { WaitingRoom } from "../buy/waiting-room.tsx";
+import { formatDateTime } from "../format/time.ts";
+import { createFeedHub } from "../live/feed-hub.ts";
+import { type FeedState, openLiveFeed } from "../live/live-feed.ts";
+
+const FEED_WORDS: Record<FeedState, string> = { live: "Live", connecting: "Connecting…", offline: "Offline" };
+
+/** `/sessions/:id`: sign-in, then the waiting room, then the live seat map. */
+export function SessionPage(props: { id: string }) {
+  const auth = useAuth();
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [admission, setAdmission] = useState<AdmissionKeeper | null>(null);
+  const [feed, setFeed] = useState<{ state: FeedState; detail?: string }>({ state: "connecting" });
+  const hub = useMemo(createFeedHub, [props.id]);
+
+  useEffect(() => {
+    setSession(null);
+    setAdmission(null);
+    getSession(props.id).then(setSession, (e) => setError(messageOf(e)));
+  }, [props.id]);
+
+  const signedIn = auth.tokens !== null;
+  useEffect(() => {
+    if (!signedIn) return;
+    const off = hub.on("state", setFeed);
+    const live = openLiveFeed(props.id, {
+      onState: (state, detail) => hub.emit("state", detail ? { state, detail } : { state }),
+      onSubscribed: (ack, reconnected) => hub.emit("subscribed", { ...ack, reconnected }),
+      onSeats: (u) => hub.emit("seats", u),
+      onOrder: (u) => hub.emit("order", u),
+      onQueue: (u) => hub.emit("queue", u),
+    });
+    return () => {
+      off();
+      live.close();
+    };
+  }, [props.id, signedIn, hub]);
+
+  if (error) return <p class="notice error">{error}</p>;
+  if (!session) return <p class="loading">Loading…</p>;
+  const next = encodeURIComponent(`/sessions/${props.id}`);
+
+  return (
+    <div class="session-page">
+      <header class="session-header">
+        <div>
+          <p class="eyebrow">
+            <a href={`/events/${session.eventId}`} onClick={onLinkClick}>
+              All dates of this event
+            </a>
+          </p>
+          <h1>{session.eventName}</h1>
+          <p class="muted session-when">{formatDateTime(session.startsAt)}</p>
+        </div>
+        {signedIn && (
+          <p class={`feed-state ${feed.state}`} title={feed.detail ?? ""} data-testid="feed-state">
+            <span class="dot" aria-hidden="true" /> {FEED_WORDS[feed.state]}
+          </p>
+        )}
+      </header>
+      {session.status !== "on_sale" ? (
+        <p class="notice info">This session is {session.status.replace("_", " ")}: its seats are not on sale.</p>
+      ) : !signedIn ? (
+        <section class="panel">
+          <h2>Sign in to buy</h2>
+          <p>You need an account to join the queue and hold seats.</p>
+          <p class="panel-actions">
+            <a class="button primary" href={`/signin?next=${next}`} onClick={onLinkClick}>
+              Sign in
+            </a>
+            <a class="button secondary" href={`/signup?next=${next}`} onClick={onLinkClick}>
+              Create an account
+            </a>
+          </p>
+        </section>
+      ) : !admission ? (
+        <WaitingRoom session={session} hub={hub} onAdmitted={(status: QueueStatus) => setAdmission(createAdmissionKeeper(session.id, status))} />
+      ) : (
+        <BuyScreen session={session} hub={hub} admission={admission} onAdmissionLost={() => setAdmission(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { buildLayout } from "./layout.ts";
+import { createRenderer } from "./renderer.ts";
+import { STATUS, createSeatStatuses } from "./seat-state.ts";
+import { gridMap } from "./test-maps.ts";
+import { fitBounds } from "./viewport.ts";
+
+/** A 2D context that only counts what it is asked to draw. */
+function countingContext() {
+  const counts = { fill: 0, stroke: 0, shapes: 0, rects: 0, text: 0 };
+  const noop = () => {};
+  const ctx = {
+    counts,
+    setTransform: noop,
+    clearRect: noop,
+    beginPath: noop,
+    closePath: noop,
+    moveTo: noop,
+    lineTo: noop,
+    arc: () => void counts.shapes++,
+    rect: () => void counts.rects++,
+    fill: () => void counts.fill++,
+    stroke: () => void counts.stroke++,
+    strokeText: noop,
+    fillText: () => void counts.text++,
+    fillStyle: "",
+    strokeStyle: "",
+    lineWidth: 1,
+    lineCap: "butt",
+    lineJoin: "miter",
+    font: "",
+    textAlign: "left",
+    textBaseline: "alphabetic",
+  };
+  return ctx;
+}
+
+describe("seat map renderer", () => {
+  const layout = buildLayout(gridMap(20, 25, 40), [{ areaIds: ["A1", "A2", "A3"] }, { areaIds: ["A4", "A5"] }]);
+  const statuses = createSeatStatuses(layout);
+  for (let i = 0; i < layout.count; i++) statuses.codes[i] = [STATUS.available, STATUS.held, STATUS.sold][i % 3]!;
+
+  it("renderer: 20,000 seats are drawn as a few dozen batched fills, fast", () => {
+    const ctx = countingContext();
+    const view = fitBounds(layout.bounds, 1200, 800);
+    const renderer = createRenderer();
+    const scene = { layout, statuses, view, selected: new Set<number>(), focus: -1, width: 1200, height: 800, dpr: 1 };
+    renderer.draw(ctx as unknown as CanvasRenderingContext2D, scene);
+    expect(ctx.counts.rects + ctx.counts.shapes).toBe(20_000);
+    expect(ctx.counts.fill).toBeLessThanOrEqual(40);
+    // Zoomed out, area names are drawn for orientation.
+    expect(ctx.counts.text).toBe(20);
+    const started = performance.now();
+    for (let k = 0; k < 10; k++) renderer.draw(ctx as unknown as CanvasRenderingContext2D, scene);
+    expect((performance.now() - started) / 10).toBeLessThan(50);
+  });
+
+  it("renderer: zoomed in, only seats on screen are drawn, with shapes, marks, row labels and the focus ring", () => {
+    const ctx = countingContext();
+    const view = { scale: 40, x: 100, y: 60 };
+    createRenderer().draw(ctx as unknown as CanvasRenderingContext2D, {
+      layout,
+      statuses,
+      view,
+      selected: new Set([0]),
+      focus: 1,
+      width: 400,
+      height: 200,
+      dpr: 2,
+    });
+    const drawn = ctx.counts.rects + ctx.counts.shapes;
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThan(200);
+    expect(ctx.counts.stroke).toBeGreaterThan(2);
+    // Area 1's name above it and the labels of the rows in view.
+    expect(ctx.counts.text).toBeGreaterThanOrEqual(3);
+    expect(ctx.counts.text).toBeLessThan(10);
+  });
+});
