@@ -12,15 +12,25 @@ import {
   redisCheck,
   type ServiceAppOptions,
 } from "@rush/service";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
+import { WEB_ASSETS_PREFIX, WEB_INDEX_HTML } from "@rush/web/server";
 import { type Clock, systemClock } from "./clock.ts";
 import { type GateConfig, trustProxyOf } from "./config.ts";
 import type { GateContext } from "./context.ts";
 import { createLiveHolds } from "./holds/live-holds.ts";
 import { createGateMetrics } from "./metrics.ts";
 import { createSeatCommands } from "./holds/seat-commands.ts";
-import { catalogProxy } from "./plugins/catalog-proxy.ts";
+import { socketUpgradeProxy } from "./plugins/socket-upgrade.ts";
+import { upstreamProxy } from "./plugins/upstream-proxy.ts";
+import {
+  CATALOG_PUBLISH_ROUTES,
+  CATALOG_ROUTES,
+  ORDER_ROUTES,
+  PAYMENT_ROUTES,
+  SOCKET_POLLING_ROUTES,
+} from "./plugins/upstream-routes.ts";
+import { webApp } from "./plugins/web-app.ts";
 import { clientIpResolver } from "./plugins/client-ip.ts";
 import { docs } from "./plugins/docs.ts";
 import { idempotency } from "./plugins/idempotency.ts";
@@ -94,13 +104,21 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   await app.register(createHoldRoutes, { ctx });
   await app.register(createHoldLifecycleRoutes, { ctx });
   await app.register(createCommandRoutes, { ctx });
-  // Issue 6 seam: orders, pay, payment webhooks and tickets register here as their own route
-  // plugins with the same `ctx` (the order service owns their state; the gate forwards or reads).
-  await app.register(catalogProxy, {
-    catalogUrl: config.CATALOG_URL,
-    timeoutMs: config.CATALOG_TIMEOUT_MS,
-    bodyLimit: config.PROXY_BODY_LIMIT_BYTES,
-    clientIp,
+  // What the gate does not answer itself goes, unchanged, to the service that owns it.
+  const proxy = { bodyLimit: config.PROXY_BODY_LIMIT_BYTES, clientIp };
+  await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "payment", baseUrl: config.PAYMENT_URL, routes: PAYMENT_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  await app.register(upstreamProxy, {
+    ...proxy,
+    name: "notification",
+    baseUrl: config.NOTIFICATION_URL,
+    routes: SOCKET_POLLING_ROUTES,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
+  // An upgrade request has the socket and headers the resolver reads.
+  socketUpgradeProxy(app, { path: "/socket.io/", target: config.NOTIFICATION_URL, clientIp: (req) => clientIp(req as unknown as FastifyRequest) });
+  if (config.WEB_DIST) await app.register(webApp, { root: config.WEB_DIST, assetsPrefix: WEB_ASSETS_PREFIX, index: WEB_INDEX_HTML });
   return app;
 }

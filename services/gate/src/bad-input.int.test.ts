@@ -115,8 +115,11 @@ describe("bad input (real stack)", () => {
     expectProblem(await send({ method: "GET", url: "/v1/holds/zzz", headers: browserHeaders(malloryToken) }), 400, "validation");
     expectProblem(await send({ method: "DELETE", url: `/v1/holds/${victimHoldId}x`, headers: browserHeaders(malloryToken) }), 400, "validation");
     expectProblem(await send({ method: "GET", url: `/v1/commands/${"c".repeat(99)}%20`, headers: browserHeaders(malloryToken) }), 404);
-    // Past the router's 100-character parameter limit Fastify answers 414 itself (not yet problem+json: see the report).
-    expect((await send({ method: "GET", url: `/v1/commands/${"c".repeat(200)}`, headers: browserHeaders(malloryToken) })).statusCode).toBe(414);
+    // Past the router's 128-character parameter limit no route matches: 414 from the router, or
+    // 404 where the browser app's catch-all is mounted; problem+json either way.
+    const tooLong = await send({ method: "GET", url: `/v1/commands/${"c".repeat(200)}`, headers: browserHeaders(malloryToken) });
+    expect([404, 414]).toContain(tooLong.statusCode);
+    expect(tooLong.headers["content-type"]).toContain("application/problem+json");
     expectProblem(await send({ method: "POST", url: "/v1/sessions/%00/queue", headers: browserHeaders(malloryToken) }), 400);
   });
 

@@ -1,4 +1,5 @@
 import { BaseConfig, loadConfig } from "@rush/service";
+import { WEB_DIST } from "@rush/web/server";
 import { z } from "zod";
 
 const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
@@ -53,6 +54,16 @@ export const GateConfig = BaseConfig.extend({
   ADMISSION_SECRET: z.string().min(16).default(DEV_ADMISSION_SECRET),
   CATALOG_URL: z.url().default("http://127.0.0.1:8105"),
   CATALOG_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Publishing a large session waits for every area to load (the catalog gives up at 120 s). */
+  PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(130_000),
+  ORDER_URL: z.url().default("http://127.0.0.1:8102"),
+  PAYMENT_URL: z.url().default("http://127.0.0.1:8103"),
+  /** socket.io (live updates), reached on the gate's origin at `/socket.io`. */
+  NOTIFICATION_URL: z.url().default("http://127.0.0.1:8104"),
+  /** Orders, payments, notifications: how long the gate waits for them. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** The browser app's build (`pnpm --filter @rush/web build`); empty serves the API only. */
+  WEB_DIST: z.string().default(WEB_DIST),
   /** Seat engine partitions: must match the ticket workers'. */
   PARTITIONS: z.coerce.number().int().positive().default(64),
   /** How long a hold request waits for the actor before answering 202 with a command id. */

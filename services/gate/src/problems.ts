@@ -42,5 +42,6 @@ export const problems = {
       "Idempotency-Key reused",
       "this Idempotency-Key was used with another request; use a new key for a new request",
     ),
+  notFound: (detail: string) => new HttpProblem(404, "not_found", "Not Found", detail),
   upstreamUnavailable: (detail: string) => new HttpProblem(503, "upstream_unavailable", "Service unavailable", detail, {}, { "retry-after": "5" }),
 } as const;

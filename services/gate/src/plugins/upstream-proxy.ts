@@ -1,0 +1,74 @@
+import fastifyReplyFrom from "@fastify/reply-from";
+import { HttpProblem, sendHttpProblem } from "@rush/service";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RawServerBase, RouteGenericInterface } from "fastify";
+import type { RateClass } from "../config.ts";
+import { problems } from "../problems.ts";
+
+export interface ProxiedRoute {
+  url: string;
+  methods: HTTPMethods[];
+  rateClass: RateClass;
+  summary: string;
+}
+
+export interface UpstreamProxyOptions {
+  /** Names the upstream in problems, logs and the OpenAPI tags. */
+  name: string;
+  baseUrl: string;
+  routes: readonly ProxiedRoute[];
+  timeoutMs: number;
+  /** Largest body forwarded (venue seat maps can be large). */
+  bodyLimit: number;
+  clientIp: (request: FastifyRequest) => string;
+}
+
+/**
+ * Forwards routes to the service that owns them with `@fastify/reply-from`: bodies pass through
+ * as raw bytes (this plugin's own content-type parser, so signed webhook payloads arrive as
+ * sent), answers come back as the service wrote them, and a service that is down or slow
+ * becomes 503/504 problem+json. Encapsulated: register it once per upstream.
+ */
+export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxyOptions): Promise<void> {
+  await app.register(fastifyReplyFrom, {
+    base: options.baseUrl,
+    undici: { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
+    maxRetriesOn503: 0,
+  });
+  // Read as raw bytes (within a limit) and sent on untouched. Not streamed: a streamed body that
+  // the upstream never reads would tear down the client's connection instead of letting us answer 503.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+
+  const onError = (reply: FastifyReply<RouteGenericInterface, RawServerBase>, { error }: { error: Error }) => {
+    reply.request.log.warn({ err: error, upstream: options.name }, "proxy failed");
+    const problem =
+      (error as { statusCode?: number }).statusCode === 504
+        ? new HttpProblem(504, "upstream_timeout", "Gateway Timeout", `the ${options.name} service did not answer in time`)
+        : problems.upstreamUnavailable(`the ${options.name} service is unavailable`);
+    sendHttpProblem(reply as FastifyReply, problem);
+  };
+
+  const forward = async (request: FastifyRequest, reply: FastifyReply) =>
+    reply.from(request.url, {
+      ...(Buffer.isBuffer(request.body)
+        ? { body: request.body, contentType: request.headers["content-type"] ?? "application/octet-stream" }
+        : {}),
+      onError,
+      retriesCount: 0,
+      rewriteRequestHeaders: (req, headers) => ({
+        ...headers,
+        "x-correlation-id": req.id,
+        "x-forwarded-for": options.clientIp(req as FastifyRequest),
+      }),
+    });
+
+  for (const route of options.routes) {
+    app.route({
+      method: route.methods,
+      url: route.url,
+      schema: { tags: [`${options.name} (proxied)`], summary: route.summary },
+      config: { rateClass: route.rateClass },
+      handler: forward,
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import type { HTTPMethods } from "fastify";
+import type { ProxiedRoute } from "./upstream-proxy.ts";
+
+// HEAD comes with GET (Fastify exposes it).
+const READS: HTTPMethods[] = ["GET"];
+const WRITES: HTTPMethods[] = ["POST", "PUT", "PATCH", "DELETE"];
+
+/** Identity and catalog: the catalog service. Publishing has its own, longer timeout. */
+export const CATALOG_ROUTES: readonly ProxiedRoute[] = [
+  { url: "/v1/auth/*", methods: ["POST"], rateClass: "auth", summary: "Identity: register, login, refresh, logout" },
+  { url: "/v1/me", methods: READS, rateClass: "read", summary: "The signed-in user" },
+  { url: "/v1/users", methods: READS, rateClass: "read", summary: "Users (admin)" },
+  { url: "/v1/users", methods: ["POST"], rateClass: "write", summary: "Users (admin)" },
+  { url: "/v1/users/*", methods: READS, rateClass: "read", summary: "Users" },
+  { url: "/v1/users/*", methods: WRITES, rateClass: "write", summary: "Users" },
+  { url: "/v1/venues", methods: READS, rateClass: "read", summary: "List venues" },
+  { url: "/v1/venues", methods: ["POST"], rateClass: "write", summary: "Create a venue with its seat map" },
+  { url: "/v1/venues/*", methods: READS, rateClass: "read", summary: "Venues" },
+  { url: "/v1/venues/*", methods: WRITES, rateClass: "write", summary: "Venues" },
+  { url: "/v1/events", methods: READS, rateClass: "read", summary: "Search events" },
+  { url: "/v1/events", methods: ["POST"], rateClass: "write", summary: "Create an event" },
+  { url: "/v1/events/*", methods: READS, rateClass: "read", summary: "Events and their sessions" },
+  { url: "/v1/events/*", methods: WRITES, rateClass: "write", summary: "Events and their sessions" },
+  { url: "/v1/sessions/:id", methods: READS, rateClass: "read", summary: "A session" },
+  { url: "/v1/sessions/:id/availability", methods: READS, rateClass: "read", summary: "Available seats per area and price category" },
+];
+
+export const CATALOG_PUBLISH_ROUTES: readonly ProxiedRoute[] = [
+  { url: "/v1/sessions/:id/publish", methods: ["POST"], rateClass: "write", summary: "Publish a session: loads its inventory into the seat engine" },
+];
+
+/** Orders and tickets: the order service. */
+export const ORDER_ROUTES: readonly ProxiedRoute[] = [
+  { url: "/v1/orders/:orderId", methods: READS, rateClass: "read", summary: "An order (its buyer only)" },
+  { url: "/v1/me/orders", methods: READS, rateClass: "read", summary: "My orders" },
+  { url: "/v1/me/tickets", methods: READS, rateClass: "read", summary: "My tickets with their signed QR payloads" },
+  { url: "/v1/tickets/public-key", methods: READS, rateClass: "read", summary: "The Ed25519 key that verifies ticket QR codes offline" },
+  { url: "/v1/tickets/verify", methods: ["POST"], rateClass: "write", summary: "Check a ticket in (staff): first scan 200, later 409, forged 400" },
+  { url: "/v1/tickets/:id/transfer", methods: ["POST"], rateClass: "write", summary: "Give a ticket to another account (the old QR stops working)" },
+];
+
+/** Paying and provider webhooks: the payment service. Webhooks carry their own signature. */
+export const PAYMENT_ROUTES: readonly ProxiedRoute[] = [
+  { url: "/v1/orders/:orderId/pay", methods: ["POST"], rateClass: "write", summary: "Pay an order (mock or stripe)" },
+  { url: "/v1/payments/webhooks/:provider", methods: ["POST"], rateClass: "write", summary: "Payment provider webhooks (signed)" },
+];
+
+/** socket.io's HTTP long-polling transport; the WebSocket upgrade goes through `socketUpgradeProxy`. */
+export const SOCKET_POLLING_ROUTES: readonly ProxiedRoute[] = [
+  { url: "/socket.io/", methods: ["GET", "POST"], rateClass: "read", summary: "Live updates (socket.io polling transport)" },
+];

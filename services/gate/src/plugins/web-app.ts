@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { problems } from "../problems.ts";
+
+/** Paths that are the API's, never the browser app's. */
+const NOT_THE_APP = /^\/(v1|socket\.io|health|metrics|docs)(\/|$)/;
+
+const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? "").includes("text/html");
+
+/**
+ * Serves the browser app (`packages/web`'s `vite build`) at `/`: hashed assets cached for a
+ * year, and every other GET that asks for HTML answered with `index.html`, so client-side
+ * routes such as `/sessions/<id>` load the app. Without a build the gate serves only the API.
+ */
+export async function webApp(app: FastifyInstance, options: { root: string; assetsPrefix: string; index: string }): Promise<boolean> {
+  if (!existsSync(join(options.root, options.index))) {
+    app.log.warn({ root: options.root }, "no web build found (pnpm --filter @rush/web build): serving the API only");
+    return false;
+  }
+  await app.register(fastifyStatic, {
+    root: options.root,
+    wildcard: false,
+    index: false,
+    // Ours, below: the plugin's default (max-age=0 on everything) would override them.
+    cacheControl: false,
+    setHeaders: (res, path) => {
+      const immutable = path.includes(`${options.assetsPrefix.replaceAll("/", "")}/`);
+      res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
+  app.get("/*", { schema: { hide: true } }, async (request, reply) => {
+    if (NOT_THE_APP.test(request.url) || !wantsHtml(request)) throw problems.notFound(`no route GET ${request.url.split("?")[0]}`);
+    return reply.header("cache-control", "no-cache").sendFile(options.index);
+  });
+  app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.header("cache-control", "no-cache").sendFile(options.index));
+  return true;
+}
