@@ -150,7 +150,11 @@ export class PartitionActor {
 
   async #loop(): Promise<void> {
     while (!this.#stopping) {
-      if (this.#needsResync) await this.#resync();
+      if (this.#needsResync) {
+        await this.#resync();
+        // Re-check: a stop() during the resync found no waiter to wake.
+        continue;
+      }
       if (this.#queue.length === 0) {
         // Idle with unsnapshotted commands: snapshot after the interval, so a restart replays little.
         const idleSnapshot = this.#seq > this.#snapshotSeq;

@@ -214,6 +214,15 @@ describe("ticket worker", () => {
     expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
   });
 
+  it("ticket: a worker stopped while its actors rewrite Redis still stops (no lost wake-up)", async () => {
+    // The resync awaits Redis; a stop() landing inside that await once found no waiter to wake.
+    worker.resyncAll();
+    const hung = new Promise((_, reject) => setTimeout(() => reject(new Error("worker.stop() hung")), 30_000).unref());
+    await Promise.race([stopWorker(), hung]);
+    ({ worker, stop: stopWorker } = await startWorker("w1b"));
+    await expect.poll(() => worker.caughtUp && worker.partitions.length === PARTITIONS, { timeout: 20_000 }).toBe(true);
+  });
+
   it("ticket: a restarted worker restores its snapshot, replays the rest, and reaches the same state", async () => {
     const partition = partitionOf(sessionId, "A", PARTITIONS);
     const before = worker.actor(partition)!.state;
