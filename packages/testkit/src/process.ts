@@ -15,8 +15,14 @@ export interface Spawned {
 }
 
 /** Starts `command` and resolves once its output matches `ready`, or fails with what it printed. */
-export function spawnUntil(command: string, args: string[], ready: RegExp, timeoutMs = 20_000): Promise<Spawned> {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+export function spawnUntil(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<Spawned> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   children.add(child);
   let text = "";
   const exited = new Promise<number | null>((resolve) =>
