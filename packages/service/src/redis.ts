@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "./logger.ts";
 
 /**
@@ -6,13 +6,19 @@ import type { Logger } from "./logger.ts";
  * pauses holds, it doesn't kill the service), and fail commands fast while disconnected so
  * callers answer 503 rather than hang.
  */
-export function createRedis(url: string, name: string, logger?: Pick<Logger, "warn">): Redis {
+export function createRedis(
+  url: string,
+  name: string,
+  logger?: Pick<Logger, "warn">,
+  overrides: Partial<RedisOptions> = {},
+): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: false,
     enableOfflineQueue: true,
     maxRetriesPerRequest: 2,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+    ...overrides,
   });
   // Without a listener ioredis reports every failed reconnect as unhandled; readiness checks and
   // failing commands already surface an outage, so one line per state change is enough.

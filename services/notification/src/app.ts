@@ -58,6 +58,10 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
     app,
     io,
     async start() {
+      // The adapter subscribes without waiting or retrying; a PING on the subscriber connection
+      // is answered only after the queued (P)SUBSCRIBEs were applied, so from here on
+      // broadcasts from other instances reach this one.
+      await deps.sub.ping();
       consumptions.push(
         await followSeats(bus, deltas, logger),
         await followOrders(bus, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger),

@@ -20,7 +20,9 @@ await runService(
     const name = `notification-${hostname()}-${process.pid}`;
     const db = createDb(config.DATABASE_URL, { max: 2, applicationName: "notification" });
     const redis = createRedis(config.REDIS_URL, name);
-    const pub = createRedis(config.REDIS_URL, `${name}-pub`);
+    // The adapter's connections never give up on a queued command: a subscribe it loses is a
+    // deaf instance, and a publish it loses is a broadcast nobody sees.
+    const pub = createRedis(config.REDIS_URL, `${name}-pub`, logger, { maxRetriesPerRequest: null });
     const sub = pub.duplicate({ connectionName: `${name}-sub` });
     const bus = await connectBus({ servers: config.NATS_URL, name });
     await ensureTopology(bus, await loadTopology());

@@ -37,7 +37,7 @@ describe("notification service", () => {
 
   async function startInstance() {
     const config = NotificationConfig.parse({ JWT_SECRET: SECRET, NODE_ENV: "test", COALESCE_MS: "100", QUEUE_TICK_MS: "100" });
-    const [own, pub] = [createRedis(redisServer.url, "n"), createRedis(redisServer.url, "n-pub")];
+    const [own, pub] = [createRedis(redisServer.url, "n"), createRedis(redisServer.url, "n-pub", undefined, { maxRetriesPerRequest: null })];
     const sub = pub.duplicate();
     const instanceBus = await connectBus({ servers: nats.url, name: "notification-test" });
     const service = await buildNotificationService({
