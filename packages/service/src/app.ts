@@ -25,7 +25,7 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestIdHeader: "x-correlation-id",
     // Command ids (derived from Idempotency-Keys) run to 128 characters.
-    maxParamLength: 128,
+    routerOptions: { maxParamLength: 128 },
     // Errors Fastify raises before routing (a bad URL, an over-long parameter) are problems too.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
