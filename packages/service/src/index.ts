@@ -5,6 +5,7 @@ export { type Running, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
 export { createRedis } from "./redis.ts";
+export { seatReplyLookup } from "./seat-replies.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
 export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";

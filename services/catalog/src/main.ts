@@ -1,9 +1,8 @@
 import { hostname } from "node:os";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService } from "@rush/service";
+import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
-import { seatReplyLookup } from "./catalog/seat-replies.ts";
 import { type CatalogConfig, loadCatalogConfig } from "./config.ts";
 import { createPasswordHasher } from "./identity/password-hasher.ts";
 import { seedAdmin } from "./identity/seed-admin.ts";

@@ -8,9 +8,8 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { SeatReply, redisKeys } from "@rush/contracts";
 import { createDb, runMigrations } from "@rush/db";
-import { createRedis } from "@rush/service";
+import { createRedis, seatReplyLookup } from "@rush/service";
 import { freshDatabase, infra, isRunning, spawnService, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
 import { type Stack, TEST_JWT_SECRET, accessToken, seedSession } from "../src/test-stack.ts";
 
@@ -86,10 +85,7 @@ async function main() {
   await ensureTopology(bus, await loadTopology());
   const redis = createRedis(redisServer.url, "bench-gate");
   const db = createDb(database.url, { max: 4 });
-  const lookup = async (commandId: string) => {
-    const text = await redis.get(redisKeys.commandResult(commandId));
-    return text ? SeatReply.parse(JSON.parse(text)) : null;
-  };
+  const lookup = seatReplyLookup(redis);
   const seats = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
   const env = { NATS_URL: nats.url, REDIS_URL: redisServer.url, DATABASE_URL: database.url, PARTITIONS: String(PARTITIONS), LOG_LEVEL: "warn" };
   const tickets = await Promise.all(Array.from({ length: WORKERS }, (_, i) => spawnService("ticket", { ...env, WORKER_ID: `bench-w${i + 1}` })));

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { connectBus, createSeatCommandClient } from "@rush/bus";
-import { SeatReply, redisKeys } from "@rush/contracts";
 import { createDb } from "@rush/db";
-import { createLogger, createRedis, runService } from "@rush/service";
+import { createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
 import { loadGateConfig } from "./config.ts";
 
@@ -25,10 +24,7 @@ await runService(
       partitions: config.PARTITIONS,
       clientId: instance.replace(/[^A-Za-z0-9_-]/g, "_"),
       defaultTimeoutMs: config.HOLD_WAIT_MS,
-      lookup: async (commandId) => {
-        const text = await redis.get(redisKeys.commandResult(commandId));
-        return text ? SeatReply.parse(JSON.parse(text)) : null;
-      },
+      lookup: seatReplyLookup(redis),
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
     await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { ACCESS_TOKEN, type Role, SeatReply, type SeatDefinition, redisKeys } from "@rush/contracts";
+import { ACCESS_TOKEN, type Role, type SeatDefinition } from "@rush/contracts";
 import { type Db, createDb, events, priceCategories, runMigrations, sessions, users, venues } from "@rush/db";
-import { createLogger, createRedis } from "@rush/service";
+import { createLogger, createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
 import { createSigner } from "fast-jwt";
 import type { FastifyInstance } from "fastify";
@@ -50,10 +50,7 @@ export async function startStack(database: TestDatabase, options: { workers?: nu
   );
   const seats = await createSeatCommandClient(bus, {
     partitions: TEST_PARTITIONS,
-    lookup: async (commandId) => {
-      const text = await redis.get(redisKeys.commandResult(commandId));
-      return text ? SeatReply.parse(JSON.parse(text)) : null;
-    },
+    lookup: seatReplyLookup(redis),
   });
   return {
     nats,

@@ -1,8 +1,7 @@
 import { hostname } from "node:os";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { SeatReply, redisKeys } from "@rush/contracts";
 import { createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { createLogger, createMetrics, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildPaymentService } from "./app.ts";
 import { type PaymentConfig, readConfig } from "./config.ts";
 
@@ -26,10 +25,7 @@ await runService(
     // A confirm asked again (reconciler, retried webhook) is answered from the actors' result store.
     const seats = await createSeatCommandClient(bus, {
       partitions: config.PARTITIONS,
-      lookup: async (commandId) => {
-        const text = await redis.get(redisKeys.commandResult(commandId));
-        return text ? SeatReply.parse(JSON.parse(text)) : null;
-      },
+      lookup: seatReplyLookup(redis),
     });
     const service = await buildPaymentService({ config, bus, db, seats, redis, logger, metrics: createMetrics("payment") });
     await service.app.listen({ host: config.HOST, port: config.PORT });

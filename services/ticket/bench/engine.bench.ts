@@ -4,9 +4,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { SeatReply, partitionOf, redisKeys, seatCommandSubject, type SeatCommand } from "@rush/contracts";
+import { partitionOf, seatCommandSubject, type SeatCommand } from "@rush/contracts";
 import { apply, createPartitionState } from "@rush/engine";
-import { createRedis } from "@rush/service";
+import { createRedis, seatReplyLookup } from "@rush/service";
 import { fileURLToPath } from "node:url";
 import { freshDatabase, infra, isRunning, spawnService, spawnUntil, stopProcess, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
 import postgres from "postgres";
@@ -117,10 +117,7 @@ async function endToEnd() {
       const worker = await spawnService("ticket", { NATS_URL: url, REDIS_URL: redisServer.url, WORKER_ID: "bench", PARTITIONS: String(PARTITIONS), LOG_LEVEL: "warn" });
       const bus = await connectBus({ servers: url, name: "bench-e2e" });
       const redis = createRedis(redisServer.url, "bench");
-      const lookup = async (id: string) => {
-        const raw = await redis.get(redisKeys.commandResult(id));
-        return raw ? SeatReply.parse(JSON.parse(raw)) : null;
-      };
+      const lookup = seatReplyLookup(redis);
       const client = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
       for (const [i, w] of (["mixed", "best-available"] as const).entries()) {
         const sessionId = randomUUID();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { SeatReply, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
-import { createRedis } from "@rush/service";
+import { type SeatReply, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
+import { createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, spawnService, startNats, startRedis } from "@rush/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -43,10 +43,8 @@ describe("flash sale on real servers", () => {
     );
   const ownerOf = async (partition: number) =>
     (await views()).find((v) => v.partitions.some((p) => p.partition === partition && p.caughtUp))?.workerId;
-  const lookup = async (commandId: string) => {
-    const raw = await redis.get(redisKeys.commandResult(commandId));
-    return raw ? SeatReply.parse(JSON.parse(raw)) : null;
-  };
+  // Late-bound: `redis` is assigned in beforeAll.
+  const lookup = (commandId: string) => seatReplyLookup(redis)(commandId);
 
   beforeAll(async () => {
     [nats, redisServer] = await Promise.all([startNats(), startRedis()]);

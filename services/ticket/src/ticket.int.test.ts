@@ -11,8 +11,8 @@ import {
   loadTopology,
   publish,
 } from "@rush/bus";
-import { SeatCommand, SeatEvent, SeatReply, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
-import { createLogger, createMetrics, createRedis } from "@rush/service";
+import { SeatCommand, SeatEvent, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
+import { createLogger, createMetrics, createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -56,10 +56,8 @@ describe("ticket worker", () => {
     };
   }
 
-  const lookup = async (commandId: string) => {
-    const raw = await redis.get(redisKeys.commandResult(commandId));
-    return raw ? SeatReply.parse(JSON.parse(raw)) : null;
-  };
+  // Late-bound: `redis` is assigned in beforeAll.
+  const lookup = (commandId: string) => seatReplyLookup(redis)(commandId);
   const hold = (buyerId: string, seatIds: string[], areaId = "A", commandId = randomUUID()) =>
     seats.send({ type: "HoldSeats", commandId, sessionId, areaId, now: Date.now(), holdId: randomUUID(), buyerId, seatIds }, { timeoutMs: 5000 });
 

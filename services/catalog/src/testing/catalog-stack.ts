@@ -1,13 +1,12 @@
 import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
 import type { TokenPair } from "@rush/contracts";
 import { type Db, createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck } from "@rush/service";
+import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, type TestDatabase, startNats, startRedis } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import type { Redis } from "ioredis";
 import { buildApp } from "../app.ts";
-import { seatReplyLookup } from "../catalog/seat-replies.ts";
 import { type CatalogConfig, DEV_ADMIN, loadCatalogConfig } from "../config.ts";
 import { type PasswordHasher, createPasswordHasher } from "../identity/password-hasher.ts";
 import { seedAdmin } from "../identity/seed-admin.ts";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
-import { ACCESS_TOKEN, type Role, type SeatAreaConfig, SeatReply, redisKeys } from "@rush/contracts";
+import { ACCESS_TOKEN, type Role, type SeatAreaConfig } from "@rush/contracts";
 import { type Db, createDb, events, priceCategories, runMigrations, sessions, users, venues } from "@rush/db";
-import { createRedis } from "@rush/service";
+import { createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
 import { createSigner } from "fast-jwt";
 import type { Redis } from "ioredis";
@@ -45,10 +45,7 @@ export async function startPurchaseStack(database: TestDatabase): Promise<Purcha
   const processes: ServiceProcess[] = [];
   const seats = await createSeatCommandClient(bus, {
     partitions: TEST_PARTITIONS,
-    lookup: async (commandId) => {
-      const text = await redis.get(redisKeys.commandResult(commandId));
-      return text ? SeatReply.parse(JSON.parse(text)) : null;
-    },
+    lookup: seatReplyLookup(redis),
   });
   return {
     nats,
