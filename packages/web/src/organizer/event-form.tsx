@@ -2,6 +2,7 @@ import type { EventView } from "@rush/contracts";
 import { useState } from "preact/hooks";
 import { createEvent } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
+import { FormActions } from "../app/form-actions.tsx";
 
 const text = (e: Event) => (e.target as HTMLInputElement).value;
 
@@ -50,14 +51,7 @@ export function EventForm(props: { venueId: string; onCreated(event: EventView):
         <span>Tags (comma separated)</span>
         <input name="tags" value={tags} onInput={(e) => setTags(text(e))} />
       </label>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? "Creating…" : "Create event"}
-      </button>
+      <FormActions error={error} busy={busy} label="Create event" busyLabel="Creating…" />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { onLinkClick } from "../app/router.ts";
 import { EventForm } from "./event-form.tsx";
 import { SessionForm } from "./session-form.tsx";
 import { VenueForm } from "./venue-form.tsx";
+import { FormActions } from "../app/form-actions.tsx";
 
 /** `/organizer`: venue → event → session with prices → publish, one step after the other. */
 export function OrganizerPage() {
@@ -69,14 +70,7 @@ export function OrganizerPage() {
           ) : (
             <>
               <p>Publishing loads every seat into the seat engine; buyers can then hold seats once the sale opens.</p>
-              {error && (
-                <p class="notice error" role="alert">
-                  {error}
-                </p>
-              )}
-              <button type="button" class="primary" disabled={busy} onClick={publish}>
-                {busy ? "Publishing…" : "Publish"}
-              </button>
+              <FormActions error={error} busy={busy} label="Publish" busyLabel="Publishing…" onClick={publish} />
             </>
           )}
         </section>

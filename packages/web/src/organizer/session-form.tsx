@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { createSession } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { type CategoryDraft, type SessionDraft, localOf, sessionBodyOf } from "./drafts.ts";
+import { FormActions } from "../app/form-actions.tsx";
 
 const text = (e: Event) => (e.target as HTMLInputElement).value;
 const DAY = 86_400_000;
@@ -126,14 +127,7 @@ export function SessionForm(props: { venue: VenueSummary; eventId: string; onCre
           </label>
         )}
       </div>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? "Creating…" : "Create session"}
-      </button>
+      <FormActions error={error} busy={busy} label="Create session" busyLabel="Creating…" />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { createVenue } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { type AreaDraft, areaProblems, capacityOf, seatMapOf } from "./drafts.ts";
+import { FormActions } from "../app/form-actions.tsx";
 
 const num = (e: Event) => Number((e.target as HTMLInputElement).value);
 const text = (e: Event) => (e.target as HTMLInputElement).value;
@@ -96,14 +97,7 @@ export function VenueForm(props: { onCreated(venue: VenueSummary): void }) {
         </button>
         <span class="muted">{capacityOf(areas).toLocaleString("en")} seats</span>
       </p>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? "Creating…" : "Create venue"}
-      </button>
+      <FormActions error={error} busy={busy} label="Create venue" busyLabel="Creating…" />
     </form>
   );
 }

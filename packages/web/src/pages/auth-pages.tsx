@@ -3,6 +3,7 @@ import { login, register } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { safeNext } from "../app/routes.ts";
 import { navigate, onLinkClick, useLocation } from "../app/router.ts";
+import { FormActions } from "../app/form-actions.tsx";
 
 function useForm() {
   const [error, setError] = useState<string | null>(null);
@@ -49,14 +50,7 @@ export function SignInPage() {
           <span>Password</span>
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {error && (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
+        <FormActions error={error} busy={busy} label="Sign in" busyLabel="Signing in…" />
       </form>
       <p>
         New here?{" "}
@@ -104,14 +98,7 @@ export function SignUpPage() {
             At least 10 characters.
           </small>
         </label>
-        {error && (
-          <p class="notice error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? "Creating…" : "Create account"}
-        </button>
+        <FormActions error={error} busy={busy} label="Create account" busyLabel="Creating…" />
       </form>
       <p>
         Have an account?{" "}
