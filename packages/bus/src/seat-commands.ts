@@ -39,6 +39,12 @@ export interface SeatCommandClientOptions {
   /** Reads a stored outcome (the actor writes every reply to the result store). */
   lookup?: (commandId: string) => Promise<SeatReply | null>;
   defaultTimeoutMs?: number;
+  /**
+   * Ask the result store before sending (default true): a re-sent command that JetStream would
+   * deduplicate is answered at once. Off where the caller has its own replay store (the gate's
+   * Idempotency-Key records), which saves a round trip per command.
+   */
+  lookupFirst?: boolean;
 }
 
 export async function createSeatCommandClient(bus: Bus, options: SeatCommandClientOptions = {}): Promise<SeatCommandClient> {
@@ -75,7 +81,7 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       if (waiting.has(commandId)) throw new Error(`command ${commandId} is already in flight from this client`);
       // A retry of a command already decided is answered from the result store: the stream would
       // drop the copy as a duplicate and the actor would never see it.
-      const known = await options.lookup?.(commandId);
+      const known = options.lookupFirst === false ? null : await options.lookup?.(commandId);
       if (known) return { status: "done", reply: known };
       const replyTo = `seat.reply.${clientId}.${commandId}`;
       const timeoutMs = sendOptions.timeoutMs ?? options.defaultTimeoutMs ?? 2000;

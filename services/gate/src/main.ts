@@ -17,14 +17,15 @@ await runService(
       name: instance,
       onStatus: (status) => logger.info({ status: status.type }, "nats status"),
     });
-    const redis = createRedis(config.REDIS_URL, instance);
-    redis.on("error", (error) => logger.warn({ err: error }, "redis error"));
+    const redis = createRedis(config.REDIS_URL, instance, logger);
     const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
     const seats = await createSeatCommandClient(bus, {
       partitions: config.PARTITIONS,
       clientId: instance.replace(/[^A-Za-z0-9_-]/g, "_"),
       defaultTimeoutMs: config.HOLD_WAIT_MS,
       lookup: seatReplyLookup(redis),
+      // Retries are answered from the gate's own Idempotency-Key records first.
+      lookupFirst: false,
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
     await app.listen({ host: config.HOST, port: config.PORT });
