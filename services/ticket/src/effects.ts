@@ -63,7 +63,9 @@ export function queueResync(batch: RedisBatch, state: PartitionState): void {
     }
     batch.statuses(area.sessionId, entries);
     for (const hold of area.holds.values()) {
-      batch.relock(area.sessionId, hold.holdId, hold.buyerId, hold.seatIds, hold.expiresAt);
+      // The same all-or-nothing script as a new hold: locks already ours are kept, another
+      // hold's lock is never stolen (the actor logs that as a split brain).
+      batch.hold(area.sessionId, hold.holdId, hold.buyerId, hold.seatIds, hold.expiresAt);
     }
     for (const sold of area.sold.values()) batch.sell(area.sessionId, sold.holdId, sold.seatIds);
   }

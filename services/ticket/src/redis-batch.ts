@@ -91,12 +91,6 @@ export class RedisBatch {
     if (entries.length > 0) this.#touched.add(sessionId);
   }
 
-  /** Re-asserts a live hold's locks after a restore (Redis may have lost them); never steals one. */
-  relock(sessionId: string, holdId: string, buyerId: string, seatIds: readonly string[], expiresAt: number): void {
-    this.hold(sessionId, holdId, buyerId, seatIds, expiresAt);
-    this.#holdChecks.pop();
-  }
-
   holdView(holdId: string, view: object): void {
     this.#pipeline.set(redisKeys.hold(holdId), JSON.stringify(view), "PX", HOLD_VIEW_TTL_MS);
     this.#count++;
