@@ -4,7 +4,7 @@ export { BaseConfig, ConfigError, loadConfig } from "./config.ts";
 export { type Running, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
-export { createRedis } from "./redis.ts";
+export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";

@@ -32,3 +32,16 @@ export function createRedis(
   });
   return redis;
 }
+
+/**
+ * A connection for SUBSCRIBE only, resolved once it is ready. ioredis ≥ 5.8.2 can interleave its
+ * connect handshake (the INFO ready check) with a SUBSCRIBE issued while connecting, and Redis
+ * refuses the INFO on a subscribed connection (redis/ioredis#2037). So the ready check is off —
+ * a subscribed connection could not run it on a reconnect either — and callers subscribe only
+ * after the handshake. Commands never give up: a lost subscribe is a deaf instance.
+ */
+export async function connectRedisSubscriber(url: string, name: string, logger?: Pick<Logger, "warn">): Promise<Redis> {
+  const sub = createRedis(url, name, logger, { maxRetriesPerRequest: null, enableReadyCheck: false });
+  if (sub.status !== "ready") await new Promise<void>((resolve) => sub.once("ready", () => resolve()));
+  return sub;
+}

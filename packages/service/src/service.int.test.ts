@@ -9,7 +9,7 @@ import { createServiceApp } from "./app.ts";
 import { natsCheck, postgresCheck, redisCheck } from "./checks.ts";
 import { createLogger } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
-import { createRedis } from "./redis.ts";
+import { connectRedisSubscriber, createRedis } from "./redis.ts";
 
 describe("service shell", () => {
   let nats: NatsServer;
@@ -71,5 +71,46 @@ describe("service shell", () => {
   it("service shell: echoes the caller's correlation id", async () => {
     const res = await app.inject({ method: "GET", url: "/health/live", headers: { "x-correlation-id": "abc-123" } });
     expect(res.headers["x-correlation-id"]).toBe("abc-123");
+  });
+
+  it("service shell: subscribers subscribe right after connecting, with no handshake command refused (ioredis#2037)", async () => {
+    // A plain connection that subscribes while connecting failed this about one time in four here.
+    const refused: unknown[] = [];
+    for (let i = 0; i < 60; i++) {
+      const sub = await connectRedisSubscriber(redisServer.url, `race-${i}`);
+      sub.on("error", (error) => refused.push(error));
+      const subscribed = [sub.psubscribe("race#*"), sub.subscribe("race-a", "race-b")];
+      await new Promise((resolve) => setTimeout(resolve, i % 6));
+      subscribed.push(sub.subscribe("race-c"));
+      for (const result of await Promise.allSettled(subscribed)) if (result.status === "rejected") refused.push(result.reason);
+      sub.disconnect();
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it("service shell: a subscriber hears its channels again after Redis restarts", async () => {
+    const sub = await connectRedisSubscriber(redisServer.url, "restart-sub");
+    const heard: string[] = [];
+    sub.on("message", (_channel, message) => heard.push(message));
+    const refused: unknown[] = [];
+    sub.on("error", (error) => refused.push(error));
+    try {
+      await sub.subscribe("restart-channel");
+      await redis.publish("restart-channel", "before");
+      await expect.poll(() => heard).toContain("before");
+      await redisServer.kill();
+      await redisServer.start();
+      // Published until heard: the resubscribe lands some time after the restart.
+      await expect
+        .poll(async () => {
+          await redis.publish("restart-channel", "after").catch(() => 0);
+          return heard;
+        }, { timeout: 15_000, interval: 200 })
+        .toContain("after");
+      // Connection errors while Redis was down are expected; a refused command is not.
+      expect(refused.filter((error) => String(error).includes("allowed in this context"))).toEqual([]);
+    } finally {
+      sub.disconnect();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb } from "@rush/db";
-import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { connectRedisSubscriber, createLogger, createMetrics, createRedis, runService } from "@rush/service";
 import { buildNotificationService } from "./app.ts";
 import { type NotificationConfig, readConfig } from "./config.ts";
 
@@ -23,7 +23,7 @@ await runService(
     // The adapter's connections never give up on a queued command: a subscribe it loses is a
     // deaf instance, and a publish it loses is a broadcast nobody sees.
     const pub = createRedis(config.REDIS_URL, `${name}-pub`, logger, { maxRetriesPerRequest: null });
-    const sub = pub.duplicate({ connectionName: `${name}-sub` });
+    const sub = await connectRedisSubscriber(config.REDIS_URL, `${name}-sub`, logger);
     const bus = await connectBus({ servers: config.NATS_URL, name });
     await ensureTopology(bus, await loadTopology());
     const service = await buildNotificationService({ config, bus, db, redis, pub, sub, logger, metrics: createMetrics("notification") });

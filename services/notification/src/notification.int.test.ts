@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Bus, connectBus, createSeatCommandClient, ensureTopology, loadTopology, publish, type SeatCommandClient } from "@rush/bus";
 import { ACCESS_TOKEN, OrderEvent, SOCKET_PATH, type SeatsUpdate, orderSubject } from "@rush/contracts";
 import { type Db, createDb, events, runMigrations, sessions, users, venues } from "@rush/db";
-import { createLogger, createMetrics, createRedis } from "@rush/service";
+import { connectRedisSubscriber, createLogger, createMetrics, createRedis } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { createSigner } from "fast-jwt";
@@ -38,7 +38,7 @@ describe("notification service", () => {
   async function startInstance() {
     const config = NotificationConfig.parse({ JWT_SECRET: SECRET, NODE_ENV: "test", COALESCE_MS: "100", QUEUE_TICK_MS: "100" });
     const [own, pub] = [createRedis(redisServer.url, "n"), createRedis(redisServer.url, "n-pub", undefined, { maxRetriesPerRequest: null })];
-    const sub = pub.duplicate();
+    const sub = await connectRedisSubscriber(redisServer.url, "n-sub");
     const instanceBus = await connectBus({ servers: nats.url, name: "notification-test" });
     const service = await buildNotificationService({
       config, bus: instanceBus, db, redis: own, pub, sub, logger: createLogger("notification-test", "silent"), metrics: createMetrics("n"),
