@@ -43,6 +43,14 @@ export interface ActorOptions {
 /** Commands the actor appends to its own log; nobody waits for their result. */
 const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
 
+/** A command's reply, encoded once for both the result store and the waiting gate. */
+interface Answer {
+  reply: SeatReply;
+  text: string;
+  to?: string;
+  holdStampedAt?: number;
+}
+
 interface Outgoing {
   subject: string;
   event: SeatEvent;
@@ -53,7 +61,7 @@ interface Outgoing {
 const encoder = new TextEncoder();
 // Engine output is typed, and the engine's property tests validate every event against the zod
 // contract; re-parsing each one here would cost more CPU than deciding it.
-const json = (value: SeatEvent | SeatReply): Uint8Array => encoder.encode(JSON.stringify(value));
+const json = (value: SeatEvent): Uint8Array => encoder.encode(JSON.stringify(value));
 
 /**
  * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
@@ -193,8 +201,8 @@ export class PartitionActor {
     const { partition, bus, metrics, logger, clock } = this.options;
     const redisBatch = new RedisBatch(this.options.redis);
     const outgoing: Outgoing[] = [];
-    const replies: { to: string; reply: SeatReply; holdStampedAt?: number }[] = [];
-    const heldBy = new Map<string, { reply: SeatReply; outgoing: Outgoing | undefined; command: SeatCommand }>();
+    const answers: Answer[] = [];
+    const heldBy = new Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>();
 
     for (const msg of batch) {
       this.#seq = msg.seq;
@@ -212,13 +220,14 @@ export class PartitionActor {
       metrics.commands.inc({ type: command.type });
 
       const reply: SeatReply = { commandId: command.commandId, partition, seq: msg.seq, events: events.map(forWire) };
+      const answer: Answer = { reply, text: "" };
       const viewed = new Set<string>();
       events.forEach((event, i) => {
         queueRedisEffects(redisBatch, event);
         const subject = subjectOf(event, partition);
         const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}`, trace } : undefined;
         if (out) outgoing.push(out);
-        if (event.type === "SeatsHeld") heldBy.set(event.holdId, { reply, outgoing: out, command });
+        if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
         if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
         // A rejected or duplicate request created no hold: its outcome is in the result store.
         const holdId = event.type === "HoldRejected" || event.type === "HoldDuplicate" ? undefined : holdOf(event);
@@ -229,11 +238,14 @@ export class PartitionActor {
         const view = holdViewRecord(this.#state, event);
         if (view) redisBatch.holdView(holdId, view);
       }
-      if (!INTERNAL.has(command.type)) redisBatch.result(reply);
       const to = msg.headers?.get(REPLY_TO_HEADER);
+      if (INTERNAL.has(command.type) && !to) continue;
+      answer.text = JSON.stringify(reply);
+      if (!INTERNAL.has(command.type)) redisBatch.result(reply.commandId, answer.text);
       if (to) {
-        const isHold = command.type === "HoldSeats" || command.type === "HoldBestAvailable";
-        replies.push({ to, reply, ...(isHold ? { holdStampedAt: command.now } : {}) });
+        answer.to = to;
+        if (command.type === "HoldSeats" || command.type === "HoldBestAvailable") answer.holdStampedAt = command.now;
+        answers.push(answer);
       }
     }
     metrics.batchSize.observe(batch.length);
@@ -249,8 +261,8 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
-    for (const { to, reply, holdStampedAt } of replies) {
-      bus.nc.publish(to, json(reply));
+    for (const { to, text, holdStampedAt } of answers) {
+      bus.nc.publish(to!, text);
       if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
     }
     const last = batch.at(-1);
@@ -264,7 +276,7 @@ export class PartitionActor {
    */
   async #handleRefusals(
     refused: Map<string, string[]>,
-    heldBy: Map<string, { reply: SeatReply; outgoing: Outgoing | undefined; command: SeatCommand }>,
+    heldBy: Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>,
     outgoing: Outgoing[],
   ): Promise<void> {
     const { partition, bus, metrics, logger, clock } = this.options;
@@ -275,7 +287,8 @@ export class PartitionActor {
       const held = heldBy.get(holdId);
       if (!held) continue;
       if (held.outgoing) outgoing.splice(outgoing.indexOf(held.outgoing), 1);
-      held.reply.events = held.reply.events.map((event) =>
+      const { reply } = held.answer;
+      reply.events = reply.events.map((event) =>
         event.type === "SeatsHeld" && event.holdId === holdId
           ? {
               type: "HoldRejected",
@@ -290,7 +303,8 @@ export class PartitionActor {
             }
           : event,
       );
-      fix.result(held.reply);
+      held.answer.text = JSON.stringify(reply);
+      fix.result(reply.commandId, held.answer.text);
       const { sessionId, areaId } = held.command;
       await publish(
         bus,

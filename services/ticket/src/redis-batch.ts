@@ -1,4 +1,4 @@
-import { COMMAND_RESULT_TTL_MS, type SeatReply, encodeHeld, redisKeys } from "@rush/contracts";
+import { COMMAND_RESULT_TTL_MS, encodeHeld, redisKeys } from "@rush/contracts";
 import type { ChainableCommander, Redis } from "ioredis";
 import { EXTEND_LUA, FREE_LUA, HOLD_LUA, SELL_LUA } from "./fence-scripts.ts";
 
@@ -96,8 +96,9 @@ export class RedisBatch {
     this.#count++;
   }
 
-  result(reply: SeatReply): void {
-    this.#pipeline.set(redisKeys.commandResult(reply.commandId), JSON.stringify(reply), "PX", COMMAND_RESULT_TTL_MS);
+  /** `reply` is the SeatReply as JSON, encoded once for the store and the waiting gate. */
+  result(commandId: string, reply: string): void {
+    this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS);
     this.#count++;
   }
 

@@ -153,10 +153,12 @@ describe("ticket worker", () => {
   it("ticket: the Redis fence refuses a hold another owner locked; the hold is revoked through the log", async () => {
     // Another owner's lock (as a second worker running this partition by mistake would leave).
     await redis.set(redisKeys.seatLock(sessionId, "A-5-5"), "someone-else", "PX", 60_000);
-    const outcome = await hold("buyer-5", ["A-5-4", "A-5-5"]);
-    expect(outcome.status === "done" && outcome.reply.events).toEqual([
-      expect.objectContaining({ type: "HoldRejected", reason: "unavailable", unavailable: ["A-5-5"] }),
-    ]);
+    const commandId = randomUUID();
+    const outcome = await hold("buyer-5", ["A-5-4", "A-5-5"], "A", commandId);
+    const refused = [expect.objectContaining({ type: "HoldRejected", reason: "unavailable", unavailable: ["A-5-5"] })];
+    expect(outcome.status === "done" && outcome.reply.events).toEqual(refused);
+    // A retry that reads the result store hears the same refusal, not the grant memory made first.
+    expect(JSON.parse((await redis.get(redisKeys.commandResult(commandId))) ?? "{}").events).toEqual(refused);
     // The revoke comes back through the partition's log and frees what memory had granted.
     await expect
       .poll(async () => {
