@@ -12,6 +12,7 @@ import { freshDatabase, infra, isRunning, spawnService, spawnUntil, stopProcess,
 import postgres from "postgres";
 import { flashSaleCommands, grantedSeats, percentile, runFlashSale } from "../src/flash-sale.ts";
 import { gridSeats, loadInventory } from "../src/test-support.ts";
+import { describeCpu, startCpuMeter } from "./cpu-meter.ts";
 import { createSeatsTable, pgHold } from "./pg-baseline.ts";
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 20_000);
@@ -98,12 +99,15 @@ async function noopLoop() {
       { NATS_URL: url, PARTITION: String(partitionOf(sessionId, "HOT", PARTITIONS)) },
     );
     const client = await createSeatCommandClient(bus, { partitions: PARTITIONS });
+    const cpu = startCpuMeter({ actor: actor.child.pid });
     const run = await runFlashSale(client, workload("best-available", sessionId, 3), { concurrency: CONCURRENCY, timeoutMs: 30_000 }, async () => null);
+    const used = cpu();
     record("ceiling: no-op consume→publish→reply loop", {
       perSecond: COMMANDS / (run.elapsedMs / 1000),
       p50: percentile(run.latenciesMs, 50),
       p99: percentile(run.latenciesMs, 99),
     });
+    console.log(`    ${describeCpu(used, { actor: "no-op actor", self: "bench client" })}`);
     await stopProcess(actor);
     await client.close();
     await bus.close();
@@ -122,7 +126,9 @@ async function endToEnd() {
       for (const [i, w] of (["mixed", "best-available"] as const).entries()) {
         const sessionId = randomUUID();
         await client.send(loadInventory(sessionId, "HOT", gridSeats("HOT", ROWS, PER_ROW)), { timeoutMs: 20_000 });
+        const cpu = startCpuMeter({ worker: worker.child.pid });
         const run = await runFlashSale(client, workload(w, sessionId, 10 + i), { concurrency: CONCURRENCY, timeoutMs: 30_000 }, lookup);
+        const used = cpu();
         const granted = grantedSeats(run.replies.values()).size;
         record(`seat engine end to end (${w})`, {
           perSecond: COMMANDS / (run.elapsedMs / 1000),
@@ -130,6 +136,7 @@ async function endToEnd() {
           p99: percentile(run.latenciesMs, 99),
           note: `  ${granted} seats granted, ${run.unanswered.length} unanswered`,
         });
+        console.log(`    ${describeCpu(used, { worker: "ticket worker", self: "bench client" })}`);
       }
       await client.close();
       redis.disconnect();
@@ -164,6 +171,7 @@ async function postgresBaseline() {
       const latencies: number[] = [];
       let granted = 0;
       let next = 0;
+      const cpu = startCpuMeter({});
       const started = performance.now();
       await Promise.all(
         Array.from({ length: PG_CONCURRENCY }, async () => {
@@ -181,6 +189,7 @@ async function postgresBaseline() {
         p99: percentile(latencies, 99),
         note: `  ${granted} holds granted, ${PG_CONCURRENCY} connections`,
       });
+      console.log(`    ${describeCpu(cpu(), { self: "bench client" })}`);
     }
   } finally {
     for (const { sql } of variants) await sql.end();
