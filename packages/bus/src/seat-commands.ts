@@ -7,7 +7,7 @@ import {
   seatCommandSubject,
 } from "@rush/contracts";
 import type { Subscription } from "@nats-io/transport-node";
-import { decode, encode } from "./codec.ts";
+import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
 import { type TraceContext, headersFor } from "./headers.ts";
 import { publish } from "./publish.ts";
@@ -92,7 +92,8 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       const headers = headersFor(sendOptions.trace, parsed.type);
       headers.set(REPLY_TO_HEADER, replyTo);
       headers.set("Nats-Msg-Id", commandId);
-      bus.nc.publish(subject, encode(SeatCommand, parsed), { headers });
+      // Already parsed above: encoding it through the schema again would validate it twice.
+      bus.nc.publish(subject, JSON.stringify(parsed), { headers });
       const reply = await replied;
       if (reply) return { status: "done", reply };
 
