@@ -2,6 +2,7 @@ export * from "./partition.ts";
 export * from "./problem.ts";
 export * from "./subjects.ts";
 export * from "./seat-commands.ts";
+export * from "./seat-command-batch.ts";
 export * from "./seat-events.ts";
 export * from "./seat-inventory.ts";
 export * from "./seat-reply.ts";

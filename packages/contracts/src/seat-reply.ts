@@ -14,3 +14,7 @@ export const SeatReply = z.object({
   events: z.array(SeatEvent),
 });
 export type SeatReply = z.infer<typeof SeatReply>;
+
+/** The answer to a `SeatCommandBatch`: one reply per command applied, in the batch's order. */
+export const SeatReplyBatch = z.array(SeatReply);
+export type SeatReplyBatch = z.infer<typeof SeatReplyBatch>;
