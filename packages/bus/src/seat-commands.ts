@@ -1,13 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   DEFAULT_PARTITIONS,
+  MAX_COMMANDS_PER_BATCH,
   SeatCommand,
   SeatReply,
   partitionOf,
   seatCommandSubject,
 } from "@rush/contracts";
 import type { Subscription } from "@nats-io/transport-node";
-import { decode } from "./codec.ts";
+import { createAsyncPublisher } from "./async-publisher.ts";
 import type { Bus } from "./connection.ts";
 import { type TraceContext, headersFor } from "./headers.ts";
 import { publish } from "./publish.ts";
@@ -45,21 +46,127 @@ export interface SeatCommandClientOptions {
    * Idempotency-Key records), which saves a round trip per command.
    */
   lookupFirst?: boolean;
+  /**
+   * Coalesce commands for one partition sent within one event-loop turn into one
+   * `SeatCommandBatch` message (default true). Under load the log, the actor and the replies
+   * then cost one message per batch instead of one per command; a lone command goes alone.
+   */
+  coalesce?: boolean;
+}
+
+/** A batch stays well under the 1 MiB message limit; a bigger command (a LoadInventory) goes alone. */
+const MAX_BATCH_BYTES = 256 * 1024;
+const encoder = new TextEncoder();
+
+interface Queued {
+  command: SeatCommand;
+  /** The command as JSON, encoded once. */
+  text: string;
+  trace: TraceContext | undefined;
+  replyTo: string;
+  /** Resolves true once JetStream acknowledged the batch holding it; false when it went alone or the batch failed. */
+  landed: (acked: boolean) => void;
 }
 
 export async function createSeatCommandClient(bus: Bus, options: SeatCommandClientOptions = {}): Promise<SeatCommandClient> {
   const partitions = options.partitions ?? DEFAULT_PARTITIONS;
   const clientId = options.clientId ?? randomUUID().replaceAll("-", "");
   const waiting = new Map<string, (reply: SeatReply | null) => void>();
+  const batchReplyTo = `seat.reply.${clientId}.batch`;
+  const deliver = (value: unknown) => {
+    const parsed = SeatReply.safeParse(value);
+    if (parsed.success) waiting.get(parsed.data.commandId)?.(parsed.data);
+  };
   const sub: Subscription = bus.nc.subscribe(`seat.reply.${clientId}.>`, {
     callback: (error, msg) => {
       if (error) return;
-      const decoded = decode(SeatReply, msg.data);
-      if (!decoded.ok) return;
-      waiting.get(decoded.value.commandId)?.(decoded.value);
+      let body: unknown;
+      try {
+        body = msg.json();
+      } catch {
+        return;
+      }
+      // A batch is answered with one array of replies, a lone command with its reply.
+      if (Array.isArray(body)) for (const reply of body) deliver(reply);
+      else deliver(body);
     },
   });
   await bus.nc.flush();
+  const publisher = createAsyncPublisher(bus);
+
+  const publishAlone = (subject: string, item: Queued) => {
+    // Fast path: the stream stores a plain publish too; the actor's reply is the acknowledgement.
+    const headers = headersFor(item.trace, item.command.type);
+    headers.set(REPLY_TO_HEADER, item.replyTo);
+    headers.set("Nats-Msg-Id", item.command.commandId);
+    bus.nc.publish(subject, item.text, { headers });
+    item.landed(false);
+  };
+
+  const publishBatch = (subject: string, items: Queued[]) => {
+    const entries = items.map(({ text, trace }) =>
+      trace ? `{"command":${text},"correlationId":${JSON.stringify(trace.correlationId)},"traceparent":${JSON.stringify(trace.traceparent)}}` : `{"command":${text}}`,
+    );
+    // The msg-id names exactly these commands: a re-publish of this batch is dropped, a different
+    // batch that shares a command is not (the engine answers that command's copy as a duplicate).
+    const digest = createHash("sha256");
+    for (const { command } of items) digest.update(command.commandId).update("\n");
+    const headers = headersFor(items[0]!.trace, "SeatCommandBatch");
+    headers.set(REPLY_TO_HEADER, batchReplyTo);
+    // Acked: one PubAck per batch tells every command in it that it is in the log.
+    publisher
+      .publish(subject, encoder.encode(`{"type":"SeatCommandBatch","entries":[${entries.join(",")}]}`), {
+        msgId: `batch:${digest.digest("base64url")}`,
+        headers,
+      })
+      .then(
+        () => {
+          for (const item of items) item.landed(true);
+        },
+        () => {
+          for (const item of items) item.landed(false);
+        },
+      );
+  };
+
+  const queues = new Map<number, Queued[]>();
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    for (const [partition, items] of queues) {
+      queues.delete(partition);
+      const subject = seatCommandSubject(partition);
+      let chunk: Queued[] = [];
+      let bytes = 0;
+      const send = () => {
+        if (chunk.length === 1) publishAlone(subject, chunk[0]!);
+        else if (chunk.length > 1) publishBatch(subject, chunk);
+        chunk = [];
+        bytes = 0;
+      };
+      for (const item of items) {
+        if (item.text.length > MAX_BATCH_BYTES / 4) {
+          publishAlone(subject, item);
+          continue;
+        }
+        if (chunk.length >= MAX_COMMANDS_PER_BATCH || bytes + item.text.length > MAX_BATCH_BYTES) send();
+        chunk.push(item);
+        bytes += item.text.length;
+      }
+      send();
+    }
+  };
+  /** Queues a command for this turn's flush; resolves whether a batch PubAck put it in the log. */
+  const enqueue = (partition: number, item: Omit<Queued, "landed">) =>
+    new Promise<boolean>((landed) => {
+      const queue = queues.get(partition) ?? [];
+      queues.set(partition, queue);
+      queue.push({ ...item, landed });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    });
 
   const wait = (commandId: string, timeoutMs: number) =>
     new Promise<SeatReply | null>((resolve) => {
@@ -88,18 +195,20 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       // Listen before publishing: a fast actor may answer at once.
       const replied = wait(commandId, timeoutMs);
 
-      // Fast path: the stream stores a plain publish too; the actor's reply is the acknowledgement.
-      const headers = headersFor(sendOptions.trace, parsed.type);
-      headers.set(REPLY_TO_HEADER, replyTo);
-      headers.set("Nats-Msg-Id", commandId);
       // Already parsed above: encoding it through the schema again would validate it twice.
-      bus.nc.publish(subject, JSON.stringify(parsed), { headers });
+      const item = { command: parsed, text: JSON.stringify(parsed), trace: sendOptions.trace, replyTo };
+      let landed: Promise<boolean>;
+      if (options.coalesce === false) {
+        landed = Promise.resolve(false);
+        publishAlone(subject, { ...item, landed: () => {} });
+      } else landed = enqueue(partition, item);
       const reply = await replied;
       if (reply) return { status: "done", reply };
 
-      // Slow path: no answer in time. Make sure the command is in the log (acked; JetStream
-      // dedupes it by msg-id if the first copy landed), then see whether its outcome is stored.
-      await publish(bus, subject, SeatCommand, parsed, {
+      // Slow path: no answer in time. Make sure the command is in the log — a batch's PubAck
+      // already said so; a lone command is published again, acked (JetStream dedupes it by
+      // msg-id if the first copy landed) — then see whether its outcome is stored.
+      if (!(await landed)) await publish(bus, subject, SeatCommand, parsed, {
         msgId: commandId,
         type: parsed.type,
         ...(sendOptions.trace ? { trace: sendOptions.trace } : {}),
@@ -109,8 +218,11 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       return stored ? { status: "done", reply: stored } : { status: "pending", commandId, partition };
     },
     async close() {
+      // Commands queued this turn still go out: their senders fall back to the slow path below.
+      if (flushScheduled) flush();
       for (const done of [...waiting.values()]) done(null);
       sub.unsubscribe();
+      publisher.close();
     },
   };
 }

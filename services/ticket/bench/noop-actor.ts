@@ -1,6 +1,9 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, decode, encode, headersFor, traceContextOf } from "@rush/bus";
-import { SeatCommand, SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
+import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, headersFor, traceContextOf } from "@rush/bus";
+import { type SeatReply, STREAMS, readSeatCommandMessage, seatCommandSubject } from "@rush/contracts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * The architecture's ceiling: the same consume → publish an event → reply loop as the actor,
@@ -30,21 +33,35 @@ export async function startNoopActor(bus: Bus, partition: number, batchMax: numb
         continue;
       }
       const batch = queue.splice(0, batchMax);
-      const replies: [string, SeatReply][] = [];
-      await Promise.all(
-        batch.map((msg) => {
-          const decoded = decode(SeatCommand, msg.data);
-          if (!decoded.ok) return undefined;
-          const reply: SeatReply = { commandId: decoded.value.commandId, partition, seq: msg.seq, events: [] };
-          const to = msg.headers?.get(REPLY_TO_HEADER);
-          if (to) replies.push([to, reply]);
-          return publisher.publish(`seat.lock.failed.${partition}`, encode(SeatReply, reply), {
-            msgId: `${reply.commandId}:0`,
-            headers: headersFor(traceContextOf(msg.headers), "HoldRejected"),
-          });
-        }),
-      );
-      for (const [to, reply] of replies) bus.nc.publish(to, encode(SeatReply, reply));
+      // Answers per message: a lone command gets its reply, a batch one array of replies.
+      const replies: [string, string][] = [];
+      const acks: Promise<unknown>[] = [];
+      for (const msg of batch) {
+        let body: unknown;
+        try {
+          body = JSON.parse(decoder.decode(msg.data));
+        } catch {
+          continue;
+        }
+        const read = readSeatCommandMessage(body);
+        const trace = traceContextOf(msg.headers);
+        const texts: string[] = [];
+        for (const { command } of read.entries) {
+          const reply: SeatReply = { commandId: command.commandId, partition, seq: msg.seq, events: [] };
+          const text = JSON.stringify(reply);
+          texts.push(text);
+          acks.push(
+            publisher.publish(`seat.lock.failed.${partition}`, encoder.encode(text), {
+              msgId: `${reply.commandId}:0`,
+              headers: headersFor(trace, "HoldRejected"),
+            }),
+          );
+        }
+        const to = msg.headers?.get(REPLY_TO_HEADER);
+        if (to && texts.length > 0) replies.push([to, read.batch ? `[${texts.join(",")}]` : texts[0]!]);
+      }
+      await Promise.all(acks);
+      for (const [to, text] of replies) bus.nc.publish(to, text);
     }
   })();
   return {

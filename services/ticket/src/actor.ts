@@ -4,13 +4,13 @@ import {
   type Bus,
   REPLY_TO_HEADER,
   type TraceContext,
+  childTraceparent,
   createAsyncPublisher,
-  decode,
   headersFor,
   publish,
   traceContextOf,
 } from "@rush/bus";
-import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
+import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, readSeatCommandMessage, seatCommandSubject } from "@rush/contracts";
 import {
   type PartitionState,
   apply,
@@ -62,6 +62,16 @@ const encoder = new TextEncoder();
 // Engine output is typed, and the engine's property tests validate every event against the zod
 // contract; re-parsing each one here would cost more CPU than deciding it.
 const json = (value: SeatEvent): Uint8Array => encoder.encode(JSON.stringify(value));
+const decoder = new TextDecoder();
+
+/** A SEAT_COMMANDS message's commands (one, or a batch's), or why it is poison. */
+function readCommands(data: Uint8Array) {
+  try {
+    return readSeatCommandMessage(JSON.parse(decoder.decode(data)));
+  } catch (error) {
+    return { batch: false, entries: [], poison: [`not JSON: ${(error as Error).message}`] };
+  }
+}
 
 /**
  * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
@@ -201,52 +211,35 @@ export class PartitionActor {
     const { partition, bus, metrics, logger, clock } = this.options;
     const redisBatch = new RedisBatch(this.options.redis);
     const outgoing: Outgoing[] = [];
+    /** Answers to lone commands, and to batches (one reply message per batch). */
     const answers: Answer[] = [];
+    const batchAnswers: { to: string; answers: Answer[] }[] = [];
     const heldBy = new Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>();
 
     for (const msg of batch) {
       this.#seq = msg.seq;
-      const decoded = decode(SeatCommand, msg.data);
-      if (!decoded.ok) {
+      const read = readCommands(msg.data);
+      for (const error of read.poison) {
         // Poison: never retried (the stream keeps it for inspection); the actor moves past it.
         metrics.poison.inc();
-        logger.error({ partition, seq: msg.seq, error: decoded.error }, "poison command skipped");
-        continue;
+        logger.error({ partition, seq: msg.seq, error }, "poison command skipped");
       }
-      const command = decoded.value;
-      const trace = traceContextOf(msg.headers);
-      if (command.type === "ExpireHold") this.#expiriesInFlight.delete(command.commandId);
-      const { events } = apply(this.#state, command);
-      metrics.commands.inc({ type: command.type });
-
-      const reply: SeatReply = { commandId: command.commandId, partition, seq: msg.seq, events: events.map(forWire) };
-      const answer: Answer = { reply, text: "" };
-      const viewed = new Set<string>();
-      events.forEach((event, i) => {
-        queueRedisEffects(redisBatch, event);
-        const subject = subjectOf(event, partition);
-        const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}`, trace } : undefined;
-        if (out) outgoing.push(out);
-        if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
-        if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
-        // A rejected or duplicate request created no hold: its outcome is in the result store.
-        const holdId = event.type === "HoldRejected" || event.type === "HoldDuplicate" ? undefined : holdOf(event);
-        if (holdId) viewed.add(holdId);
-      });
-      for (const holdId of viewed) {
-        const event = events.find((e) => holdOf(e) === holdId) as SeatEvent & { holdId: string };
-        const view = holdViewRecord(this.#state, event);
-        if (view) redisBatch.holdView(holdId, view);
+      const to = msg.headers?.get(REPLY_TO_HEADER) || undefined;
+      const group: Answer[] | undefined = read.batch && to ? [] : undefined;
+      const messageTrace = traceContextOf(msg.headers);
+      for (const entry of read.entries) {
+        const trace = entry.correlationId && entry.traceparent
+          ? { correlationId: entry.correlationId, traceparent: childTraceparent(entry.traceparent) }
+          : messageTrace;
+        const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing, heldBy });
+        if (!answer || !to) continue;
+        if (group) group.push(answer);
+        else {
+          answer.to = to;
+          answers.push(answer);
+        }
       }
-      const to = msg.headers?.get(REPLY_TO_HEADER);
-      if (INTERNAL.has(command.type) && !to) continue;
-      answer.text = JSON.stringify(reply);
-      if (!INTERNAL.has(command.type)) redisBatch.result(reply.commandId, answer.text);
-      if (to) {
-        answer.to = to;
-        if (command.type === "HoldSeats" || command.type === "HoldBestAvailable") answer.holdStampedAt = command.now;
-        answers.push(answer);
-      }
+      if (group && to && group.length > 0) batchAnswers.push({ to, answers: group });
     }
     metrics.batchSize.observe(batch.length);
 
@@ -261,12 +254,60 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
-    for (const { to, text, holdStampedAt } of answers) {
-      bus.nc.publish(to!, text);
+    const observe = ({ holdStampedAt }: Answer) => {
       if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+    };
+    for (const answer of answers) {
+      bus.nc.publish(answer.to!, answer.text);
+      observe(answer);
+    }
+    for (const { to, answers: group } of batchAnswers) {
+      // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
+      bus.nc.publish(to, `[${group.map((answer) => answer.text).join(",")}]`);
+      group.forEach(observe);
     }
     const last = batch.at(-1);
     if (!this.#caughtUp && last && last.info.pending === 0) this.#markCaughtUp();
+  }
+
+  /** Decides one command and queues its effects; its answer unless nobody can ask for it. */
+  #applyOne(
+    command: SeatCommand,
+    seq: number,
+    trace: TraceContext,
+    batch: { redisBatch: RedisBatch; outgoing: Outgoing[]; heldBy: Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }> },
+  ): Answer | undefined {
+    const { partition, metrics } = this.options;
+    const { redisBatch, outgoing, heldBy } = batch;
+    if (command.type === "ExpireHold") this.#expiriesInFlight.delete(command.commandId);
+    const { events } = apply(this.#state, command);
+    metrics.commands.inc({ type: command.type });
+
+    const reply: SeatReply = { commandId: command.commandId, partition, seq, events: events.map(forWire) };
+    const answer: Answer = { reply, text: "" };
+    const viewed = new Set<string>();
+    events.forEach((event, i) => {
+      queueRedisEffects(redisBatch, event);
+      const subject = subjectOf(event, partition);
+      const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}`, trace } : undefined;
+      if (out) outgoing.push(out);
+      if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
+      if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
+      // A rejected or duplicate request created no hold: its outcome is in the result store.
+      const holdId = event.type === "HoldRejected" || event.type === "HoldDuplicate" ? undefined : holdOf(event);
+      if (holdId) viewed.add(holdId);
+    });
+    for (const holdId of viewed) {
+      const event = events.find((e) => holdOf(e) === holdId) as SeatEvent & { holdId: string };
+      const view = holdViewRecord(this.#state, event);
+      if (view) redisBatch.holdView(holdId, view);
+    }
+    // The actor's own commands (expiries, revokes) have no asker and no stored result.
+    if (INTERNAL.has(command.type)) return undefined;
+    answer.text = JSON.stringify(reply);
+    redisBatch.result(reply.commandId, answer.text);
+    if (command.type === "HoldSeats" || command.type === "HoldBestAvailable") answer.holdStampedAt = command.now;
+    return answer;
   }
 
   /**
@@ -304,7 +345,7 @@ export class PartitionActor {
           : event,
       );
       held.answer.text = JSON.stringify(reply);
-      fix.result(reply.commandId, held.answer.text);
+      fix.result(reply.commandId, held.answer.text, "correct");
       const { sessionId, areaId } = held.command;
       await publish(
         bus,

@@ -96,9 +96,14 @@ export class RedisBatch {
     this.#count++;
   }
 
-  /** `reply` is the SeatReply as JSON, encoded once for the store and the waiting gate. */
-  result(commandId: string, reply: string): void {
-    this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS);
+  /**
+   * Stores a command's outcome (`reply`: the SeatReply as JSON). Write-once: a copy of the command
+   * seen again (re-sent after a lost PubAck, or replayed) must not replace the first answer with
+   * "duplicate"; only `correct` (a fence refusal rewriting a grant) replaces it.
+   */
+  result(commandId: string, reply: string, mode: "first" | "correct" = "first"): void {
+    if (mode === "first") this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS, "NX");
+    else this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS);
     this.#count++;
   }
 

@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type Bus,
+  REPLY_TO_HEADER,
   type SeatCommandClient,
   connectBus,
   createSeatCommandClient,
@@ -14,6 +15,7 @@ import {
 import { SeatCommand, SeatEvent, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
 import { createLogger, createMetrics, createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
+import { createInbox, headers as natsHeaders } from "@nats-io/transport-node";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildTicketService } from "./app.ts";
@@ -133,6 +135,59 @@ describe("ticket worker", () => {
     const numbers = held.seatIds.map((id) => Number(id.split("-")[2])).sort((a, b) => a - b);
     expect(rows.size).toBe(1);
     expect(numbers.at(-1)! - numbers[0]!).toBe(3);
+  });
+
+  it("ticket: commands sent in one turn travel as one message, and each gets its own answer", async () => {
+    // No result-store lookup first, so all ten are queued within this turn.
+    const client = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup, lookupFirst: false });
+    try {
+      const ids = Array.from({ length: 10 }, () => randomUUID());
+      const outcomes = await Promise.all(
+        ids.map((commandId, i) =>
+          client.send({ type: "HoldSeats", commandId, sessionId, areaId: "A", now: Date.now(), holdId: randomUUID(), buyerId: `buyer-b${i}`, seatIds: [`A-8-${i + 1}`] }),
+        ),
+      );
+      outcomes.forEach((outcome, i) => {
+        expect(outcome.status === "done" && outcome.reply.events[0]).toMatchObject({ type: "SeatsHeld", seatIds: [`A-8-${i + 1}`] });
+      });
+      const seqs = new Set(outcomes.map((outcome) => (outcome.status === "done" ? outcome.reply.seq : 0)));
+      expect(seqs.size).toBe(1);
+      const stored = await bus.jsm.streams.getMessage(STREAMS.seatCommands, { seq: [...seqs][0]! });
+      const body = stored!.json<{ type: string; entries: { command: SeatCommand }[] }>();
+      expect(body.type).toBe("SeatCommandBatch");
+      expect(body.entries.map((entry) => entry.command.commandId)).toEqual(ids);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("ticket: a malformed entry of a batch is skipped alone; the others are applied and answered", async () => {
+    const inbox = createInbox();
+    const answers = bus.nc.subscribe(inbox, { max: 1 });
+    const good = { type: "HoldSeats", commandId: randomUUID(), sessionId, areaId: "A", now: Date.now(), holdId: randomUUID(), buyerId: "buyer-p", seatIds: ["A-9-1"] };
+    const bad = { ...good, commandId: randomUUID(), holdId: randomUUID(), seatIds: [] };
+    const h = natsHeaders();
+    h.set(REPLY_TO_HEADER, inbox);
+    const body = { type: "SeatCommandBatch", entries: [{ command: bad }, { command: good }] };
+    bus.nc.publish(seatCommandSubject(partitionOf(sessionId, "A", PARTITIONS)), JSON.stringify(body), { headers: h });
+    let answer: unknown;
+    for await (const msg of answers) answer = msg.json();
+    expect(answer).toEqual([expect.objectContaining({ commandId: good.commandId, events: [expect.objectContaining({ type: "SeatsHeld", seatIds: ["A-9-1"] })] })]);
+    expect(await lookup(bad.commandId)).toBeNull();
+  });
+
+  it("ticket: a command's stored answer is its first; a later copy of the command does not replace it", async () => {
+    const granted = await hold("buyer-w", ["A-10-1"]);
+    const held = granted.status === "done" ? granted.reply.events[0] : undefined;
+    if (held?.type !== "SeatsHeld") throw new Error("hold not granted");
+    const release = { type: "ReleaseHold" as const, commandId: randomUUID(), sessionId, areaId: "A", now: Date.now(), holdId: held.holdId, buyerId: "buyer-w" };
+    const first = await seats.send(release);
+    expect(first.status === "done" && first.reply.events[0]?.type).toBe("HoldReleased");
+    // The same command again under another msg-id, as after a batch whose PubAck was lost: the
+    // stream keeps both, and the copy decides "rejected" — which must not become the answer.
+    await publish(bus, seatCommandSubject(partitionOf(sessionId, "A", PARTITIONS)), SeatCommand, release, { msgId: `copy:${release.commandId}` });
+    await hold("buyer-w2", ["A-10-2"]); // same partition, after the copy: the copy was applied
+    expect(await lookup(release.commandId)).toEqual(first.status === "done" ? first.reply : null);
   });
 
   it("ticket: a hold expires by itself: time enters the log, seats come back", async () => {
