@@ -4,7 +4,7 @@ import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { solveChallenge } from "./bot/proof-of-work.ts";
+import { nonSolution, solveChallenge } from "./bot/proof-of-work.ts";
 import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
 
 describe("gate protections, proxy and docs (real stack)", () => {
@@ -101,7 +101,8 @@ describe("gate protections, proxy and docs (real stack)", () => {
       expect(score).toBeGreaterThanOrEqual(30);
       expect(reasons).toContain("scripted user agent");
       expect(challenge).toMatchObject({ difficulty: 8, algorithm: "sha256-leading-zero-bits" });
-      const wrong = await join(token, { ...script, "x-pow-challenge": challenge.token, "x-pow-nonce": "not-it" });
+      // A fixed guess would solve a difficulty-8 challenge one time in 256: take one that does not.
+      const wrong = await join(token, { ...script, "x-pow-challenge": challenge.token, "x-pow-nonce": nonSolution(challenge.token, challenge.difficulty) });
       expect(wrong.statusCode).toBe(428);
       const nonce = solveChallenge(challenge.token, challenge.difficulty);
       const solved = await join(token, { ...script, "x-pow-challenge": challenge.token, "x-pow-nonce": nonce });

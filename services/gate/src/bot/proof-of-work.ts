@@ -44,6 +44,14 @@ export function solveChallenge(token: string, difficulty: number): string {
   }
 }
 
+/** A nonce that does NOT solve the challenge (any fixed guess solves one in 2^difficulty); for tests. */
+export function nonSolution(token: string, difficulty: number): string {
+  for (let i = 0; ; i++) {
+    const nonce = `not-it-${i}`;
+    if (leadingZeroBits(powDigest(token, nonce)) < difficulty) return nonce;
+  }
+}
+
 export type ChallengeCheck = { ok: true; salt: string; expiresAt: number } | { ok: false; reason: string };
 
 /** Checks a solution's signature, binding, expiry and work. Replays are the caller's to refuse (by `salt`). */
