@@ -47,7 +47,6 @@ const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
 interface Answer {
   reply: SeatReply;
   text: string;
-  to?: string;
   holdStampedAt?: number;
 }
 
@@ -211,9 +210,8 @@ export class PartitionActor {
     const { partition, bus, metrics, logger, clock } = this.options;
     const redisBatch = new RedisBatch(this.options.redis);
     const outgoing: Outgoing[] = [];
-    /** Answers to lone commands, and to batches (one reply message per batch). */
-    const answers: Answer[] = [];
-    const batchAnswers: { to: string; answers: Answer[] }[] = [];
+    /** One reply message per command message: a batch's answers go back together. */
+    const replies: { to: string; batch: boolean; answers: Answer[] }[] = [];
     const heldBy = new Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>();
 
     for (const msg of batch) {
@@ -224,22 +222,17 @@ export class PartitionActor {
         metrics.poison.inc();
         logger.error({ partition, seq: msg.seq, error }, "poison command skipped");
       }
-      const to = msg.headers?.get(REPLY_TO_HEADER) || undefined;
-      const group: Answer[] | undefined = read.batch && to ? [] : undefined;
       const messageTrace = traceContextOf(msg.headers);
+      const answers: Answer[] = [];
       for (const entry of read.entries) {
         const trace = entry.correlationId && entry.traceparent
           ? { correlationId: entry.correlationId, traceparent: childTraceparent(entry.traceparent) }
           : messageTrace;
         const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing, heldBy });
-        if (!answer || !to) continue;
-        if (group) group.push(answer);
-        else {
-          answer.to = to;
-          answers.push(answer);
-        }
+        if (answer) answers.push(answer);
       }
-      if (group && to && group.length > 0) batchAnswers.push({ to, answers: group });
+      const to = msg.headers?.get(REPLY_TO_HEADER);
+      if (to && answers.length > 0) replies.push({ to, batch: read.batch, answers });
     }
     metrics.batchSize.observe(batch.length);
 
@@ -254,17 +247,12 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
-    const observe = ({ holdStampedAt }: Answer) => {
-      if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
-    };
-    for (const answer of answers) {
-      bus.nc.publish(answer.to!, answer.text);
-      observe(answer);
-    }
-    for (const { to, answers: group } of batchAnswers) {
+    for (const { to, batch: isBatch, answers } of replies) {
       // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
-      bus.nc.publish(to, `[${group.map((answer) => answer.text).join(",")}]`);
-      group.forEach(observe);
+      bus.nc.publish(to, isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text);
+      for (const { holdStampedAt } of answers) {
+        if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+      }
     }
     const last = batch.at(-1);
     if (!this.#caughtUp && last && last.info.pending === 0) this.#markCaughtUp();
