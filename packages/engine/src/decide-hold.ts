@@ -1,7 +1,7 @@
 import type { HoldBestAvailable, HoldRejected, HoldSeats, SeatEvent } from "@rush/contracts";
 import { chooseBestAvailable } from "./best-available.ts";
 import { repeatedIds } from "./event-base.ts";
-import { lookupHold, viewOf } from "./hold-view.ts";
+import { holdDuplicate, lookupHold } from "./hold-view.ts";
 import { type AreaState, findArea, type PartitionState, type SeatSlot, venueOrder } from "./state.ts";
 
 type HoldCommand = HoldSeats | HoldBestAvailable;
@@ -36,17 +36,7 @@ function precheck(state: PartitionState, command: HoldCommand, quantity: number)
   if (area === undefined) return rejected(command, "not_on_sale");
   const known = lookupHold(area, command.holdId);
   if (known !== undefined) {
-    return [
-      {
-        commandId: command.commandId,
-        sessionId: command.sessionId,
-        areaId: command.areaId,
-        at: command.now,
-        type: "HoldDuplicate",
-        holdId: command.holdId,
-        hold: viewOf(known),
-      },
-    ];
+    return [holdDuplicate(command, known)];
   }
   if (!Number.isInteger(quantity) || quantity < 1) return rejected(command, "invalid");
   if (quantity > area.config.maxSeatsPerHold) return rejected(command, "limit_exceeded", [], "per_hold");

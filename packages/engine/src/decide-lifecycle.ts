@@ -11,7 +11,7 @@ import type {
   SeatEvent,
 } from "@rush/contracts";
 import { assertNever } from "./assert-never.ts";
-import { type HoldLookup, lookupHold, viewOf } from "./hold-view.ts";
+import { type HoldLookup, holdDuplicate, lookupHold, viewOf } from "./hold-view.ts";
 import { findArea, type LiveHold, type PartitionState } from "./state.ts";
 
 /**
@@ -188,17 +188,7 @@ export function decideConfirm(state: PartitionState, command: ConfirmHold): Seat
     }
     case "sold":
       if (found.hold.paymentId === command.paymentId) {
-        return [
-          {
-            commandId: command.commandId,
-            sessionId: command.sessionId,
-            areaId: command.areaId,
-            at: command.now,
-            type: "HoldDuplicate",
-            holdId: command.holdId,
-            hold: viewOf(found),
-          },
-        ];
+        return [holdDuplicate(command, found)];
       }
       return [reject("already_sold")];
     case "ended": {

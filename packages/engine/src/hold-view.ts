@@ -1,4 +1,4 @@
-import type { HoldView } from "@rush/contracts";
+import type { HoldDuplicate, HoldView } from "@rush/contracts";
 import { assertNever } from "./assert-never.ts";
 import {
   findArea,
@@ -61,4 +61,20 @@ export function holdView(
   const area = findArea(state, sessionId, areaId);
   const found = area === undefined ? undefined : lookupHold(area, holdId);
   return found === undefined ? undefined : viewOf(found);
+}
+
+/** The answer to a hold command (or a confirm) repeated for a hold that already exists: its current view. */
+export function holdDuplicate(
+  command: { commandId: string; sessionId: string; areaId: string; now: number; holdId: string },
+  found: HoldLookup,
+): HoldDuplicate {
+  return {
+    commandId: command.commandId,
+    sessionId: command.sessionId,
+    areaId: command.areaId,
+    at: command.now,
+    type: "HoldDuplicate",
+    holdId: command.holdId,
+    hold: viewOf(found),
+  };
 }
