@@ -1,3 +1,4 @@
+import { type SeatCommandMessage, readSeatCommandMessage } from "@rush/contracts";
 import type { z } from "zod";
 
 const encoder = new TextEncoder();
@@ -20,4 +21,13 @@ export function decode<S extends z.ZodType>(schema: S, data: Uint8Array): Decode
   }
   const parsed = schema.safeParse(json);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: parsed.error.message };
+}
+
+/** A SEAT_COMMANDS message's commands (one, or a batch's entries), and why any are poison. */
+export function decodeSeatCommands(data: Uint8Array): SeatCommandMessage {
+  try {
+    return readSeatCommandMessage(JSON.parse(decoder.decode(data)));
+  } catch (error) {
+    return { batch: false, entries: [], poison: [`not JSON: ${(error as Error).message}`] };
+  }
 }

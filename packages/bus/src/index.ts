@@ -1,6 +1,6 @@
 export { type AsyncPublisher, createAsyncPublisher } from "./async-publisher.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
-export { decode, encode, type Decoded } from "./codec.ts";
+export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";
 export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";
 export { BusError } from "./errors.ts";
 export {

@@ -1,9 +1,8 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, headersFor, traceContextOf } from "@rush/bus";
-import { type SeatReply, STREAMS, readSeatCommandMessage, seatCommandSubject } from "@rush/contracts";
+import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, decodeSeatCommands, headersFor, traceContextOf } from "@rush/bus";
+import { type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * The architecture's ceiling: the same consume → publish an event → reply loop as the actor,
@@ -37,13 +36,7 @@ export async function startNoopActor(bus: Bus, partition: number, batchMax: numb
       const replies: [string, string][] = [];
       const acks: Promise<unknown>[] = [];
       for (const msg of batch) {
-        let body: unknown;
-        try {
-          body = JSON.parse(decoder.decode(msg.data));
-        } catch {
-          continue;
-        }
-        const read = readSeatCommandMessage(body);
+        const read = decodeSeatCommands(msg.data);
         const trace = traceContextOf(msg.headers);
         const texts: string[] = [];
         for (const { command } of read.entries) {

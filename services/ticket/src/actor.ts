@@ -6,11 +6,12 @@ import {
   type TraceContext,
   childTraceparent,
   createAsyncPublisher,
+  decodeSeatCommands,
   headersFor,
   publish,
   traceContextOf,
 } from "@rush/bus";
-import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, readSeatCommandMessage, seatCommandSubject } from "@rush/contracts";
+import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
 import {
   type PartitionState,
   apply,
@@ -61,16 +62,6 @@ const encoder = new TextEncoder();
 // Engine output is typed, and the engine's property tests validate every event against the zod
 // contract; re-parsing each one here would cost more CPU than deciding it.
 const json = (value: SeatEvent): Uint8Array => encoder.encode(JSON.stringify(value));
-const decoder = new TextDecoder();
-
-/** A SEAT_COMMANDS message's commands (one, or a batch's), or why it is poison. */
-function readCommands(data: Uint8Array) {
-  try {
-    return readSeatCommandMessage(JSON.parse(decoder.decode(data)));
-  } catch (error) {
-    return { batch: false, entries: [], poison: [`not JSON: ${(error as Error).message}`] };
-  }
-}
 
 /**
  * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
@@ -216,7 +207,7 @@ export class PartitionActor {
 
     for (const msg of batch) {
       this.#seq = msg.seq;
-      const read = readCommands(msg.data);
+      const read = decodeSeatCommands(msg.data);
       for (const error of read.poison) {
         // Poison: never retried (the stream keeps it for inspection); the actor moves past it.
         metrics.poison.inc();
