@@ -41,6 +41,9 @@ export interface ActorOptions {
   snapshotEveryMs: number;
 }
 
+/** Past this many events awaiting their PubAck, the actor waits for the stream before deciding more. */
+export const MAX_UNCONFIRMED_EVENTS = 10_000;
+
 /** Commands the actor appends to its own log; nobody waits for their result. */
 const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
 
@@ -69,6 +72,11 @@ const json = (value: SeatEvent): Uint8Array => encoder.encode(JSON.stringify(val
  * touched by one loop, so there are no locks. Each batch's I/O goes out together: one Redis
  * pipeline, JetStream publishes in flight together, then the replies.
  *
+ * Replies wait for the fence, not for the events' PubAcks: the commands are already in the log,
+ * and until a snapshot passes them a failure replays them and publishes the same events again
+ * (the msg-ids dedupe them). So a snapshot waits for every PubAck before it, and an event that
+ * can't be stored ends the actor. Meanwhile the actor decides the next batch.
+ *
  * It reads through an ordered consumer (ephemeral, no acks): the snapshot's sequence is the
  * durable cursor, so a per-message ack round trip would buy nothing. Any I/O failure ends the
  * actor (`done` rejects); the worker restarts it from the snapshot, and every effect is
@@ -94,6 +102,10 @@ export class PartitionActor {
   #messages: { stop(): void } | undefined;
   #publisher: AsyncPublisher | undefined;
   #done: Promise<void> | undefined;
+  /** Settles once every event published so far is acknowledged (never rejects: see #publishError). */
+  #unconfirmed: Promise<void> = Promise.resolve();
+  #unconfirmedEvents = 0;
+  #publishError: Error | undefined;
 
   constructor(private readonly options: ActorOptions) {
     this.partition = options.partition;
@@ -145,19 +157,30 @@ export class PartitionActor {
     this.#done = this.#loop();
   }
 
-  /** Stops taking commands, finishes the batch in hand, and saves a final snapshot. */
+  /**
+   * Stops taking commands, finishes the batch in hand, and saves a final snapshot — unless the
+   * loop failed or an event went unacknowledged: then the next owner must replay those commands.
+   */
   async stop(options: { snapshot?: boolean } = {}): Promise<void> {
     this.#stopping = true;
     this.#messages?.stop();
     clearTimeout(this.#expiryTimer);
     this.#wake?.();
-    await this.done.catch(() => {});
+    const failed = await this.done.then(
+      () => false,
+      () => true,
+    );
+    const confirmed = await this.#confirmed().then(
+      () => true,
+      () => false,
+    );
     this.#publisher?.close();
-    if (options.snapshot !== false && this.#seq > this.#snapshotSeq) await this.#snapshot();
+    if (options.snapshot !== false && !failed && confirmed && this.#seq > this.#snapshotSeq) await this.#snapshot();
   }
 
   async #loop(): Promise<void> {
     while (!this.#stopping) {
+      if (this.#publishError) throw this.#publishError;
       if (this.#needsResync) {
         await this.#resync();
         // Re-check: a stop() during the resync found no waiter to wake.
@@ -176,6 +199,7 @@ export class PartitionActor {
       }
       const batch = this.#queue.splice(0, this.options.batchMax);
       await this.#process(batch);
+      if (this.#unconfirmedEvents > MAX_UNCONFIRMED_EVENTS) await this.#confirmed();
       await this.#maybeSnapshot();
       if (this.#caughtUp) this.#armExpiryTimer();
     }
@@ -234,7 +258,7 @@ export class PartitionActor {
     }
 
     const publisher = this.#publisher!;
-    await Promise.all(
+    this.#awaitAcks(
       outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
@@ -247,6 +271,28 @@ export class PartitionActor {
     }
     const last = batch.at(-1);
     if (!this.#caughtUp && last && last.info.pending === 0) this.#markCaughtUp();
+  }
+
+  /** Tracks a batch's PubAcks: the next snapshot waits for them; a failure ends the loop. */
+  #awaitAcks(acks: Promise<unknown>[]): void {
+    if (acks.length === 0) return;
+    this.#unconfirmedEvents += acks.length;
+    const settled = Promise.all(acks).then(
+      () => {
+        this.#unconfirmedEvents -= acks.length;
+      },
+      (error: Error) => {
+        this.#publishError ??= error;
+        this.#wake?.();
+      },
+    );
+    this.#unconfirmed = Promise.all([this.#unconfirmed, settled]).then(() => {});
+  }
+
+  /** Resolves once every event published so far is in the stream; rejects if one could not be stored. */
+  async #confirmed(): Promise<void> {
+    await this.#unconfirmed;
+    if (this.#publishError) throw this.#publishError;
   }
 
   /** Decides one command and queues its effects; its answer unless nobody can ask for it. */
@@ -357,6 +403,8 @@ export class PartitionActor {
   }
 
   async #snapshot(): Promise<void> {
+    // A snapshot marks its commands done: their events must be stored first.
+    await this.#confirmed();
     const bytes = await this.options.snapshots.save(this.partition, this.#state, this.#seq);
     this.#snapshotSeq = this.#seq;
     this.#snapshotAt = this.options.clock();

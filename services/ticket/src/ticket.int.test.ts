@@ -233,6 +233,35 @@ describe("ticket worker", () => {
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
   });
 
+  it("ticket: an event the stream did not store is published again by the replay; no snapshot passes it", async () => {
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    const snapshots = await SnapshotStore.open(bus);
+    // The events stream is gone and a bare subscriber takes its subject: publishes get no PubAck.
+    await bus.jsm.streams.delete(STREAMS.seatEvents);
+    const silent = bus.nc.subscribe(`seat.locked.${partition}`);
+    try {
+      const outcome = await hold("buyer-unacked", ["A-5-1"]);
+      expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+      if (outcome.status !== "done") return;
+      // Several snapshot intervals pass while the PubAck is missing: none may mark the hold done.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await snapshots.load(partition))?.seq ?? 0).toBeLessThan(outcome.reply.seq);
+      silent.unsubscribe();
+      await ensureTopology(bus, await loadTopology());
+      const held = outcome.reply.events[0]!;
+      await expect
+        .poll(async () => {
+          const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.locked.${partition}` }).catch(() => null);
+          return stored ? decode(SeatEvent, stored.data) : null;
+        }, { timeout: 30_000, interval: 250 })
+        .toEqual({ ok: true, value: held });
+      await expect.poll(async () => (await snapshots.load(partition))?.seq ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(outcome.reply.seq);
+    } finally {
+      silent.unsubscribe();
+      await ensureTopology(bus, await loadTopology());
+    }
+  });
+
   it("ticket: after a Redis crash (kill -9, AOF loses up to a second) the worker writes locks and read model again", async () => {
     const granted = await hold("buyer-7", ["B-7-1", "B-7-2"], "B");
     const held = granted.status === "done" ? granted.reply.events[0] : undefined;
