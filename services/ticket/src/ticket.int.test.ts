@@ -58,6 +58,11 @@ describe("ticket worker", () => {
     };
   }
 
+  /** The newest event stored on `subject`, decoded; null while there is none (or no stream). */
+  const lastEvent = async (subject: string) => {
+    const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: subject }).catch(() => null);
+    return stored ? decode(SeatEvent, stored.data) : null;
+  };
   // Late-bound: `redis` is assigned in beforeAll.
   const lookup = (commandId: string) => seatReplyLookup(redis)(commandId);
   const hold = (buyerId: string, seatIds: string[], areaId = "A", commandId = randomUUID()) =>
@@ -101,8 +106,8 @@ describe("ticket worker", () => {
     expect(await redis.hget(redisKeys.seatMap(sessionId), "A-1-2")).toBe("h:buyer-1");
     expect(JSON.parse((await redis.get(redisKeys.hold(held.holdId)))!)).toMatchObject({ status: "held", sessionId, areaId: "A" });
     const partition = partitionOf(sessionId, "A", PARTITIONS);
-    const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.locked.${partition}` });
-    expect(decode(SeatEvent, stored!.data)).toEqual({ ok: true, value: held });
+    // The reply waits for the fence, not for the stream's PubAck: the event lands moments later.
+    await expect.poll(() => lastEvent(`seat.locked.${partition}`), { timeout: 5000 }).toEqual({ ok: true, value: held });
   });
 
   it("ticket: a seat already held is refused, naming it, and nothing changes", async () => {
@@ -201,8 +206,9 @@ describe("ticket worker", () => {
     await expect.poll(() => redis.hget(redisKeys.seatMap(shortSession), "A-1-1"), { timeout: 5000 }).toBe("a");
     expect(await redis.get(redisKeys.seatLock(shortSession, "A-1-1"))).toBeNull();
     const partition = partitionOf(shortSession, "A", PARTITIONS);
-    const expired = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.expired.${partition}` });
-    expect(decode(SeatEvent, expired!.data)).toMatchObject({ ok: true, value: { type: "HoldExpired", sessionId: shortSession } });
+    await expect
+      .poll(() => lastEvent(`seat.expired.${partition}`), { timeout: 5000 })
+      .toMatchObject({ ok: true, value: { type: "HoldExpired", sessionId: shortSession } });
   });
 
   it("ticket: the Redis fence refuses a hold another owner locked; the hold is revoked through the log", async () => {
@@ -249,12 +255,7 @@ describe("ticket worker", () => {
       silent.unsubscribe();
       await ensureTopology(bus, await loadTopology());
       const held = outcome.reply.events[0]!;
-      await expect
-        .poll(async () => {
-          const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.locked.${partition}` }).catch(() => null);
-          return stored ? decode(SeatEvent, stored.data) : null;
-        }, { timeout: 30_000, interval: 250 })
-        .toEqual({ ok: true, value: held });
+      await expect.poll(() => lastEvent(`seat.locked.${partition}`), { timeout: 30_000, interval: 250 }).toEqual({ ok: true, value: held });
       await expect.poll(async () => (await snapshots.load(partition))?.seq ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(outcome.reply.seq);
     } finally {
       silent.unsubscribe();
