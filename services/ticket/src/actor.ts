@@ -258,7 +258,7 @@ export class PartitionActor {
     }
 
     const publisher = this.#publisher!;
-    this.#awaitAcks(
+    this.#trackAcks(
       outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
     );
     const now = clock();
@@ -274,7 +274,7 @@ export class PartitionActor {
   }
 
   /** Tracks a batch's PubAcks: the next snapshot waits for them; a failure ends the loop. */
-  #awaitAcks(acks: Promise<unknown>[]): void {
+  #trackAcks(acks: Promise<unknown>[]): void {
     if (acks.length === 0) return;
     this.#unconfirmedEvents += acks.length;
     const settled = Promise.all(acks).then(
