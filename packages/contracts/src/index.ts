@@ -3,6 +3,7 @@ export * from "./problem.ts";
 export * from "./subjects.ts";
 export * from "./seat-commands.ts";
 export * from "./seat-command-batch.ts";
+export * from "./hold-rejected-batch.ts";
 export * from "./seat-events.ts";
 export * from "./seat-inventory.ts";
 export * from "./seat-reply.ts";

@@ -2,6 +2,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, decodeSeatCommands, headersFor, traceContextOf } from "@rush/bus";
 import { type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
 import { MAX_UNCONFIRMED_EVENTS } from "../src/actor.ts";
+import { type Outgoing, groupRejections } from "../src/outgoing.ts";
 
 const encoder = new TextEncoder();
 
@@ -41,16 +42,16 @@ export async function startNoopActor(bus: Bus, partition: number, batchMax: numb
         const read = decodeSeatCommands(msg.data);
         const trace = traceContextOf(msg.headers);
         const texts: string[] = [];
+        const events: Outgoing[] = [];
         for (const { command } of read.entries) {
           const reply: SeatReply = { commandId: command.commandId, partition, seq: msg.seq, events: [] };
           const text = JSON.stringify(reply);
           texts.push(text);
-          acks.push(
-            publisher.publish(`seat.lock.failed.${partition}`, encoder.encode(text), {
-              msgId: `${reply.commandId}:0`,
-              headers: headersFor(trace, "HoldRejected"),
-            }),
-          );
+          // Stands in for the command's refusal event, grouped per command message as the actor does.
+          events.push({ subject: `seat.lock.failed.${partition}`, type: "HoldRejected", text, msgId: `${reply.commandId}:0`, trace });
+        }
+        for (const out of read.batch ? groupRejections(events) : events) {
+          acks.push(publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) }));
         }
         const to = msg.headers?.get(REPLY_TO_HEADER);
         if (to && texts.length > 0) replies.push([to, read.batch ? `[${texts.join(",")}]` : texts[0]!]);

@@ -25,6 +25,7 @@ import type { Redis } from "ioredis";
 import { holdOf, holdViewRecord, queueRedisEffects, queueResync } from "./effects.ts";
 import { forWire, subjectOf } from "./event-subjects.ts";
 import type { TicketMetrics } from "./metrics.ts";
+import { type Outgoing, groupRejections } from "./outgoing.ts";
 import { RedisBatch } from "./redis-batch.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
 
@@ -54,17 +55,7 @@ interface Answer {
   holdStampedAt?: number;
 }
 
-interface Outgoing {
-  subject: string;
-  event: SeatEvent;
-  msgId: string;
-  trace: TraceContext;
-}
-
 const encoder = new TextEncoder();
-// Engine output is typed, and the engine's property tests validate every event against the zod
-// contract; re-parsing each one here would cost more CPU than deciding it.
-const json = (value: SeatEvent): Uint8Array => encoder.encode(JSON.stringify(value));
 
 /**
  * One partition's actor: restores the last snapshot, replays SEAT_COMMANDS from the sequence
@@ -239,13 +230,15 @@ export class PartitionActor {
       }
       const messageTrace = traceContextOf(msg.headers);
       const answers: Answer[] = [];
+      const events: Outgoing[] = [];
       for (const entry of read.entries) {
         const trace = entry.correlationId && entry.traceparent
           ? { correlationId: entry.correlationId, traceparent: childTraceparent(entry.traceparent) }
           : messageTrace;
-        const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing, heldBy });
+        const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing: events, heldBy });
         if (answer) answers.push(answer);
       }
+      outgoing.push(...(read.batch ? groupRejections(events) : events));
       const to = msg.headers?.get(REPLY_TO_HEADER);
       if (to && answers.length > 0) replies.push({ to, batch: read.batch, answers });
     }
@@ -259,7 +252,7 @@ export class PartitionActor {
 
     const publisher = this.#publisher!;
     this.#trackAcks(
-      outgoing.map((out) => publisher.publish(out.subject, json(out.event), { msgId: out.msgId, headers: headersFor(out.trace, out.event.type) })),
+      outgoing.map((out) => publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) })),
     );
     const now = clock();
     for (const { to, batch: isBatch, answers } of replies) {
@@ -314,7 +307,9 @@ export class PartitionActor {
     events.forEach((event, i) => {
       queueRedisEffects(redisBatch, event);
       const subject = subjectOf(event, partition);
-      const out = subject ? { subject, event: forWire(event), msgId: `${command.commandId}:${i}`, trace } : undefined;
+      // Engine output is typed, and the engine's property tests validate every event against the
+      // zod contract; re-parsing each one here would cost more CPU than deciding it.
+      const out = subject ? { subject, type: event.type, text: JSON.stringify(forWire(event)), msgId: `${command.commandId}:${i}`, trace } : undefined;
       if (out) outgoing.push(out);
       if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
       if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();

@@ -9,10 +9,11 @@ import {
   createSeatCommandClient,
   decode,
   ensureTopology,
+  newTraceContext,
   loadTopology,
   publish,
 } from "@rush/bus";
-import { SeatCommand, SeatEvent, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
+import { SeatCommand, SeatEvent, STREAMS, partitionOf, readHoldRejections, redisKeys, seatCommandSubject } from "@rush/contracts";
 import { createLogger, createMetrics, createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
 import { createInbox, headers as natsHeaders } from "@nats-io/transport-node";
@@ -161,6 +162,44 @@ describe("ticket worker", () => {
       const body = stored!.json<{ type: string; entries: { command: SeatCommand }[] }>();
       expect(body.type).toBe("SeatCommandBatch");
       expect(body.entries.map((entry) => entry.command.commandId)).toEqual(ids);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("ticket: the refusals of one batch are recorded as one seat.lock.failed message; a lone refusal alone", async () => {
+    const client = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup, lookupFirst: false });
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    try {
+      for (let i = 1; i <= 10; i++) expect((await hold(`buyer-r-owner${i}`, [`A-6-${i}`])).status).toBe("done");
+      // Ten holds on those seats in one turn, each refused.
+      const ids = Array.from({ length: 10 }, () => randomUUID());
+      const traces = ids.map(() => newTraceContext());
+      const outcomes = await Promise.all(
+        ids.map((commandId, i) =>
+          client.send(
+            { type: "HoldSeats", commandId, sessionId, areaId: "A", now: Date.now(), holdId: randomUUID(), buyerId: `buyer-r${i}`, seatIds: [`A-6-${i + 1}`] },
+            { trace: traces[i]! },
+          ),
+        ),
+      );
+      outcomes.forEach((outcome) => expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("HoldRejected"));
+      const lastRefusals = async () => {
+        const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.lock.failed.${partition}` }).catch(() => null);
+        return stored ? { type: stored.header?.get("rush-type"), entries: readHoldRejections(stored.json()) } : null;
+      };
+      await expect.poll(async () => (await lastRefusals())?.entries.map((e) => e.event.commandId), { timeout: 5000 }).toEqual(ids);
+      const batch = (await lastRefusals())!;
+      expect(batch.type).toBe("HoldRejectedBatch");
+      expect(batch.entries.map((e) => e.correlationId)).toEqual(traces.map((t) => t.correlationId));
+      expect(batch.entries.every((e) => e.event.reason === "unavailable")).toBe(true);
+
+      const lone = await hold("buyer-r-lone", ["A-6-1"]);
+      expect(lone.status === "done" && lone.reply.events[0]?.type).toBe("HoldRejected");
+      await expect.poll(async () => (await lastRefusals())?.entries.map((e) => e.event.commandId), { timeout: 5000 }).toEqual([
+        lone.status === "done" ? lone.reply.commandId : "",
+      ]);
+      expect((await lastRefusals())!.type).toBe("HoldRejected");
     } finally {
       await client.close();
     }
