@@ -117,7 +117,7 @@ async function noopLoop() {
   });
 }
 
-/** A ticket worker process (64 partitions) with its own nats-server and Redis, kept for every round. */
+/** A ticket worker process (64 partitions) with its own nats-server and Redis. */
 async function engineRig() {
   const redisServer = await startRedis();
   const nats = await startNats();
@@ -155,7 +155,7 @@ async function engineRig() {
   };
 }
 
-/** The same commands as PostgreSQL transactions on a fresh database, kept for every round. */
+/** The same commands as PostgreSQL transactions on a fresh database. */
 async function postgresRig() {
   const wasRunning = await isRunning("postgres");
   if (!wasRunning) await infra(["up", "postgres"]);
@@ -214,19 +214,35 @@ await pureDecisions("best-available");
 // against one PostgreSQL run measures the host as much as the designs. Each round runs both
 // back to back; the ratios are taken within a round and their median is the figure.
 // The ceilings run in every round too: the engine's share of them drifts with the host as well.
-const engine = await engineRig();
-const pg = await postgresRig();
-try {
-  for (let round = 0; round < ROUNDS; round++) {
-    console.log(`\nround ${round + 1} of ${ROUNDS}`);
-    await rawPublish();
-    await noopLoop();
+// Each side's servers live only through its own runs (an idle nats-server still syncs its store
+// to the disk PostgreSQL fsyncs to), and the order alternates, so neither side always goes second.
+async function engineRound(round: number) {
+  await rawPublish();
+  await noopLoop();
+  const engine = await engineRig();
+  try {
     for (const [i, w] of (["mixed", "best-available"] as const).entries()) await engine.run(w, 10 + i + 100 * round);
-    for (const v of [0, 1]) for (const [i, w] of (["mixed", "best-available"] as const).entries()) await pg.run(w, v, 20 + i + 10 * v + 100 * round);
+  } finally {
+    await engine.close();
   }
-} finally {
-  await engine.close();
-  await pg.close();
+}
+async function postgresRound(round: number) {
+  const pg = await postgresRig();
+  try {
+    for (const v of [0, 1]) for (const [i, w] of (["mixed", "best-available"] as const).entries()) await pg.run(w, v, 20 + i + 10 * v + 100 * round);
+  } finally {
+    await pg.close();
+  }
+}
+for (let round = 0; round < ROUNDS; round++) {
+  console.log(`\nround ${round + 1} of ${ROUNDS}${round % 2 === 1 ? " (PostgreSQL first)" : ""}`);
+  if (round % 2 === 0) {
+    await engineRound(round);
+    await postgresRound(round);
+  } else {
+    await postgresRound(round);
+    await engineRound(round);
+  }
 }
 
 const rates = (name: string) => results.get(name)!.map((f) => f.perSecond);
