@@ -302,14 +302,16 @@ export class PartitionActor {
     metrics.commands.inc({ type: command.type });
 
     const reply: SeatReply = { commandId: command.commandId, partition, seq, events: events.map(forWire) };
+    // Engine output is typed, and the engine's property tests validate every event against the zod
+    // contract; re-parsing each one here would cost more CPU than deciding it. Each event is
+    // encoded once, for its own message and for the reply.
+    const texts = reply.events.map((event) => JSON.stringify(event));
     const answer: Answer = { reply, text: "" };
     const viewed = new Set<string>();
     events.forEach((event, i) => {
       queueRedisEffects(redisBatch, event);
       const subject = subjectOf(event, partition);
-      // Engine output is typed, and the engine's property tests validate every event against the
-      // zod contract; re-parsing each one here would cost more CPU than deciding it.
-      const out = subject ? { subject, type: event.type, text: JSON.stringify(forWire(event)), msgId: `${command.commandId}:${i}`, trace } : undefined;
+      const out = subject ? { subject, type: event.type, text: texts[i]!, msgId: `${command.commandId}:${i}`, trace } : undefined;
       if (out) outgoing.push(out);
       if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
       if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
@@ -324,7 +326,8 @@ export class PartitionActor {
     }
     // The actor's own commands (expiries, revokes) have no asker and no stored result.
     if (INTERNAL.has(command.type)) return undefined;
-    answer.text = JSON.stringify(reply);
+    // The same text JSON.stringify(reply) gives, key for key, without encoding the events again.
+    answer.text = `{"commandId":${JSON.stringify(reply.commandId)},"partition":${partition},"seq":${seq},"events":[${texts.join(",")}]}`;
     redisBatch.result(reply.commandId, answer.text);
     if (command.type === "HoldSeats" || command.type === "HoldBestAvailable") answer.holdStampedAt = command.now;
     return answer;
