@@ -183,7 +183,7 @@ describe("ticket worker", () => {
           ),
         ),
       );
-      outcomes.forEach((outcome) => expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("HoldRejected"));
+      for (const outcome of outcomes) expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("HoldRejected");
       const lastRefusals = async () => {
         const stored = await bus.jsm.streams.getMessage(STREAMS.seatEvents, { last_by_subj: `seat.lock.failed.${partition}` }).catch(() => null);
         return stored ? { type: stored.header?.get("rush-type"), entries: readHoldRejections(stored.json()) } : null;
