@@ -17,6 +17,7 @@ import type { PasswordHasher } from "./identity/password-hasher.ts";
 import { createRefreshTokenStore } from "./identity/refresh-tokens.ts";
 import { userRoutes } from "./identity/user-routes.ts";
 import { createCatalogMetrics } from "./metrics.ts";
+import { trustedProxies } from "./identity/trusted-proxies.ts";
 
 export interface CatalogDeps {
   config: CatalogConfig;
@@ -50,7 +51,7 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
       windowMs: config.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
     }),
     refreshTokens: createRefreshTokenStore(db, { ttlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, clock }),
-    trustedProxies: new Set(config.TRUSTED_PROXIES),
+    trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
     metrics,
   });
   await app.register(userRoutes, { db });

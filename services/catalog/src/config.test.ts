@@ -24,4 +24,11 @@ describe("config", () => {
     });
     expect(config.ADMIN_EMAIL).toBe("ops@example.com");
   });
+
+  it("config: TRUSTED_PROXIES takes addresses and CIDR ranges, and names a malformed entry", () => {
+    expect(loadCatalogConfig({ TRUSTED_PROXIES: "127.0.0.1, 10.244.0.0/16,fd00::/8" }).TRUSTED_PROXIES).toEqual(["127.0.0.1", "10.244.0.0/16", "fd00::/8"]);
+    const load = () => loadCatalogConfig({ TRUSTED_PROXIES: "127.0.0.1,gate.internal,10.0.0.0/40" });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/gate\.internal[\s\S]*TRUSTED_PROXIES[\s\S]*0–32/);
+  });
 });

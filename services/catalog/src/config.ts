@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
 import { BaseConfig, loadConfig } from "@rush/service";
 import { z } from "zod";
+import { trustedProxyProblem } from "./identity/trusted-proxies.ts";
 
 /** Shared with the gate, so tokens signed here verify there. Never valid in production. */
 export const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
@@ -28,12 +29,18 @@ const CatalogEnv = BaseConfig.extend({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 10_000).default(10),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
-  /** Peers whose `X-Forwarded-For` is believed (the gate); comma-separated addresses. */
+  /** Peers whose `X-Forwarded-For` is believed (the gate); comma-separated addresses or CIDR ranges. */
   TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
 });
 
+const splitList = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+
 /** The catalog's configuration, production rules applied and development defaults filled in. */
 export const CatalogConfig = CatalogEnv.superRefine((env, ctx) => {
+  for (const entry of splitList(env.TRUSTED_PROXIES)) {
+    const problem = trustedProxyProblem(entry);
+    if (problem) ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXIES"], message: problem });
+  }
   if (env.NODE_ENV !== "production") return;
   if (env.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
     ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production: at least 32 characters, not the dev default" });
@@ -47,7 +54,7 @@ export const CatalogConfig = CatalogEnv.superRefine((env, ctx) => {
   JWT_SECRET: JWT_SECRET ?? DEV_JWT_SECRET,
   ADMIN_EMAIL: (ADMIN_EMAIL ?? DEV_ADMIN.email).toLowerCase(),
   ADMIN_PASSWORD: ADMIN_PASSWORD ?? DEV_ADMIN.password,
-  TRUSTED_PROXIES: TRUSTED_PROXIES.split(",").map((s) => s.trim()).filter(Boolean),
+  TRUSTED_PROXIES: splitList(TRUSTED_PROXIES),
 }));
 export type CatalogConfig = z.output<typeof CatalogConfig>;
 

@@ -10,6 +10,7 @@ import type { LoginThrottle } from "./login-throttle.ts";
 import type { PasswordHasher } from "./password-hasher.ts";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import { tokenPair } from "./tokens.ts";
+import type { TrustedProxies } from "./trusted-proxies.ts";
 import { createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
 
 export interface AuthRoutesOptions {
@@ -17,7 +18,7 @@ export interface AuthRoutesOptions {
   hasher: PasswordHasher;
   throttle: LoginThrottle;
   refreshTokens: RefreshTokenStore;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   metrics: CatalogMetrics;
 }
 
