@@ -1,7 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { type Bus, REPLY_TO_HEADER, createAsyncPublisher, decodeSeatCommands, headersFor, traceContextOf } from "@rush/bus";
 import { type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
-import { MAX_UNCONFIRMED_EVENTS } from "../src/actor.ts";
+import { AckTracker } from "../src/ack-tracker.ts";
 import { type Outgoing, groupRejections } from "../src/outgoing.ts";
 
 const encoder = new TextEncoder();
@@ -16,7 +16,10 @@ export async function startNoopActor(bus: Bus, partition: number, batchMax: numb
   const queue: JsMsg[] = [];
   let wake: (() => void) | undefined;
   let stopped = false;
-  let unconfirmed = 0;
+  const tracker = new AckTracker((error) => {
+    console.error("no-op actor: an event was not stored", error);
+    process.exit(1);
+  });
   // The same publishing path as the real actor: one shared PubAck inbox, traced headers.
   const publisher = createAsyncPublisher(bus);
   const messages = await consumer.consume({
@@ -58,17 +61,8 @@ export async function startNoopActor(bus: Bus, partition: number, batchMax: numb
       }
       // As the actor: the reply does not wait for the PubAcks, the stream is given a bound instead.
       for (const [to, text] of replies) bus.nc.publish(to, text);
-      unconfirmed += acks.length;
-      const settled = Promise.all(acks).then(
-        () => {
-          unconfirmed -= acks.length;
-        },
-        (error) => {
-          console.error("no-op actor: an event was not stored", error);
-          process.exit(1);
-        },
-      );
-      if (unconfirmed > MAX_UNCONFIRMED_EVENTS) await settled;
+      tracker.track(acks);
+      if (tracker.full) await tracker.confirmed();
     }
   })();
   return {

@@ -22,6 +22,7 @@ import {
 } from "@rush/engine";
 import type { Logger } from "@rush/service";
 import type { Redis } from "ioredis";
+import { AckTracker } from "./ack-tracker.ts";
 import { holdOf, holdViewRecord, queueRedisEffects, queueResync } from "./effects.ts";
 import { forWire, subjectOf } from "./event-subjects.ts";
 import type { TicketMetrics } from "./metrics.ts";
@@ -41,9 +42,6 @@ export interface ActorOptions {
   snapshotEveryCommands: number;
   snapshotEveryMs: number;
 }
-
-/** Past this many events awaiting their PubAck, the actor waits for the stream before deciding more. */
-export const MAX_UNCONFIRMED_EVENTS = 10_000;
 
 /** Commands the actor appends to its own log; nobody waits for their result. */
 const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
@@ -93,10 +91,8 @@ export class PartitionActor {
   #messages: { stop(): void } | undefined;
   #publisher: AsyncPublisher | undefined;
   #done: Promise<void> | undefined;
-  /** Settles once every event published so far is acknowledged (never rejects: see #publishError). */
-  #unconfirmed: Promise<void> = Promise.resolve();
-  #unconfirmedEvents = 0;
-  #publishError: Error | undefined;
+  /** The events' PubAcks, not awaited per batch: a snapshot waits for them, a failure ends the loop. */
+  readonly #acks = new AckTracker(() => this.#wake?.());
 
   constructor(private readonly options: ActorOptions) {
     this.partition = options.partition;
@@ -161,7 +157,7 @@ export class PartitionActor {
       () => false,
       () => true,
     );
-    const confirmed = await this.#confirmed().then(
+    const confirmed = await this.#acks.confirmed().then(
       () => true,
       () => false,
     );
@@ -171,7 +167,7 @@ export class PartitionActor {
 
   async #loop(): Promise<void> {
     while (!this.#stopping) {
-      if (this.#publishError) throw this.#publishError;
+      if (this.#acks.error) throw this.#acks.error;
       if (this.#needsResync) {
         await this.#resync();
         // Re-check: a stop() during the resync found no waiter to wake.
@@ -190,7 +186,7 @@ export class PartitionActor {
       }
       const batch = this.#queue.splice(0, this.options.batchMax);
       await this.#process(batch);
-      if (this.#unconfirmedEvents > MAX_UNCONFIRMED_EVENTS) await this.#confirmed();
+      if (this.#acks.full) await this.#acks.confirmed();
       await this.#maybeSnapshot();
       if (this.#caughtUp) this.#armExpiryTimer();
     }
@@ -251,7 +247,7 @@ export class PartitionActor {
     }
 
     const publisher = this.#publisher!;
-    this.#trackAcks(
+    this.#acks.track(
       outgoing.map((out) => publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) })),
     );
     const now = clock();
@@ -264,28 +260,6 @@ export class PartitionActor {
     }
     const last = batch.at(-1);
     if (!this.#caughtUp && last && last.info.pending === 0) this.#markCaughtUp();
-  }
-
-  /** Tracks a batch's PubAcks: the next snapshot waits for them; a failure ends the loop. */
-  #trackAcks(acks: Promise<unknown>[]): void {
-    if (acks.length === 0) return;
-    this.#unconfirmedEvents += acks.length;
-    const settled = Promise.all(acks).then(
-      () => {
-        this.#unconfirmedEvents -= acks.length;
-      },
-      (error: Error) => {
-        this.#publishError ??= error;
-        this.#wake?.();
-      },
-    );
-    this.#unconfirmed = Promise.all([this.#unconfirmed, settled]).then(() => {});
-  }
-
-  /** Resolves once every event published so far is in the stream; rejects if one could not be stored. */
-  async #confirmed(): Promise<void> {
-    await this.#unconfirmed;
-    if (this.#publishError) throw this.#publishError;
   }
 
   /** Decides one command and queues its effects; its answer unless nobody can ask for it. */
@@ -402,7 +376,7 @@ export class PartitionActor {
 
   async #snapshot(): Promise<void> {
     // A snapshot marks its commands done: their events must be stored first.
-    await this.#confirmed();
+    await this.#acks.confirmed();
     const bytes = await this.options.snapshots.save(this.partition, this.#state, this.#seq);
     this.#snapshotSeq = this.#seq;
     this.#snapshotAt = this.options.clock();
