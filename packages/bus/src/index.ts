@@ -1,4 +1,5 @@
 export { type AsyncPublisher, createAsyncPublisher } from "./async-publisher.ts";
+export { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
 export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";
 export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";

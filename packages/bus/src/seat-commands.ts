@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   DEFAULT_PARTITIONS,
-  MAX_COMMANDS_PER_BATCH,
   SeatCommand,
   SeatReply,
   partitionOf,
@@ -9,6 +8,7 @@ import {
 } from "@rush/contracts";
 import type { Subscription } from "@nats-io/transport-node";
 import { createAsyncPublisher } from "./async-publisher.ts";
+import { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
 import type { Bus } from "./connection.ts";
 import { type TraceContext, headersFor } from "./headers.ts";
 import { publish } from "./publish.ts";
@@ -54,8 +54,6 @@ export interface SeatCommandClientOptions {
   coalesce?: boolean;
 }
 
-/** A batch stays well under the 1 MiB message limit; a bigger command (a LoadInventory) goes alone. */
-const MAX_BATCH_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
 
 interface Queued {
@@ -104,19 +102,14 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
   };
 
   const publishBatch = (subject: string, items: Queued[]) => {
-    const entries = items.map(({ text, trace }) =>
-      trace ? `{"command":${text},"correlationId":${JSON.stringify(trace.correlationId)},"traceparent":${JSON.stringify(trace.traceparent)}}` : `{"command":${text}}`,
-    );
-    // The msg-id names exactly these commands: a re-publish of this batch is dropped, a different
-    // batch that shares a command is not (the engine answers that command's copy as a duplicate).
-    const digest = createHash("sha256");
-    for (const { command } of items) digest.update(command.commandId).update("\n");
+    const entries = items.map(({ text, trace }) => tracedEntry("command", text, trace));
     const headers = headersFor(items[0]!.trace, "SeatCommandBatch");
     headers.set(REPLY_TO_HEADER, batchReplyTo);
     // Acked: one PubAck per batch tells every command in it that it is in the log.
     publisher
       .publish(subject, encoder.encode(`{"type":"SeatCommandBatch","entries":[${entries.join(",")}]}`), {
-        msgId: `batch:${digest.digest("base64url")}`,
+        // A command shared with a different batch is not dropped: the engine answers its copy as a duplicate.
+        msgId: batchMsgId("batch", items.map(({ command }) => command.commandId)),
         headers,
       })
       .then(
@@ -136,24 +129,16 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     for (const [partition, items] of queues) {
       queues.delete(partition);
       const subject = seatCommandSubject(partition);
-      let chunk: Queued[] = [];
-      let bytes = 0;
-      const send = () => {
-        if (chunk.length === 1) publishAlone(subject, chunk[0]!);
-        else if (chunk.length > 1) publishBatch(subject, chunk);
-        chunk = [];
-        bytes = 0;
-      };
+      // A big command (a LoadInventory) goes alone.
+      const small: Queued[] = [];
       for (const item of items) {
-        if (item.text.length > MAX_BATCH_BYTES / 4) {
-          publishAlone(subject, item);
-          continue;
-        }
-        if (chunk.length >= MAX_COMMANDS_PER_BATCH || bytes + item.text.length > MAX_BATCH_BYTES) send();
-        chunk.push(item);
-        bytes += item.text.length;
+        if (item.text.length > MAX_BATCH_BYTES / 4) publishAlone(subject, item);
+        else small.push(item);
       }
-      send();
+      for (const chunk of chunkBatches(small, (item) => item.text)) {
+        if (chunk.length === 1) publishAlone(subject, chunk[0]!);
+        else publishBatch(subject, chunk);
+      }
     }
   };
   /** Queues a command for this turn's flush; resolves whether a batch PubAck put it in the log. */

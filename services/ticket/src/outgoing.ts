@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import type { TraceContext } from "@rush/bus";
-import { MAX_COMMANDS_PER_BATCH } from "@rush/contracts";
+import { type TraceContext, batchMsgId, chunkBatches, tracedEntry } from "@rush/bus";
 
 /** One message the actor publishes to SEAT_EVENTS. */
 export interface Outgoing {
@@ -13,9 +11,6 @@ export interface Outgoing {
   trace: TraceContext;
 }
 
-/** A batch stays well under the 1 MiB message limit. */
-const MAX_BATCH_BYTES = 256 * 1024;
-
 /**
  * The refusals among one command message's events, as `HoldRejectedBatch` messages (one unless
  * a batch outgrows its limits); the other events as they were. Each batch's msg-id is derived from
@@ -26,34 +21,17 @@ export function groupRejections(outs: readonly Outgoing[]): Outgoing[] {
   const refusals = outs.filter((out) => out.type === "HoldRejected");
   if (refusals.length < 2) return [...outs];
   const grouped: Outgoing[] = outs.filter((out) => out.type !== "HoldRejected");
-  let chunk: Outgoing[] = [];
-  let bytes = 0;
-  const close = () => {
-    if (chunk.length === 1) grouped.push(chunk[0]!);
-    else if (chunk.length > 1) grouped.push(rejectionBatch(chunk));
-    chunk = [];
-    bytes = 0;
-  };
-  for (const out of refusals) {
-    if (chunk.length >= MAX_COMMANDS_PER_BATCH || bytes + out.text.length > MAX_BATCH_BYTES) close();
-    chunk.push(out);
-    bytes += out.text.length;
-  }
-  close();
+  for (const chunk of chunkBatches(refusals, (out) => out.text)) grouped.push(chunk.length === 1 ? chunk[0]! : rejectionBatch(chunk));
   return grouped;
 }
 
 function rejectionBatch(refusals: Outgoing[]): Outgoing {
-  const digest = createHash("sha256");
-  for (const { msgId } of refusals) digest.update(msgId).update("\n");
-  const entries = refusals.map(
-    ({ text, trace }) => `{"event":${text},"correlationId":${JSON.stringify(trace.correlationId)},"traceparent":${JSON.stringify(trace.traceparent)}}`,
-  );
+  const entries = refusals.map(({ text, trace }) => tracedEntry("event", text, trace));
   return {
     subject: refusals[0]!.subject,
     type: "HoldRejectedBatch",
     text: `{"type":"HoldRejectedBatch","entries":[${entries.join(",")}]}`,
-    msgId: `rejected:${digest.digest("base64url")}`,
+    msgId: batchMsgId("rejected", refusals.map((out) => out.msgId)),
     trace: refusals[0]!.trace,
   };
 }
