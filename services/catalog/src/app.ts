@@ -1,6 +1,6 @@
 import type { SeatCommandClient } from "@rush/bus";
 import type { Database } from "@rush/db";
-import { type Check, type Logger, createServiceApp, installApi } from "@rush/service";
+import { type Check, type Logger, createServiceApp, installApi, trustedProxies } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -17,7 +17,6 @@ import type { PasswordHasher } from "./identity/password-hasher.ts";
 import { createRefreshTokenStore } from "./identity/refresh-tokens.ts";
 import { userRoutes } from "./identity/user-routes.ts";
 import { createCatalogMetrics } from "./metrics.ts";
-import { trustedProxies } from "./identity/trusted-proxies.ts";
 
 export interface CatalogDeps {
   config: CatalogConfig;

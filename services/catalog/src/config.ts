@@ -1,8 +1,7 @@
 import { availableParallelism } from "node:os";
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, loadConfig, trustedProxyProblem } from "@rush/service";
 import { z } from "zod";
-import { trustedProxyProblem } from "./identity/trusted-proxies.ts";
 
 /** Shared with the gate, so tokens signed here verify there. Never valid in production. */
 export const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";

@@ -26,5 +26,10 @@ describe("gate config", () => {
     expect(trustProxyOf("true")).toBe(true);
     expect(trustProxyOf("2")).toBe(2);
     expect(trustProxyOf("10.0.0.1, 10.0.0.2")).toEqual(["10.0.0.1", "10.0.0.2"]);
+    expect(loadGateConfig({ TRUST_PROXY: "10.0.0.0/24,fd00::/8" }).TRUST_PROXY).toBe("10.0.0.0/24,fd00::/8");
+  });
+
+  it("config: a TRUST_PROXY list entry that is no address or range stops the gate, named", () => {
+    expect(() => loadGateConfig({ TRUST_PROXY: "10.0.0.1,lb.internal" })).toThrow(/lb\.internal[\s\S]*TRUST_PROXY/);
   });
 });

@@ -1,4 +1,4 @@
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, loadConfig, trustedProxyProblem } from "@rush/service";
 import { WEB_DIST } from "@rush/web/server";
 import { z } from "zod";
 
@@ -97,6 +97,11 @@ export const GateConfig = BaseConfig.extend({
   /** Queue requests by one user within 10 s before it counts against the score. */
   BOT_CADENCE_MAX: z.coerce.number().int().positive().default(15),
 }).superRefine((config, ctx) => {
+  const trust = trustProxyOf(config.TRUST_PROXY);
+  for (const entry of typeof trust === "object" ? trust : []) {
+    const problem = trustedProxyProblem(entry);
+    if (problem) ctx.addIssue({ code: "custom", path: ["TRUST_PROXY"], message: problem });
+  }
   if (config.NODE_ENV !== "production") return;
   if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
   if (config.ADMISSION_SECRET === DEV_ADMISSION_SECRET) {
@@ -110,10 +115,10 @@ export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig
   return loadConfig(GateConfig, env);
 }
 
-/** Fastify's `trustProxy` from `TRUST_PROXY`: a boolean, a hop count, or a list of addresses. */
+/** Fastify's `trustProxy` from `TRUST_PROXY`: a boolean, a hop count, or a list of addresses and CIDR ranges. */
 export function trustProxyOf(value: string): boolean | number | string[] {
   if (value === "true") return true;
   if (value === "false" || value === "") return false;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(",").map((s) => s.trim());
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
 }

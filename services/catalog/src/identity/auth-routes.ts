@@ -1,6 +1,6 @@
 import { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPair } from "@rush/contracts";
 import { ConflictError, type Database } from "@rush/db";
-import { HttpProblem } from "@rush/service";
+import { HttpProblem, type TrustedProxies } from "@rush/service";
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -10,7 +10,6 @@ import type { LoginThrottle } from "./login-throttle.ts";
 import type { PasswordHasher } from "./password-hasher.ts";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import { tokenPair } from "./tokens.ts";
-import type { TrustedProxies } from "./trusted-proxies.ts";
 import { createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
 
 export interface AuthRoutesOptions {

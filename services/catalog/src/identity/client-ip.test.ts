@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
 import { clientIp } from "./client-ip.ts";
-import { trustedProxies } from "./trusted-proxies.ts";
+import { trustedProxies } from "@rush/service";
 
 const request = (peer: string, forwarded?: string) =>
   ({ socket: { remoteAddress: peer }, headers: forwarded ? { "x-forwarded-for": forwarded } : {} }) as unknown as FastifyRequest;

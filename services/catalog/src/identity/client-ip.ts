@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { TrustedProxies } from "./trusted-proxies.ts";
+import type { TrustedProxies } from "@rush/service";
 
 /**
  * The caller's address for throttling. Behind the gate every request comes from the gate, so

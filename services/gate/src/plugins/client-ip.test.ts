@@ -20,4 +20,10 @@ describe("client ip", () => {
     expect(clientIpResolver(["10.0.0.1", "10.0.0.2"])(request("10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2"))).toBe("1.2.3.4");
     expect(clientIpResolver(["10.0.0.1"])(request("9.9.9.9", "1.2.3.4"))).toBe("9.9.9.9");
   });
+
+  it("client ip: a proxy list may name CIDR ranges (load balancers whose addresses change)", () => {
+    const resolve = clientIpResolver(["10.0.0.0/24"]);
+    expect(resolve(request("::ffff:10.0.0.7", "6.6.6.6, 1.2.3.4, 10.0.0.200"))).toBe("1.2.3.4");
+    expect(resolve(request("10.0.1.7", "1.2.3.4"))).toBe("10.0.1.7");
+  });
 });
