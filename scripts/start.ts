@@ -36,12 +36,24 @@ function discoverServices(): ServiceManifest[] {
 
 const children: { label: string; child: ChildProcess; port: number }[] = [];
 
+/** Every service port moves by PORT_OFFSET (see ./scripts/start), so two stacks can run side by side. */
+const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
+const portOf = (name: string) => (discoverServices().find((s) => s.name === name)?.port ?? 0) + PORT_OFFSET;
+/** Where each service finds the others; the gate and the demo read these. */
+const peerUrls = (): Record<string, string> => ({
+  CATALOG_URL: `http://127.0.0.1:${portOf("catalog")}`,
+  ORDER_URL: `http://127.0.0.1:${portOf("order")}`,
+  PAYMENT_URL: `http://127.0.0.1:${portOf("payment")}`,
+  NOTIFICATION_URL: `http://127.0.0.1:${portOf("notification")}`,
+  GATE_URL: `http://127.0.0.1:${portOf("gate")}`,
+});
+
 function startInstance(service: ServiceManifest, index: number): void {
-  const port = service.port + index * 100;
+  const port = service.port + PORT_OFFSET + index * 100;
   const label = service.instances > 1 ? `${service.name}#${index + 1}` : service.name;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: service.dir,
-    env: { ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
+    env: { ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches only this runner, which then drains
     // each service with one SIGTERM (a service takes a second signal as "exit now").
@@ -130,7 +142,7 @@ console.log(`\nready: ${children.map(({ label, port }) => `${label} :${port}`).j
 
 const demo = join(ROOT, "scripts/demo.ts");
 if (existsSync(demo)) {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env: process.env, cwd: ROOT });
+  const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env: { ...peerUrls(), ...process.env }, cwd: ROOT });
   process.stdout.write(stdout);
 }
 console.log("Ctrl-C stops everything.");
