@@ -28,7 +28,7 @@ describe("service shell", () => {
     app = createServiceApp({
       logger: createLogger("shell-test", "silent"),
       metrics: createMetrics("shell-test"),
-      checks: { nats: natsCheck(bus), redis: redisCheck(redis, 300), postgres: postgresCheck(sql) },
+      checks: { nats: natsCheck(bus), redis: redisCheck(redis, 2_000), postgres: postgresCheck(sql) },
     });
     await app.ready();
   });

@@ -65,7 +65,7 @@ export async function spawnService(
     },
   };
   if (options.waitReady === false) return service;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 180_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${text.slice(-4000)}`);
     try {

