@@ -7,6 +7,8 @@
  * Env: CATALOG_URL (default http://127.0.0.1:8105), GATE_URL (default http://127.0.0.1:8080),
  * ADMIN_EMAIL / ADMIN_PASSWORD (the dev defaults otherwise).
  */
+import { pathToFileURL } from "node:url";
+
 const CATALOG_URL = process.env.CATALOG_URL ?? "http://127.0.0.1:8105";
 const GATE_URL = process.env.GATE_URL ?? "http://127.0.0.1:8080";
 const ADMIN = { email: process.env.ADMIN_EMAIL ?? "admin@example.com", password: process.env.ADMIN_PASSWORD ?? "admin-dev-password" };
@@ -73,7 +75,8 @@ function bowl() {
 
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `S${String(from + i).padStart(2, "0")}`);
 
-function sessionBody(waitingRoom: boolean) {
+/** A session of the demo event on sale now (the bench opens fresh ones the same way). */
+export function sessionBody(waitingRoom: boolean) {
   const day = 86_400_000;
   const startsAt = Date.now() + 60 * day;
   return {
@@ -138,7 +141,10 @@ demo loaded: "${EVENT_NAME}", ${(AREAS * ROWS * SEATS_PER_ROW).toLocaleString("e
 `);
 }
 
-main().catch((error) => {
-  console.error(`demo data: ${(error as Error).message}`);
-  process.exit(1);
-});
+// Run as a script; imported (by a bench) for its session body only.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(`demo data: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -48,10 +48,18 @@ const peerUrls = (): Record<string, string> => ({
   GATE_URL: `http://127.0.0.1:${portOf("gate")}`,
 });
 
+/**
+ * `SERVICE_CPU_PROF_DIR=<dir>`: every service runs under `--cpu-prof` and writes its profiles
+ * to `<dir>/<service>` when it stops (`pnpm bench http --profile` uses it). One folder each, not
+ * one file name: the module loader's thread writes a profile of its own.
+ */
+const CPU_PROF_DIR = process.env.SERVICE_CPU_PROF_DIR;
+const profileArgs = (label: string) => (CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(CPU_PROF_DIR, label.replace("#", "-"))}`] : []);
+
 function startInstance(service: ServiceManifest, index: number): void {
   const port = service.port + PORT_OFFSET + index * 100;
   const label = service.instances > 1 ? `${service.name}#${index + 1}` : service.name;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...profileArgs(label), "--import", "tsx", "src/main.ts"], {
     cwd: service.dir,
     env: { ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
     stdio: ["ignore", "pipe", "pipe"],

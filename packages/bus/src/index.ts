@@ -3,6 +3,7 @@ export { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
 export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";
 export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";
+export { type BatchItem, type ConsumeBatchesOptions, consumeBatches } from "./consume-batches.ts";
 export { BusError } from "./errors.ts";
 export {
   type TraceContext,

@@ -22,6 +22,12 @@ export const redisKeys = {
     seq: `wr:{${sessionId}}:seq`,
     admission: `wr:{${sessionId}}:adm`,
   }),
+  /**
+   * An order the API has named (a granted hold's 201) but the order service may not have opened
+   * yet: value = the buyer's id, PX = the hold's time to live. Lets pay answer "not yet, retry"
+   * instead of 404 for an order that is on its way.
+   */
+  orderGrant: (orderId: string) => `order:grant:${orderId}`,
   /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
   commandResult: (commandId: string) => `cmd:result:${commandId}`,
 } as const;

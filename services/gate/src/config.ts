@@ -87,6 +87,8 @@ export const GateConfig = BaseConfig.extend({
 
   /** Live holds one buyer may have in one session at once. */
   MAX_LIVE_HOLDS_PER_BUYER: z.coerce.number().int().positive().default(3),
+  /** How long after HOLD_WAIT_MS a hold whose fate is still unknown counts against that cap. */
+  LIVE_HOLD_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
   /** A queue join scoring this much (0–100) must solve a proof-of-work challenge; above 100 disables it. */
   BOT_CHALLENGE_SCORE: z.coerce.number().int().min(0).default(50),
   /** Leading zero bits asked of a proof of work (each bit doubles the work; 20 ≈ a second in a browser). */

@@ -1,4 +1,4 @@
-import { type Bus, type BusLogger, type Consumption, consume, decode } from "@rush/bus";
+import { type Bus, type BusLogger, type Consumption, consume, consumeBatches } from "@rush/bus";
 import { OrderEvent, type OrderUpdate, STREAMS, SeatEvent, seatStatusChange } from "@rush/contracts";
 import type { SeatDeltas } from "./seat-deltas.ts";
 
@@ -6,37 +6,32 @@ import type { SeatDeltas } from "./seat-deltas.ts";
 export const NOTIFICATION_CONSUMERS = { seats: "notification-seats", orders: "notification-orders" } as const;
 
 /**
- * Seat events → dirty seats of their session. An event is acked once its seats are recorded in
- * Redis; whichever instance holds the session's flush turn sends the delta.
+ * Seat events → dirty seats of their session. Events are acked once their seats are recorded in
+ * Redis; whichever instance holds the session's flush turn sends the delta. Events delivered
+ * together are recorded together: one Redis call per session per batch instead of one per event.
  */
-export async function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger): Promise<Consumption> {
-  const consumer = await bus.js.consumers.get(STREAMS.seatEvents, NOTIFICATION_CONSUMERS.seats);
-  const messages = await consumer.consume({ max_messages: 1000 });
-  const done = (async () => {
-    for await (const msg of messages) {
-      const decoded = decode(SeatEvent, msg.data);
-      if (!decoded.ok) {
-        logger.error({ subject: msg.subject, seq: msg.seq, error: decoded.error }, "poison message terminated");
-        msg.term();
-        continue;
-      }
-      const change = seatStatusChange(decoded.value);
-      try {
-        if (change) await deltas.mark(decoded.value.sessionId, change.seatIds);
-        msg.ack();
-      } catch (error) {
-        logger.warn({ subject: msg.subject, seq: msg.seq, err: error }, "could not record a seat change; will retry");
-        msg.nak(500);
-      }
-    }
-  })();
-  return {
-    done,
-    stop: async () => {
-      messages.stop();
-      await done;
-    },
+export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger): Promise<Consumption> {
+  const markOne = async (event: SeatEvent) => {
+    const change = seatStatusChange(event);
+    if (change) await deltas.mark(event.sessionId, change.seatIds);
   };
+  return consumeBatches(bus, {
+    stream: STREAMS.seatEvents,
+    consumer: NOTIFICATION_CONSUMERS.seats,
+    schema: SeatEvent,
+    logger,
+    maxDeliver: 20,
+    maxMessages: 1000,
+    handle: markOne,
+    handleBatch: async (items) => {
+      const bySession = new Map<string, string[]>();
+      for (const { value } of items) {
+        const change = seatStatusChange(value);
+        if (change) bySession.set(value.sessionId, [...(bySession.get(value.sessionId) ?? []), ...change.seatIds]);
+      }
+      await Promise.all([...bySession].map(([sessionId, seatIds]) => deltas.mark(sessionId, seatIds)));
+    },
+  });
 }
 
 /** Order events → the buyer's room. */

@@ -1,4 +1,4 @@
-import { type Bus, type Consumption, consume } from "@rush/bus";
+import { type Bus, type Consumption, consume, consumeBatches } from "@rush/bus";
 import { PaymentEvent, STREAMS, SeatEvent } from "@rush/contracts";
 import type { Db } from "@rush/db";
 import { type Logger, createServiceApp, installApi, natsCheck, postgresCheck } from "@rush/service";
@@ -10,6 +10,7 @@ import { orderRoutes } from "./orders/order-routes.ts";
 import { createOrderStore } from "./orders/order-store.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
+import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
 import { createTicketSigner } from "./tickets/ticket-qr.ts";
 import { ticketRoutes } from "./tickets/ticket-routes.ts";
@@ -60,6 +61,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     logger,
     onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
   });
+  const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
   const handlePayment = createPaymentEventHandler({ bus, orders });
   const consumptions: Consumption[] = [];
 
@@ -67,11 +69,12 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     app,
     async start() {
       consumptions.push(
-        await consume(bus, {
+        await consumeBatches(bus, {
           stream: STREAMS.seatEvents,
           consumer: ORDER_CONSUMERS.seatEvents,
           schema: SeatEvent,
           handle: handleSeatEvent,
+          handleBatch: handleSeatEvents,
           logger,
           maxDeliver: 10,
         }),

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { type PaymentConfig, mockEnabled } from "./config.ts";
-import { payRoute } from "./payments/pay-route.ts";
+import { grantedTo, payRoute } from "./payments/pay-route.ts";
 import { createPaymentStore } from "./payments/payment-store.ts";
 import { startReconciler } from "./payments/reconciler.ts";
 import { createSettlement } from "./payments/settlement.ts";
@@ -93,6 +93,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     settlement,
     providers,
     orderWaitMs: config.PAY_ORDER_WAIT_MS,
+    ...(deps.redis ? { grantedTo: grantedTo(deps.redis) } : {}),
     holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
     clock,
   });

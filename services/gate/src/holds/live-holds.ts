@@ -3,11 +3,13 @@ import type { Redis } from "ioredis";
 
 /**
  * The per-buyer cap on live holds in a session (bot defence: one account cannot sit on half the
- * hall). `live:{<sessionId>}:<buyerId>` is a sorted set holdId → when the reservation lapses
- * (the hold's TTL plus the wait for the engine: never before the hold itself). Lapsed entries
- * fall out by score, refused and released ones are removed, and when the cap is reached the
- * entries are checked against the hold read model once before refusing (a hold may have been
- * sold, released by expiry, or revoked).
+ * hall). `live:{<sessionId>}:<buyerId>` is a sorted set holdId → when the entry lapses. A
+ * reservation ends as soon as its command's fate is known: a grant turns it into the hold's own
+ * expiry, a refusal or a command never stored removes it, and one whose fate stays unknown (no
+ * answer in time, e.g. across a nats-server restart) lapses a few seconds after the wait, so a
+ * buyer is never refused for holds they do not have. When the cap is reached the entries are
+ * recounted against the hold read model once before refusing (a hold may have been sold,
+ * released by expiry, or revoked).
  */
 const RESERVE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -18,9 +20,19 @@ redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[3]), redis.call('PEXPIRE
 return 1
 `;
 
+// KEYS: the buyer's set. ARGV: holdId, expiresAt. Only an entry still there (not refused, not released).
+const GRANTED = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[2]), redis.call('PEXPIRETIME', KEYS[1])))
+return 1
+`;
+
 export interface LiveHolds {
-  /** Counts `holdId` against the buyer's cap until `until`; false when the cap is reached. */
+  /** Counts `holdId` against the buyer's cap until `until` (provisional: its fate is not known yet); false when the cap is reached. */
   reserve(sessionId: string, buyerId: string, holdId: string, now: number, until: number): Promise<boolean>;
+  /** The engine granted the hold: it counts until the hold expires. */
+  granted(sessionId: string, buyerId: string, holdId: string, expiresAt: number): Promise<void>;
   /** The hold was refused, released or ended. */
   forget(sessionId: string, buyerId: string, holdId: string): Promise<void>;
 }
@@ -28,8 +40,14 @@ export interface LiveHolds {
 const keyOf = (sessionId: string, buyerId: string) => `live:{${sessionId}}:${buyerId}`;
 
 export function createLiveHolds(redis: Redis, max: number): LiveHolds {
-  type Scripted = Redis & { rushReserveHold(...args: (string | number)[]): Promise<number> };
-  if (!("rushReserveHold" in redis)) redis.defineCommand("rushReserveHold", { numberOfKeys: 1, lua: RESERVE });
+  type Scripted = Redis & {
+    rushReserveHold(...args: (string | number)[]): Promise<number>;
+    rushHoldGranted(...args: (string | number)[]): Promise<number>;
+  };
+  if (!("rushReserveHold" in redis)) {
+    redis.defineCommand("rushReserveHold", { numberOfKeys: 1, lua: RESERVE });
+    redis.defineCommand("rushHoldGranted", { numberOfKeys: 1, lua: GRANTED });
+  }
   const scripted = redis as Scripted;
 
   /** Drops entries whose hold is no longer live according to the read model. */
@@ -56,6 +74,9 @@ export function createLiveHolds(redis: Redis, max: number): LiveHolds {
       if ((await scripted.rushReserveHold(key, now, holdId, until, max)) === 1) return true;
       await prune(key, now);
       return (await scripted.rushReserveHold(key, now, holdId, until, max)) === 1;
+    },
+    async granted(sessionId, buyerId, holdId, expiresAt) {
+      await scripted.rushHoldGranted(keyOf(sessionId, buyerId), holdId, expiresAt);
     },
     async forget(sessionId, buyerId, holdId) {
       await redis.zrem(keyOf(sessionId, buyerId), holdId);

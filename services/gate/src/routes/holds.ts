@@ -11,6 +11,7 @@ import {
 } from "@rush/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
+import { recordGrant } from "../holds/grants.ts";
 import { holdAnswerOf } from "../holds/hold-outcome.ts";
 import { problems } from "../problems.ts";
 import { assertSelling, sessionOr404 } from "../sessions/sale-window.ts";
@@ -61,7 +62,8 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const idempotency = request.idempotency!;
       const { commandId } = idempotency;
       const holdId = holdIdFor(commandId);
-      const reservedUntil = now + session.holdTtlMs + ctx.config.HOLD_WAIT_MS;
+      // Provisional: a grant stretches it to the hold's expiry; an unknown fate lapses soon after the wait.
+      const reservedUntil = now + ctx.config.HOLD_WAIT_MS + ctx.config.LIVE_HOLD_GRACE_MS;
       if (!(await ctx.liveHolds.reserve(sessionId, buyerId, holdId, now, reservedUntil))) {
         throw problems.tooManyHolds(ctx.config.MAX_LIVE_HOLDS_PER_BUYER);
       }
@@ -94,6 +96,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
         ctx.liveHolds.forget(sessionId, buyerId, holdId).catch((error) => request.log.warn({ err: error }, "live-hold bookkeeping failed"));
         throw answer.problem;
       }
+      await recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now });
       return reply.code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
     },
   );

@@ -42,6 +42,8 @@ export interface OrderCursor {
 export interface OrderStore {
   /** Creates the order of a hold (status `created`) unless it exists; idempotent by hold id. */
   ensure(facts: HoldFacts): Promise<{ order: OrderRow; created: boolean }>;
+  /** `ensure` for many holds at once: two multi-row inserts in one transaction. */
+  ensureMany(facts: readonly HoldFacts[]): Promise<{ order: OrderRow; created: boolean }[]>;
   /** Moves an order towards `target` per the state machine; `undefined` if there is no such order. */
   moveTo(orderId: string, target: OrderStatus): Promise<Transition | undefined>;
   /** A live hold was extended: the order's expiry follows it. */
@@ -87,6 +89,46 @@ export function createOrderStore(db: Database, prices: PriceBook): OrderStore {
           .insert(orderItems)
           .values(facts.seatIds.map((seatId) => ({ orderId: facts.orderId, seatId, amount: price.amount, currency: price.currency })));
         return { order: inserted, created: true };
+      });
+    },
+
+    async ensureMany(many) {
+      const unique = [...new Map(many.map((f) => [f.orderId, f])).values()];
+      if (unique.length === 0) return [];
+      const priced: { facts: HoldFacts; price: Money; total: Money }[] = [];
+      // One after another: the first miss loads the session's prices, the rest hit the cache.
+      for (const facts of unique) {
+        const price = await prices.priceOf(facts.sessionId, facts.areaId);
+        if (!price) throw new UnpricedAreaError(facts.sessionId, facts.areaId);
+        priced.push({ facts, price, total: times(price, facts.seatIds.length) });
+      }
+      const now = new Date();
+      return db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(orders)
+          .values(
+            priced.map(({ facts, total }) => ({
+              id: facts.orderId,
+              holdId: facts.holdId,
+              sessionId: facts.sessionId,
+              buyerId: facts.buyerId,
+              status: "created" as const,
+              totalAmount: total.amount,
+              currency: total.currency,
+              expiresAt: new Date(facts.expiresAt),
+              createdAt: now,
+            })),
+          )
+          .onConflictDoNothing()
+          .returning();
+        const fresh = new Set(inserted.map((o) => o.id));
+        const items = priced
+          .filter(({ facts }) => fresh.has(facts.orderId))
+          .flatMap(({ facts, price }) => facts.seatIds.map((seatId) => ({ orderId: facts.orderId, seatId, amount: price.amount, currency: price.currency })));
+        if (items.length > 0) await tx.insert(orderItems).values(items);
+        const missing = unique.filter((f) => !fresh.has(f.orderId)).map((f) => f.orderId);
+        const existing = missing.length > 0 ? await tx.select().from(orders).where(inArray(orders.id, missing)) : [];
+        return [...inserted.map((order) => ({ order, created: true })), ...existing.map((order) => ({ order, created: false }))];
       });
     },
 

@@ -8,6 +8,9 @@ import type { HoldFacts, OrderStore, Transition } from "./order-store.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Holds placed outside the buying API (tests, benchmarks) have no user behind them. */
+export const isBuyerId = (buyerId: string) => UUID.test(buyerId);
+
 export interface SeatEventHandlerDeps {
   bus: Bus;
   orders: OrderStore;
@@ -61,8 +64,7 @@ export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
     const target = targetOfSeatEvent(event);
     const facts = factsOf(event);
     if (!target || !facts) return;
-    // Holds placed outside the buying API (tests, benchmarks) have no user behind them.
-    if (!UUID.test(facts.buyerId)) return;
+    if (!isBuyerId(facts.buyerId)) return;
     const { order, created } = await orders.ensure(facts);
     if (target === "created") {
       if (created || order.status === "created") await publishOrderStatus(bus, order, null, trace);

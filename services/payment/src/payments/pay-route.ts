@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Bus, SeatCommandClient } from "@rush/bus";
-import { OrderIdParams, type OrderStatus, PayRequest, PayResponse, orderSubject } from "@rush/contracts";
+import { OrderIdParams, type OrderStatus, PayRequest, PayResponse, orderSubject, redisKeys } from "@rush/contracts";
 import { ConflictError } from "@rush/db";
 import { HttpProblem } from "@rush/service";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Redis } from "ioredis";
 import type { PaymentProvider } from "../providers/provider.ts";
 import { publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
@@ -17,12 +18,20 @@ export interface PayRouteOptions {
   providers: Partial<Record<string, PaymentProvider>>;
   /** How long pay waits for the order service to open an order whose hold was just granted. */
   orderWaitMs: number;
+  /** The buyer the gate granted this order's hold to (`order:grant:<orderId>`), if it did lately. */
+  grantedTo?: (orderId: string) => Promise<string | null>;
   /** How far a payment stretches its hold (the session's maxHoldExtensionMs caps it). */
   holdExtensionMs: number;
   clock: () => number;
 }
 
 const notFound = (orderId: string) => new HttpProblem(404, "not_found", "Not Found", `no order ${orderId}`);
+
+/** Read-your-writes: an order a hold answer named is never 404 — while it is on its way, retry. */
+export const grantedTo = (redis: Redis) => (orderId: string) => redis.get(redisKeys.orderGrant(orderId));
+
+const orderOnItsWay = (orderId: string) =>
+  new HttpProblem(503, "order_pending", "Order not open yet", `order ${orderId} was granted a moment ago and is still being opened; retry`, {}, { "retry-after": "1" });
 
 const notPayable = (status: OrderStatus) =>
   new HttpProblem(409, status === "payment_pending" || status === "completed" ? "already_paid" : "order_not_payable", "Order not payable", `the order is ${status}`, {
@@ -65,6 +74,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       const { orderId } = request.params;
       const buyerId = request.principal!.sub;
       const order = await awaitOrder(bus, store, orderId, options.orderWaitMs);
+      if (!order && (await options.grantedTo?.(orderId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
       if (!order || order.buyerId !== buyerId) throw notFound(orderId);
       if (order.status !== "created") throw notPayable(order.status);
       if (await store.findByOrder(orderId)) throw notPayable("payment_pending");

@@ -1,0 +1,165 @@
+/**
+ * The whole started stack for `pnpm bench http`: `./scripts/start` itself (servers, every
+ * service, the demo data) in its own DATA_DIR and PORT_OFFSET, the pids of everything it runs
+ * (for CPU accounting), buyers seeded in bulk, and fresh on-sale sessions of the demo event.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { basename, join } from "node:path";
+import { createInterface } from "node:readline";
+import { ACCESS_TOKEN } from "@rush/contracts";
+import { createDb } from "@rush/db";
+import { REPO_ROOT } from "@rush/testkit";
+import { createSigner } from "fast-jwt";
+import { sessionBody } from "../../../scripts/demo.ts";
+
+export const BENCH_JWT_SECRET = "rush-bench-jwt-secret-0123456789";
+
+export interface StartedStack {
+  gateUrl: string;
+  catalogUrl: string;
+  eventId: string;
+  databaseUrl: string;
+  /** Process ids by what they are: "gate", "ticket", "order", …, "nats-server", "redis", "postgres". */
+  pids(): Map<string, number[]>;
+  stop(): Promise<void>;
+}
+
+const ADMIN = { email: "admin@example.com", password: "admin-dev-password" };
+
+/** Runs `./scripts/start` and resolves once the demo is loaded. */
+export async function startStack(options: { portOffset: number; dataDir: string; profileDir?: string; log: (line: string) => void }): Promise<StartedStack> {
+  const { portOffset, dataDir } = options;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT_OFFSET: String(portOffset),
+    DATA_DIR: dataDir,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    ...(options.profileDir ? { SERVICE_CPU_PROF_DIR: options.profileDir } : {}),
+  };
+  const child: ChildProcess = spawn("bash", [join(REPO_ROOT, "scripts/start")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let eventId = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`scripts/start exited (${code}) before the demo was loaded`)));
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on("line", (line) => {
+        const event = /\/v1\/events\/([0-9a-f-]{36})/.exec(line);
+        if (event) eventId = event[1]!;
+        if (line.includes("Ctrl-C stops everything")) resolve();
+        if (/ (warn|error|fatal) |exited|Error/.test(line)) options.log(line);
+      });
+    }
+  });
+  await ready;
+  const pgPort = 15432 + portOffset;
+  const dataPath = dataDir.startsWith("/") ? dataDir : join(REPO_ROOT, dataDir);
+  return {
+    gateUrl: `http://127.0.0.1:${8080 + portOffset}`,
+    catalogUrl: `http://127.0.0.1:${8105 + portOffset}`,
+    eventId,
+    databaseUrl: `postgres://postgres:rush-dev@127.0.0.1:${pgPort}/rush`,
+    pids: () => stackPids(child.pid!, dataPath),
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+function pidFile(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, "utf8").split("\n")[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The runner's service children by their folder name, and the servers by their pid files. */
+function stackPids(runnerPid: number, dataDir: string): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  const add = (name: string, pid: number) => found.set(name, [...(found.get(name) ?? []), pid]);
+  for (const pid of childrenOf(runnerPid)) {
+    try {
+      add(basename(readlinkSync(`/proc/${pid}/cwd`)), pid);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const nats = pidFile(join(dataDir, "nats/nats.pid"));
+  if (nats) add("nats-server", nats);
+  const redis = pidFile(join(dataDir, "redis/redis.pid"));
+  if (redis) add("redis", redis);
+  const postmaster = pidFile(join(dataDir, "postgres/postmaster.pid"));
+  if (postmaster) for (const pid of [postmaster, ...childrenOf(postmaster)]) add("postgres", pid);
+  return found;
+}
+
+/** `count` buyers inserted in one statement, each with an access token signed with the stack's secret. */
+export async function seedBuyers(databaseUrl: string, count: number): Promise<string[]> {
+  const { sql, close } = createDb(databaseUrl, { max: 1, applicationName: "bench-seed" });
+  const sign = createSigner({ key: BENCH_JWT_SECRET, algorithm: "HS256", expiresIn: ACCESS_TOKEN.ttlSeconds * 1000 });
+  const run = randomUUID().slice(0, 8);
+  const ids = Array.from({ length: count }, () => randomUUID());
+  try {
+    for (let i = 0; i < ids.length; i += 5000) {
+      const rows = ids.slice(i, i + 5000).map((id, j) => ({ id, email: `bench-${run}-${i + j}@bench.invalid`, password_hash: "!", display_name: "Bench Buyer" }));
+      await sql`INSERT INTO users ${sql(rows, "id", "email", "password_hash", "display_name")}`;
+    }
+  } finally {
+    await close();
+  }
+  return ids.map((sub, i) => sign({ sub, email: `bench-${run}-${i}@bench.invalid`, roles: ["customer"], iss: ACCESS_TOKEN.issuer, aud: ACCESS_TOKEN.audience }));
+}
+
+async function call<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(150_000),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** A fresh, published on-sale session of the demo event (20,000 seats, areas S01–S20). */
+export async function openSession(stack: StartedStack): Promise<string> {
+  const { accessToken } = await call<{ accessToken: string }>(`${stack.catalogUrl}/v1/auth/login`, "POST", ADMIN);
+  const session = await call<{ id: string }>(`${stack.catalogUrl}/v1/events/${stack.eventId}/sessions`, "POST", sessionBody(false), accessToken);
+  await call(`${stack.catalogUrl}/v1/sessions/${session.id}/publish`, "POST", undefined, accessToken);
+  return session.id;
+}
+
+/** Clock ticks of CPU (user + system) a process has used. */
+export function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux USER_HZ: /proc counts CPU in hundredths of a second. */
+export const TICK_MS = 10;
+
+export const listDir = (dir: string) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};

@@ -1,0 +1,96 @@
+/**
+ * `pnpm bench http [--profile]`: HTTP holds per second on the whole started stack, as a user
+ * runs it. Starts `./scripts/start` (every service, the demo's defaults, rate limits on) in
+ * `DATA_DIR` (default .data/bench) with `PORT_OFFSET` (default 0), seeds buyers with tokens,
+ * then per concurrency level opens a fresh 20,000-seat session and drives best-available
+ * 2-seat holds, one new buyer per request, from 249 loopback source addresses; then the same
+ * at half the best rate (open loop), then a bare Fastify route with the same client. Prints
+ * holds/s, p50/p99, the ratio to the bare route, and each process's CPU per hold.
+ * `--profile` runs every service under `--cpu-prof` and breaks down the 64-connection level's
+ * CPU per hold by package. Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { type Call, type Client, type Figure, createClient, drive } from "./http-client.ts";
+import { openSession, seedBuyers, startStack } from "./http-stack.ts";
+import { type CpuWindow, cpuWindow, idleRates, printCpu, printProfiles } from "./http-report.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
+const LEVELS = (process.env.BENCH_CONCURRENCY ?? "16,64,128").split(",").map(Number);
+const PROFILE = process.argv.includes("--profile");
+const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
+const AREAS = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`);
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
+const codes = (f: Figure) => [...f.statuses].map(([status, n]) => `${status}×${n}`).join(" ");
+
+async function startBareRoute(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "bare-route.ts")], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+}
+
+async function main() {
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "rush-http-prof-")) : undefined;
+  console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
+  const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
+  const client = createClient(stack.gateUrl);
+  let profiled: CpuWindow | undefined;
+  try {
+    const tokens = await seedBuyers(stack.databaseUrl, (LEVELS.length + 1) * (MAX + 300));
+    const idle = await idleRates(stack.pids(), 4);
+    let used = 0;
+    const holdCall = (sessionId: string) => (i: number): Call => ({
+      path: `/v1/sessions/${sessionId}/holds`,
+      headers: { authorization: `Bearer ${tokens[used++ % tokens.length]}`, "idempotency-key": randomUUID(), accept: "application/json" },
+      body: JSON.stringify({ areaId: AREAS[i % AREAS.length], quantity: 2 }),
+    });
+    const level = async (options: { concurrency: number; rate?: number }) => {
+      const sessionId = await openSession(stack);
+      // Warm the gate's caches and the connections outside the measurement.
+      await drive(client, { concurrency: 16, seconds: 5, max: 200 }, holdCall(sessionId));
+      const window = cpuWindow(stack.pids());
+      const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
+      return { figure, cpu: window.end(figure.statuses.get(201) ?? 0) };
+    };
+
+    console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
+    let best = 0;
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow }[] = [];
+    for (const concurrency of LEVELS) {
+      const { figure, cpu } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu });
+      best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
+      console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
+    }
+    const half = await level({ concurrency: 0, rate: Math.max(1, Math.round(best / 2)) });
+    console.log(`  half load   │ ${fmt(half.figure.perSecond).padStart(7)} ${fmt(half.figure.p50, 1).padStart(9)} ${fmt(half.figure.p99, 1).padStart(8)} │ ${codes(half.figure)} (open loop at ${fmt(best / 2)}/s)`);
+
+    const bare = await startBareRoute();
+    const bareClient: Client = createClient(bare.url);
+    await drive(bareClient, { concurrency: 16, seconds: 2, max: 2000 }, () => ({ path: "/bare", headers: {}, body: '{"areaId":"S01","quantity":2}' }));
+    const bareFigure = await drive(bareClient, { concurrency: 64, seconds: 5, max: 200_000 }, () => ({ path: "/bare", headers: {}, body: '{"areaId":"S01","quantity":2}' }));
+    bareClient.close();
+    bare.stop();
+    console.log(`  bare route  │ ${fmt(bareFigure.perSecond).padStart(7)} ${fmt(bareFigure.p50, 1).padStart(9)} ${fmt(bareFigure.p99, 1).padStart(8)} │ ${codes(bareFigure)} (64 connections)`);
+    console.log(`\n  holds / bare route: 1/${fmt(bareFigure.perSecond / best, 1)} (best hold level ${fmt(best)}/s)`);
+
+    const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
+    profiled = at64.cpu;
+    printCpu(at64.concurrency, at64.cpu, idle);
+  } finally {
+    client.close();
+    await stack.stop();
+  }
+  if (profileDir && profiled) {
+    printProfiles(profileDir, profiled);
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,52 @@
+import type { BatchItem, Bus } from "@rush/bus";
+import { type SeatEvent, orderIdForHold } from "@rush/contracts";
+import { publishOrderStatus } from "./order-events.ts";
+import type { OrderStore } from "./order-store.ts";
+import { isBuyerId } from "./seat-event-handler.ts";
+
+type SeatsHeld = Extract<SeatEvent, { type: "SeatsHeld" }>;
+
+/**
+ * Seat events in batches: consecutive granted holds open their orders together (one
+ * transaction of two multi-row inserts, then their `order.created` events in flight together);
+ * every other event goes through `handleOne`, in stream order. A flash sale is mostly
+ * SeatsHeld, so the order service keeps up with the engine instead of trailing it by seconds
+ * (which is what made an immediate pay miss its order).
+ */
+export function createSeatEventBatchHandler(deps: { bus: Bus; orders: OrderStore; handleOne: (event: SeatEvent, item: BatchItem<SeatEvent>) => Promise<void> }) {
+  const { bus, orders } = deps;
+
+  const openOrders = async (run: BatchItem<SeatsHeld>[]) => {
+    const traces = new Map(run.map((item) => [orderIdForHold(item.value.holdId), item.trace]));
+    const opened = await orders.ensureMany(
+      run.map(({ value: e }) => ({
+        orderId: orderIdForHold(e.holdId),
+        holdId: e.holdId,
+        buyerId: e.buyerId,
+        sessionId: e.sessionId,
+        areaId: e.areaId,
+        seatIds: e.seatIds,
+        expiresAt: e.expiresAt,
+      })),
+    );
+    // Published again for an order still `created` (redelivery): the first attempt may have failed after the commit.
+    await Promise.all(
+      opened.filter(({ order, created }) => created || order.status === "created").map(({ order }) => publishOrderStatus(bus, order, null, traces.get(order.id))),
+    );
+  };
+
+  return async function handleBatch(items: BatchItem<SeatEvent>[]): Promise<void> {
+    let run: BatchItem<SeatsHeld>[] = [];
+    for (const item of items) {
+      const event = item.value;
+      if (event.type === "SeatsHeld" && isBuyerId(event.buyerId)) {
+        run.push(item as BatchItem<SeatsHeld>);
+        continue;
+      }
+      if (run.length > 0) await openOrders(run);
+      run = [];
+      await deps.handleOne(event, item);
+    }
+    if (run.length > 0) await openOrders(run);
+  };
+}
