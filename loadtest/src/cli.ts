@@ -1,28 +1,45 @@
+/**
+ * `pnpm loadtest [run] [options]`: seed buyers, run the flash sale against the running stack,
+ * print the report path. `pnpm loadtest seed --buyers N`: only seed (for k6 runs by hand).
+ */
 import { parseArgs } from "node:util";
-import { runFlashSale } from "./flash-sale.ts";
+import { writeBuyersFile } from "./buyers-file.ts";
+import { loadLoadtestConfig } from "./config.ts";
+import { seedBuyers } from "./seed.ts";
 
-const { values } = parseArgs({
-  options: {
-    base: { type: "string", default: "http://127.0.0.1:8080" },
-    session: { type: "string" },
-    area: { type: "string", default: "A1" },
-    buyers: { type: "string", default: "2000" },
-    concurrency: { type: "string", default: "200" },
-    "max-seconds": { type: "string", default: "180" },
-  },
-});
-if (!values.session) {
-  console.error("usage: pnpm --filter @rush/loadtest flash-sale --session <uuid> [--base URL] [--area A1] [--buyers N] [--concurrency N] [--max-seconds S]");
-  process.exit(2);
+const USAGE = `usage:
+  pnpm loadtest seed --buyers N [--run-id ID]      create N buyers and their tokens; prints the buyers file
+  pnpm loadtest [run] [--buyers N] [--runner node|k6] [--session UUID] [--area S01] [--max-seconds S]
+                                                   seed, run the flash sale on the running stack, print the report`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = "run", ...rest] = argv[0]?.startsWith("-") ? ["run", ...argv] : argv;
+  const config = loadLoadtestConfig();
+  if (command === "seed") {
+    const { values } = parseArgs({ args: rest, options: { buyers: { type: "string" }, "run-id": { type: "string" } } });
+    if (values.buyers === undefined) throw new UsageError("seed needs --buyers N");
+    const seed = await seedBuyers({
+      databaseUrl: config.databaseUrl,
+      buyers: Number(values.buyers),
+      jwtSecret: config.jwtSecret,
+      nodeEnv: config.nodeEnv,
+      ...(values["run-id"] ? { runId: values["run-id"] } : {}),
+    });
+    const path = await writeBuyersFile(config.reportDir, seed);
+    console.log(`seeded ${seed.buyers.length.toLocaleString("en")} buyers (run ${seed.runId}) in ${(seed.elapsedMs / 1000).toFixed(1)} s`);
+    console.log(path);
+    return 0;
+  }
+  throw new UsageError(`unknown command ${command}`);
 }
-const summary = await runFlashSale({
-  baseUrl: values.base,
-  sessionId: values.session,
-  areaId: values.area,
-  buyers: Number(values.buyers),
-  concurrency: Number(values.concurrency),
-  maxDurationMs: Number(values["max-seconds"]) * 1000,
-});
-console.log(JSON.stringify(summary, null, 2));
-// A 5xx or a seat sold twice fails the run, as the k6 thresholds do.
-process.exit(summary.serverErrors > 0 || summary.doubleGranted.length > 0 ? 1 : 0);
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`loadtest: ${error.message}`);
+    if (error instanceof UsageError) console.error(USAGE);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
