@@ -27,6 +27,8 @@ const MAX_SECONDS = Number(__ENV.MAX_SECONDS || 180);
 const EXPLICIT_SHARE = Number(__ENV.EXPLICIT_SHARE || 0.3);
 const PAY_SHARE = Number(__ENV.PAY_SHARE || 0.9);
 const READER_SHARE = Number(__ENV.READER_SHARE || 0.05);
+// Multiplies every step's p99 threshold (a busy shared machine).
+const P99_SCALE = Number(__ENV.P99_SCALE || 1);
 
 const buyers = new SharedArray("buyers", () => {
   if (!__ENV.BUYERS_FILE) throw new Error("BUYERS_FILE is required: pnpm loadtest seed --buyers N prints one");
@@ -48,7 +50,7 @@ function thresholds() {
     rate_limited: [`rate<0.5`],
   };
   STEPS.forEach((step) => {
-    if (STEP_P99_MS[step]) t[`step_${step}`] = [`p(99)<${STEP_P99_MS[step]}`];
+    if (STEP_P99_MS[step]) t[`step_${step}`] = [`p(99)<${STEP_P99_MS[step] * P99_SCALE}`];
     STATUSES.forEach((s) => {
       t[`answers{step:${step},s:${s}}`] = ["count>=0"];
     });
@@ -73,7 +75,7 @@ export const options = {
       startRate: 0,
       timeUnit: "1s",
       preAllocatedVUs: Math.min(BUYERS, 300),
-      maxVUs: BUYERS,
+      maxVUs: BUYERS + 20,
       stages: [
         { target: peak, duration: `${Math.max(1, RAMP)}s` },
         { target: 0, duration: "1s" },
@@ -135,7 +137,8 @@ function call(data, step, method, path, body, headers) {
 
 const json = (res, key) => {
   try {
-    return res.json(key);
+    // json(undefined) would look up a field named "undefined".
+    return key === undefined ? res.json() : res.json(key);
   } catch (_) {
     return undefined;
   }
@@ -227,7 +230,12 @@ export function buyer(data) {
     if (Math.random() < 0.5) call(data, "release", "DELETE", `/v1/holds/${hold.holdId}`, null, auth);
     return;
   }
-  const pay = call(data, "pay", "POST", `/v1/orders/${hold.orderId}/pay`, { provider: "mock" }, auth);
+  let pay = call(data, "pay", "POST", `/v1/orders/${hold.orderId}/pay`, { provider: "mock" }, auth);
+  // The order a hold names may not be readable yet (read-your-writes): counted, and asked again.
+  for (let i = 0; pay.status === 404 && i < 10 && Date.now() < deadline; i++) {
+    sleep(0.5);
+    pay = call(data, "pay", "POST", `/v1/orders/${hold.orderId}/pay`, { provider: "mock" }, auth);
+  }
   if (pay.status !== 200) return;
   let status = json(pay, "status");
   while ((status === "created" || status === "payment_pending") && Date.now() < deadline) {
@@ -239,10 +247,14 @@ export function buyer(data) {
   if (status !== "completed") return;
   paid.add(1);
   payments.add(1, { b: bucket(data) });
-  // A paid order must come with a ticket per seat.
-  const mine = call(data, "tickets", "GET", "/v1/me/tickets", null, auth);
-  const ticketed = (json(mine, "items") || []).map((t) => t.seatId);
-  const missing = hold.seats.filter((s) => ticketed.indexOf(s.id) < 0);
+  // A paid order must come with a ticket per seat (issued just after the order completes: a few looks).
+  let missing = hold.seats;
+  for (let look = 0; look < 10 && missing.length > 0; look++) {
+    if (look > 0) sleep(1);
+    const mine = call(data, "tickets", "GET", "/v1/me/tickets", null, auth);
+    const ticketed = (json(mine, "items") || []).map((t) => t.seatId);
+    missing = hold.seats.filter((s) => ticketed.indexOf(s.id) < 0);
+  }
   if (!check(missing, { "paid order has its tickets": (m) => m.length === 0 })) paidWithoutTickets.add(1);
 }
 
@@ -261,7 +273,7 @@ function reportOf(data) {
     if (trend && trend.values.count > 0) {
       const v = trend.values;
       steps[step] = { count: v.count, p50: v["p(50)"], p95: v["p(95)"], p99: v["p(99)"], max: v.max };
-      if (STEP_P99_MS[step]) steps[step].thresholdMs = STEP_P99_MS[step];
+      if (STEP_P99_MS[step]) steps[step].thresholdMs = STEP_P99_MS[step] * P99_SCALE;
     }
     STATUSES.forEach((s) => {
       const n = count(`answers{step:${step},s:${s}}`);
@@ -315,7 +327,7 @@ function reportOf(data) {
       "double grants across buyers are audited by pnpm loadtest --runner k6 (the database), not by k6 alone",
     ],
   };
-  report.failures = failuresOf(report);
+  report.failures = failuresOf(report, P99_SCALE);
   if (count("paid_without_tickets") > 0) report.failures.push(`${count("paid_without_tickets")} paid orders showed no tickets to their buyer`);
   if (count("seat_map_errors") > 0) report.failures.push(`${count("seat_map_errors")} seat map reads failed`);
   return report;

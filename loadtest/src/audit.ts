@@ -1,7 +1,7 @@
 import postgres from "postgres";
 
 export interface Audit {
-  /** Seats in two live orders (two holds) of the session at once. */
+  /** Seats in two live orders (two holds) of the session at once (a released hold's order turns `expired`). */
   doubleGranted: string[];
   /** Orders whose payment succeeded but that have no ticket for one of their seats (and were not refunded). */
   paidWithoutTickets: string[];
@@ -28,7 +28,7 @@ export async function auditSale(databaseUrl: string, sessionId: string, settleMs
         left join tickets t on t.order_id = o.id and t.seat_id = oi.seat_id
         where o.session_id = ${sessionId} and o.status <> 'refunded' and t.id is null`;
       const [issued] = await sql<{ n: number }[]>`select count(*)::int as n from tickets where session_id = ${sessionId}`;
-      if (unticketed.length === 0 || Date.now() >= deadline) {
+      if ((unticketed.length === 0 && doubles.length === 0) || Date.now() >= deadline) {
         return { doubleGranted: doubles.map((r) => r.seat_id), paidWithoutTickets: unticketed.map((r) => r.id), ticketsIssued: issued?.n ?? 0 };
       }
       await new Promise((r) => setTimeout(r, 1000));

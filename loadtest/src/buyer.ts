@@ -21,6 +21,8 @@ export interface SaleShape {
 export interface BuyerOutcome {
   granted?: { holdId: string; orderId: string; seatIds: string[] };
   paid: boolean;
+  /** Let go of by the buyer: its seats may go to someone else afterwards. */
+  released: boolean;
   refused: number;
   pending: number;
   challenged: boolean;
@@ -44,7 +46,7 @@ function holdBody(shape: SaleShape, quantity: number, explicit: boolean) {
  * order to complete. Every answer is recorded; what matters for the verdict is returned.
  */
 export async function runBuyer(n: number, buyer: SeededBuyer, client: Client, recorder: Recorder, shape: SaleShape): Promise<BuyerOutcome> {
-  const outcome: BuyerOutcome = { paid: false, refused: 0, pending: 0, challenged: false };
+  const outcome: BuyerOutcome = { paid: false, released: false, refused: 0, pending: 0, challenged: false };
   const auth = { authorization: `Bearer ${buyer.token}` };
   const queuePath = `/v1/sessions/${shape.sessionId}/queue`;
   const live = () => performance.now() < shape.deadline;
@@ -87,10 +89,20 @@ export async function runBuyer(n: number, buyer: SeededBuyer, client: Client, re
 
   if (Math.random() >= shape.payShare) {
     // Some buyers change their mind: half let go of the seats, half let the hold run out.
-    if (Math.random() < 0.5) await client.call("release", "DELETE", `/v1/holds/${outcome.granted.holdId}`, { headers: auth });
+    if (Math.random() < 0.5) {
+      outcome.released = true;
+      await client.call("release", "DELETE", `/v1/holds/${outcome.granted.holdId}`, { headers: auth });
+    }
     return outcome;
   }
-  const pay = await client.call("pay", "POST", `/v1/orders/${outcome.granted.orderId}/pay`, { body: { provider: "mock" }, headers: auth });
+  const payPath = `/v1/orders/${outcome.granted.orderId}/pay`;
+  let pay = await client.call("pay", "POST", payPath, { body: { provider: "mock" }, headers: auth });
+  // The order a hold names may not be readable yet (read-your-writes, issue 13): a 404 is
+  // counted in the report and asked again, as the web app does.
+  for (let i = 0; pay.status === 404 && i < 10 && live(); i++) {
+    await sleep(500);
+    pay = await client.call("pay", "POST", payPath, { body: { provider: "mock" }, headers: auth });
+  }
   if (pay.status !== 200) return outcome;
   let status = String(pay.body.status);
   while (status !== "completed" && ["created", "payment_pending"].includes(status) && live()) {

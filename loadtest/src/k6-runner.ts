@@ -33,6 +33,7 @@ export interface K6RunOptions {
   localIps: string;
   rampSeconds: number;
   maxSeconds: number;
+  p99Scale: number;
 }
 
 /**
@@ -53,6 +54,7 @@ export async function runK6(options: K6RunOptions): Promise<{ exitCode: number; 
     "-e", `REPORT_DIR=${options.reportDir}`,
     "-e", `RAMP_SECONDS=${options.rampSeconds}`,
     "-e", `MAX_SECONDS=${options.maxSeconds}`,
+    "-e", `P99_SCALE=${options.p99Scale}`,
     join(options.repoRoot, "loadtest/k6/flash-sale.js"),
   ];
   const exitCode = await new Promise<number>((resolve, reject) => {

@@ -5,9 +5,12 @@ function esc(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]));
 }
 
+// toFixed and a regex, not toLocaleString with options: k6's JavaScript runtime has no Intl.
 function fmt(n, digits) {
   if (typeof n !== "number" || !Number.isFinite(n)) return "–";
-  return n.toLocaleString("en", { maximumFractionDigits: digits === undefined ? 0 : digits });
+  const parts = n.toFixed(digits === undefined ? 0 : digits).split(".");
+  parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return parts.join(".");
 }
 
 /** A line chart of `series` ({name, color, values}) over `xs` (seconds), with its own y axis. */

@@ -6,4 +6,4 @@ export interface RuleInput {
   steps: Record<string, { count: number; p99: number }>;
   audit?: { doubleGranted: string[]; paidWithoutTickets: string[] } | null;
 }
-export declare function failuresOf(report: RuleInput): string[];
+export declare function failuresOf(report: RuleInput, p99Scale?: number): string[];

@@ -17,9 +17,11 @@ export const MAX_RATE_LIMITED_SHARE = 0.5;
 
 /**
  * Why a run failed (empty when it passed), from its report:
- * `{requests, totals: {granted, serverErrors, rateLimited}, steps: {name: {p99}}, audit: {doubleGranted, paidWithoutTickets}}`.
+ * `{requests, totals: {granted, serverErrors, rateLimited}, steps: {name: {p99}}, audit: {doubleGranted, paidWithoutTickets}}`;
+ * `p99Scale` multiplies every step's threshold (1 unless the machine is known to be busy).
  */
-export function failuresOf(report) {
+export function failuresOf(report, p99Scale) {
+  const scale = p99Scale || 1;
   const failures = [];
   const totals = report.totals;
   if (totals.serverErrors > 0) {
@@ -43,8 +45,9 @@ export function failuresOf(report) {
   }
   for (const step in STEP_P99_MS) {
     const stats = report.steps[step];
-    if (stats && stats.count > 0 && stats.p99 > STEP_P99_MS[step]) {
-      failures.push(step + " p99 " + Math.round(stats.p99) + " ms is over its " + STEP_P99_MS[step] + " ms threshold");
+    const limit = STEP_P99_MS[step] * scale;
+    if (stats && stats.count > 0 && stats.p99 > limit) {
+      failures.push(`${step} p99 ${Math.round(stats.p99)} ms is over its ${limit} ms threshold`);
     }
   }
   return failures;
