@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { get } from "node:http";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
@@ -89,15 +90,28 @@ function prettyPrint(label: string, line: string): void {
   }
 }
 
-async function waitReady(label: string, port: number, timeoutMs = 60_000): Promise<void> {
+/** Seconds each service gets to become ready (as infra.sh's READY_TIMEOUT): a busy shared machine needs more. */
+const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT ?? 60) * 1000;
+
+/**
+ * node:http, not fetch: fetch refuses the ports browsers block (10080 is the gate's with
+ * PORT_OFFSET=2000) with "bad port", which looked like a service that never became ready.
+ */
+function answersReady(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = get({ host: "127.0.0.1", port, path: "/health/ready", timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
+}
+
+async function waitReady(label: string, port: number, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await answersReady(port)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${label} not ready on :${port} after ${timeoutMs} ms`);

@@ -1,81 +1,351 @@
-// k6 flash sale against the gate (API.md): every virtual user is a buyer who signs up, joins
-// the session's queue, waits to be admitted, and asks for the best N seats.
+// k6 flash sale against the gate (API.md), the scenario the Node runner (`pnpm loadtest`) runs:
+// seeded buyers arrive as a burst (ramping arrival rate), join the waiting room, are admitted,
+// hold seats (explicit or best available, again after a 409), pay most holds with the mock
+// provider and check their tickets, while a share of them watches the seat map.
 //
-//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e SESSION_ID=<uuid> -e AREA_ID=A1 \
-//          -e BUYERS=2000 -e VUS=200 loadtest/k6/flash-sale.js
+//   pnpm loadtest seed --buyers 2000            # prints the buyers file
+//   k6 run --local-ips 127.0.0.2-127.0.0.250 -e SESSION_ID=<uuid> -e BUYERS_FILE=<file> loadtest/k6/flash-sale.js
 //
-// The Node runner `pnpm --filter @rush/loadtest flash-sale` runs the same scenario without k6.
-import http from "k6/http";
+// Plain ES2015 (k6 v0.48 rejects object spread). handleSummary writes <REPORT_DIR>/k6-<RUN_ID>.json
+// and .html; `pnpm loadtest --runner k6` also audits the database (double grants) afterwards.
 import { check, fail, sleep } from "k6";
+import { SharedArray } from "k6/data";
 import exec from "k6/execution";
-import { Counter, Trend } from "k6/metrics";
+import http from "k6/http";
+import { Counter, Rate, Trend } from "k6/metrics";
+import { BROWSER_HEADERS, assertLoopback } from "./lib/common.js";
+import { renderHtml } from "./lib/report.js";
+import { STEP_P99_MS, failuresOf } from "./lib/rules.js";
+import { readSeatMap } from "./seat-map-readers.js";
 
-const BASE = __ENV.BASE_URL || "http://127.0.0.1:8080";
+const BASE = assertLoopback(__ENV.BASE_URL || "http://127.0.0.1:8080");
 const SESSION = __ENV.SESSION_ID;
-const AREA = __ENV.AREA_ID || "A1";
-const BUYERS = Number(__ENV.BUYERS || 2000);
 const RUN = __ENV.RUN_ID || String(Date.now());
+const REPORT_DIR = __ENV.REPORT_DIR || ".data/loadtest";
+const RAMP = Number(__ENV.RAMP_SECONDS || 10);
+const MAX_SECONDS = Number(__ENV.MAX_SECONDS || 180);
+const EXPLICIT_SHARE = Number(__ENV.EXPLICIT_SHARE || 0.3);
+const PAY_SHARE = Number(__ENV.PAY_SHARE || 0.9);
+const READER_SHARE = Number(__ENV.READER_SHARE || 0.05);
+// Multiplies every step's p99 threshold (a busy shared machine).
+const P99_SCALE = Number(__ENV.P99_SCALE || 1);
 
-// Load only ever goes to this machine.
-if (!/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(BASE)) {
-  throw new Error(`BASE_URL must be a loopback address, got ${BASE}`);
+const buyers = new SharedArray("buyers", () => {
+  if (!__ENV.BUYERS_FILE) throw new Error("BUYERS_FILE is required: pnpm loadtest seed --buyers N prints one");
+  return JSON.parse(open(__ENV.BUYERS_FILE));
+});
+const BUYERS = Math.min(buyers.length, Number(__ENV.BUYERS || buyers.length));
+if (!(BUYERS > 0)) throw new Error("BUYERS must be 1 or more");
+
+// The timeline: per-bucket submetrics, which the summary only carries when a threshold names them.
+const BUCKET = Math.max(1, Math.ceil(MAX_SECONDS / 90));
+const STEPS = Object.keys(STEP_P99_MS).concat(["release", "tickets"]);
+const STATUSES = ["0", "200", "201", "202", "204", "400", "401", "403", "404", "409", "428", "429", "500", "502", "503", "504"];
+
+function thresholds() {
+  const t = {
+    server_errors: ["count==0"],
+    holds_granted: ["count>0"],
+    paid_without_tickets: ["count==0"],
+    rate_limited: [`rate<0.5`],
+  };
+  STEPS.forEach((step) => {
+    if (STEP_P99_MS[step]) t[`step_${step}`] = [`p(99)<${STEP_P99_MS[step] * P99_SCALE}`];
+    STATUSES.forEach((s) => {
+      t[`answers{step:${step},s:${s}}`] = ["count>=0"];
+    });
+  });
+  for (let b = 0; b * BUCKET <= MAX_SECONDS + RAMP; b++) {
+    t[`grants{b:${b}}`] = ["count>=0"];
+    t[`payments{b:${b}}`] = ["count>=0"];
+    t[`answers{b:${b}}`] = ["count>=0"];
+    t[`limited{b:${b}}`] = ["count>=0"];
+    t[`step_hold{b:${b}}`] = ["p(99)>=0"];
+  }
+  return t;
 }
 
+const peak = Math.ceil((2 * BUYERS) / Math.max(1, RAMP));
 export const options = {
   scenarios: {
+    // Arrivals grow linearly to their peak at the end of the ramp: a burst, not a trickle.
     flash: {
-      executor: "shared-iterations",
-      vus: Number(__ENV.VUS || 200),
-      iterations: BUYERS,
-      maxDuration: __ENV.MAX_DURATION || "3m",
+      executor: "ramping-arrival-rate",
+      exec: "buyer",
+      startRate: 0,
+      timeUnit: "1s",
+      preAllocatedVUs: Math.min(BUYERS, 300),
+      maxVUs: BUYERS + 20,
+      stages: [
+        { target: peak, duration: `${Math.max(1, RAMP)}s` },
+        { target: 0, duration: "1s" },
+      ],
+      gracefulStop: `${MAX_SECONDS}s`,
+    },
+    readers: {
+      executor: "constant-vus",
+      exec: "reader",
+      vus: Math.max(1, Math.ceil(BUYERS * READER_SHARE)),
+      duration: `${RAMP + 30}s`,
+      gracefulStop: "5s",
     },
   },
-  thresholds: {
-    server_errors: ["count==0"],
-    hold_ms: ["p(99)<3000"],
-  },
+  summaryTrendStats: ["min", "med", "max", "p(50)", "p(95)", "p(99)", "count"],
+  thresholds: thresholds(),
 };
 
-const holdMs = new Trend("hold_ms", true);
+const stepMs = {};
+STEPS.forEach((step) => {
+  // seat_map's trend is seat-map-readers.js's own.
+  if (step !== "seat_map") stepMs[step] = new Trend(`step_${step}`, true);
+});
+const answers = new Counter("answers");
+const grants = new Counter("grants");
+const payments = new Counter("payments");
+const limited = new Counter("limited");
 const granted = new Counter("holds_granted");
+const seatsGranted = new Counter("seats_granted");
 const refused = new Counter("holds_refused");
+const pending = new Counter("holds_pending");
+const paid = new Counter("orders_paid");
+const challenged = new Counter("queue_challenged");
 const serverErrors = new Counter("server_errors");
+const rateLimited = new Rate("rate_limited");
+const paidWithoutTickets = new Counter("paid_without_tickets");
 
-const json = { headers: { "content-type": "application/json" } };
-const auth = (token, extra = {}) => ({ headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...extra } });
-const watch = (res) => {
+function bucket(data) {
+  return String(Math.floor((Date.now() - data.t0) / 1000 / BUCKET));
+}
+
+/** One request of one step: timed, counted by status and by timeline bucket. */
+function call(data, step, method, path, body, headers) {
+  const all = Object.assign({}, BROWSER_HEADERS, headers || {});
+  if (body !== null) all["content-type"] = "application/json";
+  const res = http.request(method, `${BASE}${path}`, body === null ? null : JSON.stringify(body), {
+    headers: all,
+    tags: { step: step },
+    responseCallback: http.expectedStatuses({ min: 200, max: 499 }),
+  });
+  const b = bucket(data);
+  stepMs[step].add(res.timings.duration, { b: b });
+  answers.add(1, { step: step, s: String(res.status), b: b });
   if (res.status >= 500) serverErrors.add(1);
+  rateLimited.add(res.status === 429);
+  if (res.status === 429) limited.add(1, { b: b });
   return res;
+}
+
+const json = (res, key) => {
+  try {
+    // json(undefined) would look up a field named "undefined".
+    return key === undefined ? res.json() : res.json(key);
+  } catch (_) {
+    return undefined;
+  }
 };
 
 export function setup() {
-  if (!SESSION) fail("SESSION_ID is required (the demo prints it)");
+  if (!SESSION) fail("SESSION_ID is required (./scripts/start prints the demo sessions; pnpm loadtest makes a fresh one)");
+  const auth = { authorization: `Bearer ${buyers[0].token}` };
+  const session = http.get(`${BASE}/v1/sessions/${SESSION}`, { headers: auth });
+  if (session.status !== 200) fail(`session ${SESSION}: GET answered ${session.status}`);
+  if (session.json("status") !== "on_sale") fail(`session ${SESSION} is not on sale (status ${session.json("status")})`);
+  const map = http.get(`${BASE}/v1/sessions/${SESSION}/seats`, { headers: auth });
+  if (map.status !== 200) fail(`seat map: ${map.status}`);
+  // A block of available seats per area for explicit picks (not the whole map: setup data is copied to every VU).
+  const areas = map.json("areas").map((a) => {
+    const free = a.seats.filter((s) => s.status === "available").map((s) => s.id);
+    const from = Math.floor(Math.random() * Math.max(1, free.length - 120));
+    return { id: a.id, seatIds: free.slice(from, from + 120), available: free.length };
+  });
+  if (areas.every((a) => a.available === 0)) fail(`session ${SESSION} has no seats left`);
+  return { t0: Date.now(), areas: areas };
 }
 
-export default function () {
-  const n = exec.scenario.iterationInTest;
-  const email = `k6-${RUN}-${n}@example.com`;
-  const password = "flash-sale-password";
-  watch(http.post(`${BASE}/v1/auth/register`, JSON.stringify({ email, password, displayName: `Buyer ${n}` }), json));
-  const login = watch(http.post(`${BASE}/v1/auth/login`, JSON.stringify({ email, password }), json));
-  if (!check(login, { "logged in": (r) => r.status === 200 })) return;
-  const token = login.json("accessToken");
+function holdBody(data, quantity, explicit) {
+  const area = data.areas[Math.floor(Math.random() ** 2 * data.areas.length)];
+  if (!explicit || area.seatIds.length < quantity) return { areaId: area.id, quantity: quantity };
+  const start = Math.floor(Math.random() * (area.seatIds.length - quantity + 1));
+  return { seatIds: area.seatIds.slice(start, start + quantity) };
+}
 
-  let queue = watch(http.post(`${BASE}/v1/sessions/${SESSION}/queue`, null, auth(token)));
-  for (let i = 0; i < 120 && queue.status === 200 && !queue.json("admitted"); i++) {
-    sleep(1);
-    queue = watch(http.get(`${BASE}/v1/sessions/${SESSION}/queue`, auth(token)));
+export function buyer(data) {
+  const n = exec.scenario.iterationInTest;
+  if (n >= BUYERS) return;
+  const deadline = data.t0 + MAX_SECONDS * 1000;
+  const me = buyers[n];
+  const auth = { authorization: `Bearer ${me.token}` };
+  const queuePath = `/v1/sessions/${SESSION}/queue`;
+
+  let queue = call(data, "queue_join", "POST", queuePath, null, auth);
+  if (queue.status === 428) challenged.add(1);
+  while (queue.status === 200 && !json(queue, "admitted") && Date.now() < deadline) {
+    sleep(0.9 + Math.random() * 0.2);
+    queue = call(data, "queue_poll", "GET", queuePath, null, auth);
   }
-  const admission = queue.status === 200 ? queue.json("admissionToken") : undefined;
+  if (queue.status !== 200 || !json(queue, "admitted")) return;
+  const admission = json(queue, "admissionToken");
 
   const quantity = 1 + (n % 4);
-  const headers = { "idempotency-key": `k6-${RUN}-${n}` };
-  if (admission) headers["x-admission-token"] = admission;
-  const hold = watch(
-    http.post(`${BASE}/v1/sessions/${SESSION}/holds`, JSON.stringify({ areaId: AREA, quantity }), auth(token, headers)),
-  );
-  holdMs.add(hold.timings.duration);
-  check(hold, { "hold answered 201/409/202": (r) => [201, 202, 409].includes(r.status) });
-  if (hold.status === 201) granted.add(1);
-  if (hold.status === 409) refused.add(1);
+  let hold = null;
+  for (let attempt = 0; attempt <= 2 && Date.now() < deadline; attempt++) {
+    const headers = Object.assign({ "idempotency-key": `k6-${RUN}-${n}-${attempt}` }, auth);
+    if (admission) headers["x-admission-token"] = admission;
+    const explicit = attempt === 0 && Math.random() < EXPLICIT_SHARE;
+    let res = call(data, "hold", "POST", `/v1/sessions/${SESSION}/holds`, holdBody(data, quantity, explicit), headers);
+    let status = res.status;
+    let body = json(res);
+    if (status === 202) {
+      pending.add(1);
+      status = 0;
+      while (Date.now() < deadline) {
+        sleep(0.25);
+        res = call(data, "command_poll", "GET", `/v1/commands/${body.commandId}`, null, auth);
+        if (res.status !== 200) break;
+        if (json(res, "status") === "done") {
+          status = json(res, "result.statusCode");
+          body = json(res, "result.body");
+          break;
+        }
+      }
+    }
+    if (status === 201) {
+      hold = body;
+      break;
+    }
+    if (status === 429) {
+      sleep(Number(res.headers["Retry-After"] || 1));
+      continue;
+    }
+    if (status !== 409 || /too_many_holds$/.test(String(body ? body.type : ""))) return;
+    refused.add(1);
+    sleep(0.1 + Math.random() * 0.3);
+  }
+  if (!hold) return;
+  granted.add(1);
+  seatsGranted.add(hold.seats.length);
+  grants.add(1, { b: bucket(data) });
+
+  if (Math.random() >= PAY_SHARE) {
+    if (Math.random() < 0.5) call(data, "release", "DELETE", `/v1/holds/${hold.holdId}`, null, auth);
+    return;
+  }
+  let pay = call(data, "pay", "POST", `/v1/orders/${hold.orderId}/pay`, { provider: "mock" }, auth);
+  // The order a hold names may not be readable yet (read-your-writes): counted, and asked again.
+  for (let i = 0; pay.status === 404 && i < 10 && Date.now() < deadline; i++) {
+    sleep(0.5);
+    pay = call(data, "pay", "POST", `/v1/orders/${hold.orderId}/pay`, { provider: "mock" }, auth);
+  }
+  if (pay.status !== 200) return;
+  let status = json(pay, "status");
+  while ((status === "created" || status === "payment_pending") && Date.now() < deadline) {
+    sleep(0.5);
+    const order = call(data, "order_poll", "GET", `/v1/orders/${hold.orderId}`, null, auth);
+    if (order.status !== 200) break;
+    status = json(order, "status");
+  }
+  if (status !== "completed") return;
+  paid.add(1);
+  payments.add(1, { b: bucket(data) });
+  // A paid order must come with a ticket per seat (issued just after the order completes: a few looks).
+  let missing = hold.seats;
+  for (let look = 0; look < 10 && missing.length > 0; look++) {
+    if (look > 0) sleep(1);
+    const mine = call(data, "tickets", "GET", "/v1/me/tickets", null, auth);
+    const ticketed = (json(mine, "items") || []).map((t) => t.seatId);
+    missing = hold.seats.filter((s) => ticketed.indexOf(s.id) < 0);
+  }
+  if (!check(missing, { "paid order has its tickets": (m) => m.length === 0 })) paidWithoutTickets.add(1);
+}
+
+export function reader() {
+  const n = (exec.vu.idInTest - 1) % BUYERS;
+  readSeatMap(SESSION, buyers[n].token);
+}
+
+function reportOf(data) {
+  const m = data.metrics;
+  const count = (name) => (m[name] ? m[name].values.count || 0 : 0);
+  const steps = {};
+  const statuses = {};
+  STEPS.forEach((step) => {
+    const trend = m[`step_${step}`];
+    if (trend && trend.values.count > 0) {
+      const v = trend.values;
+      steps[step] = { count: v.count, p50: v["p(50)"], p95: v["p(95)"], p99: v["p(99)"], max: v.max };
+      if (STEP_P99_MS[step]) steps[step].thresholdMs = STEP_P99_MS[step] * P99_SCALE;
+    }
+    STATUSES.forEach((s) => {
+      const n = count(`answers{step:${step},s:${s}}`);
+      if (n > 0) statuses[`${step} ${s === "0" ? "no answer" : s}`] = n;
+    });
+  });
+  const elapsedSeconds = data.state.testRunDurationMs / 1000;
+  const timeline = [];
+  const last = Math.ceil(elapsedSeconds / BUCKET);
+  for (let b = 0; b <= last; b++) {
+    const hold = m[`step_hold{b:${b}}`];
+    const held = hold && hold.values.count > 0;
+    timeline.push({
+      t: b * BUCKET,
+      grants: count(`grants{b:${b}}`) / BUCKET,
+      payments: count(`payments{b:${b}}`) / BUCKET,
+      requests: count(`answers{b:${b}}`) / BUCKET,
+      limited: count(`limited{b:${b}}`) / BUCKET,
+      holdP50: held ? hold.values["p(50)"] : null,
+      holdP99: held ? hold.values["p(99)"] : null,
+    });
+  }
+  const report = {
+    runner: "k6",
+    runId: RUN,
+    startedAt: new Date(Date.now() - data.state.testRunDurationMs).toISOString(),
+    baseUrl: BASE,
+    sessionId: SESSION,
+    buyers: BUYERS,
+    elapsedSeconds: elapsedSeconds,
+    requests: count("answers"),
+    totals: {
+      granted: count("holds_granted"),
+      seatsGranted: count("seats_granted"),
+      refused: count("holds_refused"),
+      pending: count("holds_pending"),
+      paid: count("orders_paid"),
+      ticketsIssued: 0,
+      rateLimited: count("limited"),
+      serverErrors: count("server_errors"),
+      challenged: count("queue_challenged"),
+    },
+    rates: { holdsPerSecond: count("holds_granted") / elapsedSeconds, paymentsPerSecond: count("orders_paid") / elapsedSeconds },
+    statuses: statuses,
+    steps: steps,
+    timeline: timeline,
+    audit: null,
+    failures: [],
+    notes: [
+      `k6 ${BUYERS} buyers, arrivals ramped over ${RAMP} s; timeline buckets of ${BUCKET} s`,
+      "double grants across buyers are audited by pnpm loadtest --runner k6 (the database), not by k6 alone",
+    ],
+  };
+  report.failures = failuresOf(report, P99_SCALE);
+  if (count("paid_without_tickets") > 0) report.failures.push(`${count("paid_without_tickets")} paid orders showed no tickets to their buyer`);
+  if (count("seat_map_errors") > 0) report.failures.push(`${count("seat_map_errors")} seat map reads failed`);
+  return report;
+}
+
+/** JSON and the self-contained HTML page under REPORT_DIR, and a short verdict on stdout. */
+export function handleSummary(data) {
+  const report = reportOf(data);
+  const t = report.totals;
+  const out = {};
+  out[`${REPORT_DIR}/k6-${RUN}.json`] = JSON.stringify(report, null, 2);
+  out[`${REPORT_DIR}/k6-${RUN}.html`] = renderHtml(report);
+  out.stdout = [
+    `k6 run ${RUN}: ${report.buyers} buyers in ${report.elapsedSeconds.toFixed(1)} s`,
+    `  holds granted ${t.granted} (${t.seatsGranted} seats), paid ${t.paid}; 409 ${t.refused}, 202 ${t.pending}, 429 ${t.rateLimited}, 5xx ${t.serverErrors}`,
+    report.failures.length === 0 ? "PASSED (k6 side)" : `FAILED:\n  - ${report.failures.join("\n  - ")}`,
+    `report: ${REPORT_DIR}/k6-${RUN}.html`,
+    "",
+  ].join("\n");
+  return out;
 }

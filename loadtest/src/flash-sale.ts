@@ -1,121 +1,135 @@
+import type { LoadReport } from "../k6/lib/report.js";
+import { failuresOf } from "../k6/lib/rules.js";
+import { auditSale } from "./audit.ts";
+import { type BuyerOutcome, runBuyer } from "./buyer.ts";
+import { createClient } from "./http-client.ts";
 import { assertLoopback } from "./loopback.ts";
+import { createRecorder } from "./recorder.ts";
+import { type SaleInfo, preflight } from "./preflight.ts";
+import type { SeededBuyer } from "./seed.ts";
 
-/** The k6 scenario of `k6/flash-sale.js`, in Node: sign up, queue, wait for admission, hold best N. */
+/** The Node runner of the flash sale that `k6/flash-sale.js` runs in k6. */
 export interface FlashSaleOptions {
   baseUrl: string;
+  /** Where the audit checks the sale's invariants afterwards. */
+  databaseUrl: string;
   sessionId: string;
-  areaId: string;
-  buyers: number;
-  concurrency: number;
-  /** Hard stop for the whole run. */
-  maxDurationMs: number;
-  runId?: string;
-  /** How long one buyer waits in the queue before giving up. */
-  maxQueueWaitMs?: number;
+  runId: string;
+  buyers: SeededBuyer[];
+  /** Source addresses the buyers are spread over (see `parseLocalIps`). */
+  localIps: string[];
+  /** Arrivals ramp up over this long (most buyers arrive near its end: a burst, not a trickle). */
+  rampSeconds: number;
+  /** Hard stop for the buyers; the audit runs after it. */
+  maxSeconds: number;
+  /** Share of buyers who also watch the seat map while buying. */
+  readerShare?: number;
+  explicitShare?: number;
+  payShare?: number;
+  retriesAfter409?: number;
+  /** Multiplies every step's p99 threshold (a busy shared machine). */
+  p99Scale?: number;
+  notes?: string[];
 }
 
-export interface FlashSaleSummary {
-  buyers: number;
-  elapsedMs: number;
-  statuses: Record<string, number>;
-  granted: number;
-  refused: number;
-  pending: number;
-  serverErrors: number;
-  /** Seats granted to two holds (must be empty). */
-  doubleGranted: string[];
-  seatsGranted: number;
-  holdLatencyMs: { p50: number; p99: number; max: number };
-  holdsPerSecond: number;
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSaleSummary> {
-  const base = assertLoopback(options.baseUrl).toString().replace(/\/$/, "");
-  const runId = options.runId ?? Date.now().toString(36);
-  const deadline = Date.now() + options.maxDurationMs;
-  const statuses: Record<string, number> = {};
-  const latencies: number[] = [];
-  const seatOwner = new Map<string, string>();
-  const doubleGranted: string[] = [];
-  let granted = 0;
-  let refused = 0;
-  let pending = 0;
-  let serverErrors = 0;
-
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(Math.max(1000, deadline - Date.now())),
-    });
-    const key = `${method} ${path.replace(/[0-9a-f-]{36}/g, ":id")} ${res.status}`;
-    statuses[key] = (statuses[key] ?? 0) + 1;
-    if (res.status >= 500) serverErrors++;
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+export async function runFlashSale(options: FlashSaleOptions): Promise<LoadReport> {
+  const base = assertLoopback(options.baseUrl);
+  if (options.buyers.length === 0) throw new Error("a flash sale needs buyers (--buyers 1 or more)");
+  const startedAt = new Date();
+  const recorder = createRecorder();
+  const clients = options.localIps.map((ip) => createClient(base, ip, recorder, 30_000));
+  const clientOf = (n: number) => clients[n % clients.length]!;
+  const sale: SaleInfo = await preflight(clientOf(0), options.sessionId, options.buyers[0]!.token);
+  const t0 = performance.now();
+  const deadline = t0 + options.maxSeconds * 1000;
+  const shape = {
+    sessionId: options.sessionId,
+    runId: options.runId,
+    areas: sale.areas,
+    explicitShare: options.explicitShare ?? 0.3,
+    payShare: options.payShare ?? 0.9,
+    retriesAfter409: options.retriesAfter409 ?? 2,
+    deadline,
   };
 
-  const buyer = async (n: number) => {
-    const email = `node-${runId}-${n}@example.com`;
-    const password = "flash-sale-password";
-    await call("POST", "/v1/auth/register", { email, password, displayName: `Buyer ${n}` });
-    const login = await call("POST", "/v1/auth/login", { email, password });
-    if (login.status !== 200) return;
-    const auth = { authorization: `Bearer ${login.body.accessToken as string}` };
-    let queue = await call("POST", `/v1/sessions/${options.sessionId}/queue`, undefined, auth);
-    const queueDeadline = Math.min(deadline, Date.now() + (options.maxQueueWaitMs ?? 60_000));
-    while (queue.status === 200 && !queue.body.admitted && Date.now() < queueDeadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      queue = await call("GET", `/v1/sessions/${options.sessionId}/queue`, undefined, auth);
+  // Seat-map watchers: a share of the buyers, each from its own address, every 2 s until the end.
+  let selling = true;
+  const readerCount = Math.ceil(options.buyers.length * (options.readerShare ?? 0.05));
+  const readers = Array.from({ length: readerCount }, async (_, r) => {
+    const buyer = options.buyers[r]!;
+    await sleep(Math.random() * 2000);
+    while (selling && performance.now() < deadline) {
+      await clientOf(r).call("seat_map", "GET", `/v1/sessions/${options.sessionId}/seats`, { headers: { authorization: `Bearer ${buyer.token}` } }).catch(() => {});
+      await sleep(1500 + Math.random() * 1000);
     }
-    const admission = queue.body.admissionToken as string | undefined;
-    const started = performance.now();
-    const hold = await call(
-      "POST",
-      `/v1/sessions/${options.sessionId}/holds`,
-      { areaId: options.areaId, quantity: 1 + (n % 4) },
-      { ...auth, "idempotency-key": `node-${runId}-${n}`, ...(admission ? { "x-admission-token": admission } : {}) },
-    );
-    latencies.push(performance.now() - started);
-    if (hold.status === 201) {
-      granted++;
-      for (const seat of hold.body.seats as { id: string }[]) {
-        const other = seatOwner.get(seat.id);
-        if (other && other !== hold.body.holdId) doubleGranted.push(seat.id);
-        seatOwner.set(seat.id, hold.body.holdId as string);
-      }
-    } else if (hold.status === 409) refused++;
-    else if (hold.status === 202) pending++;
-  };
+  });
 
-  const started = performance.now();
-  let next = 0;
+  // Arrival i at ramp·√(i/N): the arrival rate grows linearly to its peak at the end of the ramp.
+  const total = options.buyers.length;
+  const outcomes: BuyerOutcome[] = [];
+  let noAnswer = 0;
   await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, options.buyers) }, async () => {
-      while (next < options.buyers && Date.now() < deadline) {
-        const n = next++;
-        await buyer(n).catch(() => {
-          statuses.error = (statuses.error ?? 0) + 1;
-        });
+    options.buyers.map(async (buyer, n) => {
+      await sleep(options.rampSeconds * 1000 * Math.sqrt(n / total));
+      if (performance.now() >= deadline) return;
+      try {
+        outcomes.push(await runBuyer(n, buyer, clientOf(n), recorder, shape));
+      } catch {
+        noAnswer++;
       }
     }),
   );
-  const elapsedMs = performance.now() - started;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    buyers: next,
-    elapsedMs,
-    statuses,
-    granted,
-    refused,
-    pending,
-    serverErrors,
-    doubleGranted,
-    seatsGranted: seatOwner.size,
-    holdLatencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN },
-    holdsPerSecond: latencies.length / (elapsedMs / 1000),
+  const elapsedSeconds = (performance.now() - t0) / 1000;
+  selling = false;
+  await Promise.all(readers);
+  for (const client of clients) client.close();
+
+  const audit = await auditSale(options.databaseUrl, options.sessionId);
+  // Also from the answers themselves: two buyers told they have the same seat.
+  const owner = new Map<string, string>();
+  for (const o of outcomes) {
+    if (o.released) continue;
+    for (const seat of o.granted?.seatIds ?? []) {
+      if (owner.has(seat) && !audit.doubleGranted.includes(seat)) audit.doubleGranted.push(seat);
+      owner.set(seat, o.granted!.holdId);
+    }
+  }
+  const summary = recorder.summarize(options.p99Scale ?? 1);
+  const granted = outcomes.filter((o) => o.granted).length;
+  const paid = outcomes.filter((o) => o.paid).length;
+  const sum = (k: "refused" | "pending") => outcomes.reduce((s, o) => s + o[k], 0);
+  const report: LoadReport = {
+    runner: "node",
+    runId: options.runId,
+    startedAt: startedAt.toISOString(),
+    baseUrl: base.origin,
+    sessionId: options.sessionId,
+    buyers: total,
+    elapsedSeconds,
+    ...summary,
+    totals: {
+      granted,
+      seatsGranted: owner.size,
+      refused: sum("refused"),
+      pending: sum("pending"),
+      paid,
+      ticketsIssued: audit.ticketsIssued,
+      rateLimited: Object.entries(summary.statuses).reduce((s, [k, v]) => s + (k.endsWith(" 429") ? v : 0), 0),
+      serverErrors: Object.entries(summary.statuses).reduce((s, [k, v]) => s + (/ 5\d\d$/.test(k) ? v : 0), 0),
+      challenged: outcomes.filter((o) => o.challenged).length,
+    },
+    rates: { holdsPerSecond: granted / elapsedSeconds, paymentsPerSecond: paid / elapsedSeconds },
+    audit,
+    failures: [],
+    notes: [
+      `${total} buyers from ${options.localIps.length} source addresses, arrivals ramped over ${options.rampSeconds} s, ${readerCount} seat-map readers`,
+      ...(noAnswer > 0 ? [`${noAnswer} buyers got no answer to a request (timeouts or refused connections; see "no answer" statuses)`] : []),
+      ...(options.notes ?? []),
+    ],
   };
+  report.failures = failuresOf(report, options.p99Scale ?? 1);
+  if (noAnswer > 0) report.failures.push(`${noAnswer} buyers got no answer from the gate (timeouts or refused connections)`);
+  return report;
 }

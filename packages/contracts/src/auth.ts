@@ -21,3 +21,11 @@ export const AccessTokenClaims = z.object({
   exp: z.int(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
+
+/**
+ * The claims identity puts in a user's access token (the signer adds iss, aud, iat and exp):
+ * the one definition, shared by the catalog's logins and the load tests' seeded buyers.
+ */
+export function accessTokenClaims(user: { id: string; email: string; roles: readonly Role[] }): Pick<AccessTokenClaims, "sub" | "email" | "roles"> {
+  return { sub: user.id, email: user.email, roles: user.roles.length > 0 ? [...user.roles] : ["customer"] };
+}

@@ -9,4 +9,5 @@ export { seatReplyLookup } from "./seat-replies.ts";
 export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
+export { accessTokenSigner } from "./http/access-token-signer.ts";
 export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";

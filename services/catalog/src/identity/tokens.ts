@@ -1,4 +1,4 @@
-import { ACCESS_TOKEN, type AccessTokenClaims, type TokenPair } from "@rush/contracts";
+import { ACCESS_TOKEN, type AccessTokenClaims, type TokenPair, accessTokenClaims } from "@rush/contracts";
 import type { FastifyInstance } from "fastify";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import type { UserRecord } from "./users.ts";
@@ -14,9 +14,8 @@ export async function tokenPair(
   refreshToken?: string,
 ): Promise<TokenPair> {
   // iss, aud, iat and exp are added by the signer (see @rush/service's auth plugin).
-  const claims = { sub: user.id, email: user.email, roles: user.roles.length > 0 ? user.roles : ["customer"] };
   return {
-    accessToken: app.jwt.sign(claims as AccessTokenClaims),
+    accessToken: app.jwt.sign(accessTokenClaims(user) as AccessTokenClaims),
     refreshToken: refreshToken ?? (await refreshTokens.issue(user.id)),
     expiresIn: ACCESS_TOKEN.ttlSeconds,
     tokenType: "Bearer",

@@ -1,0 +1,2 @@
+export declare const BROWSER_HEADERS: Record<string, string>;
+export declare function assertLoopback(base: string): string;

@@ -1,0 +1,9 @@
+export declare const STEP_P99_MS: Record<string, number>;
+export declare const MAX_RATE_LIMITED_SHARE: number;
+export interface RuleInput {
+  requests: number;
+  totals: { granted: number; serverErrors: number; rateLimited: number };
+  steps: Record<string, { count: number; p99: number }>;
+  audit?: { doubleGranted: string[]; paidWithoutTickets: string[] } | null;
+}
+export declare function failuresOf(report: RuleInput, p99Scale?: number): string[];

@@ -1,0 +1,54 @@
+// What makes a flash-sale run fail, shared by the k6 scripts (thresholds, handleSummary) and the
+// Node runner (loadtest/src). Plain ES2015 that k6 v0.48 compiles: no object spread, no `?.`, no `??`.
+
+/** p99 ceilings per step, in ms: above one, the run fails. Generous: the machine is shared. */
+export const STEP_P99_MS = {
+  queue_join: 2000,
+  queue_poll: 1000,
+  hold: 3000,
+  command_poll: 1000,
+  pay: 3000,
+  order_poll: 1000,
+  seat_map: 2000,
+};
+
+/** A run whose answers are this share 429 or more measured the rate limits, not the sale. */
+export const MAX_RATE_LIMITED_SHARE = 0.5;
+
+/**
+ * Why a run failed (empty when it passed), from its report:
+ * `{requests, totals: {granted, serverErrors, rateLimited}, steps: {name: {p99}}, audit: {doubleGranted, paidWithoutTickets}}`;
+ * `p99Scale` multiplies every step's threshold (1 unless the machine is known to be busy).
+ */
+export function failuresOf(report, p99Scale) {
+  const scale = p99Scale || 1;
+  const failures = [];
+  const totals = report.totals;
+  if (totals.serverErrors > 0) {
+    failures.push(totals.serverErrors + " answers were 5xx (a 5xx is a bug): see the statuses per step");
+  }
+  const audit = report.audit;
+  if (audit && audit.doubleGranted.length > 0) {
+    failures.push(audit.doubleGranted.length + " seats were granted to two holds (" + audit.doubleGranted.slice(0, 5).join(", ") + ")");
+  }
+  if (audit && audit.paidWithoutTickets.length > 0) {
+    failures.push(audit.paidWithoutTickets.length + " paid orders have no tickets (" + audit.paidWithoutTickets.slice(0, 5).join(", ") + ")");
+  }
+  if (totals.granted === 0) {
+    failures.push("no hold was granted: the run measured nothing (is the session on sale with seats left? see the statuses)");
+  }
+  if (report.requests > 0 && totals.rateLimited / report.requests >= MAX_RATE_LIMITED_SHARE) {
+    failures.push(
+      "mostly 429: " + totals.rateLimited + " of " + report.requests + " answers were rate limited, so this measured the gate's limits, " +
+        "not the sale. Spread the load over more source addresses (--local-ips 127.0.0.2-127.0.0.250), or slow the arrivals (--ramp-seconds)",
+    );
+  }
+  for (const step in STEP_P99_MS) {
+    const stats = report.steps[step];
+    const limit = STEP_P99_MS[step] * scale;
+    if (stats && stats.count > 0 && stats.p99 > limit) {
+      failures.push(`${step} p99 ${Math.round(stats.p99)} ms is over its ${limit} ms threshold`);
+    }
+  }
+  return failures;
+}
