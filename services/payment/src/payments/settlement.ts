@@ -91,12 +91,10 @@ export function createSettlement(deps: SettlementDeps) {
 
   /**
    * Money taken that buys nothing (the seats were refused, or it arrived for a failed payment):
-   * marked settled and `refund_pending` in one step, so no crash can leave it kept, then refunded.
+   * marked settled and `refund_pending` in one step, so no crash can leave it kept; the refund follows.
    */
-  async function giveBack(payment: PaymentRow, order: OrderRow, from: readonly PaymentStatus[], reason: string, detail: Record<string, unknown>) {
-    const current =
-      (await moved(await store.move(payment.id, from, "refund_pending", { reason, settle: true, detail }), order)) ?? (await store.find(payment.id))!;
-    return current.status === "refund_pending" ? refund(current, order) : settledOf(current);
+  async function owed(payment: PaymentRow, order: OrderRow, from: readonly PaymentStatus[], reason: string, detail: Record<string, unknown>) {
+    return (await moved(await store.move(payment.id, from, "refund_pending", { reason, settle: true, detail }), order)) ?? (await store.find(payment.id))!;
   }
 
   async function confirm(payment: PaymentRow): Promise<Settled> {
@@ -120,7 +118,10 @@ export function createSettlement(deps: SettlementDeps) {
         await store.settle(payment.id, { seats: "sold" });
         return { status: "completed", payment };
       }
-      if (event.type === "ConfirmRejected") return giveBack(payment, order, ["succeeded"], `hold_${event.reason}`, { seats: "rejected" });
+      if (event.type === "ConfirmRejected") {
+        const current = await owed(payment, order, ["succeeded"], `hold_${event.reason}`, { seats: "rejected" });
+        return current.status === "refund_pending" ? refund(current, order) : settledOf(current);
+      }
     }
     throw new Error(`confirm of payment ${payment.id}: no outcome among ${outcome.reply.events.map((e) => e.type).join(", ")}`);
   }
@@ -146,7 +147,8 @@ export function createSettlement(deps: SettlementDeps) {
       const current = (await store.find(payment.id)) ?? payment;
       if (current.status === "failed") {
         logger.warn({ paymentId: current.id, orderId: order.id }, "money arrived for a failed payment; refunding it");
-        return giveBack(current, order, ["failed"], "late_success", { previousReason: current.reason });
+        // Through settle: one refund call at a time per payment, whoever else (the reconciler) is at it.
+        return settlement.settle(await owed(current, order, ["failed"], "late_success", { previousReason: current.reason }));
       }
       return settlement.settle(current);
     },
