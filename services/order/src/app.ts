@@ -11,6 +11,8 @@ import { createOrderStore } from "./orders/order-store.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
 import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
+import { startRepairPass } from "./orders/repair.ts";
+import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
 import { createTicketSigner } from "./tickets/ticket-qr.ts";
 import { ticketRoutes } from "./tickets/ticket-routes.ts";
@@ -64,6 +66,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
   const handlePayment = createPaymentEventHandler({ bus, orders });
   const consumptions: Consumption[] = [];
+  let repairPass: ReturnType<typeof startRepairPass> | undefined;
 
   return {
     app,
@@ -87,8 +90,23 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           maxDeliver: 10,
         }),
       );
+      // Whatever becomes of a seat or payment event, paid orders end with tickets or a refund.
+      repairPass = startRepairPass({
+        bus,
+        orders,
+        tickets,
+        repairs: createRepairStore(db.db),
+        logger,
+        everyMs: config.REPAIR_EVERY_MS,
+        graceMs: config.REPAIR_GRACE_MS,
+        lookbackMs: config.REPAIR_LOOKBACK_MS,
+        onRepaired: (kind) => metrics.repairs.inc({ kind }),
+        onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
+        clock,
+      });
     },
     async stop() {
+      await repairPass?.stop();
       await Promise.all(consumptions.map((c) => c.stop()));
     },
   };

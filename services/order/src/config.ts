@@ -11,6 +11,12 @@ export const OrderConfig = BaseConfig.extend({
   TICKET_SIGNING_KEY: z.string().min(40).default(DEV_TICKET_SEED),
   /** Prices of a session are read from Postgres at most this often. */
   PRICE_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** The repair pass (paid orders without tickets, orders that missed their payment's end) runs this often. */
+  REPAIR_EVERY_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Payments changed more recently are left to the normal flow. */
+  REPAIR_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How far back the repair pass looks (its scan grows with the payments in this window). */
+  REPAIR_LOOKBACK_MS: z.coerce.number().int().min(1).default(86_400_000),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV !== "production") return;
   if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });

@@ -80,11 +80,26 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
         }
       : {}),
     ...(config.STRIPE_SECRET_KEY && config.STRIPE_WEBHOOK_SECRET
-      ? { stripe: createStripeProvider({ secretKey: config.STRIPE_SECRET_KEY, webhookSecret: config.STRIPE_WEBHOOK_SECRET }) }
+      ? {
+          stripe: createStripeProvider({
+            secretKey: config.STRIPE_SECRET_KEY,
+            webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+            ...(config.STRIPE_API_BASE ? { apiBase: config.STRIPE_API_BASE } : {}),
+          }),
+        }
       : {}),
   };
   const store = createPaymentStore(db.db);
-  const settlement = createSettlement({ bus, store, seats: deps.seats, providers, logger, confirmTimeoutMs: config.CONFIRM_TIMEOUT_MS, clock });
+  const settlement = createSettlement({
+    bus,
+    store,
+    seats: deps.seats,
+    providers,
+    logger,
+    confirmTimeoutMs: config.CONFIRM_TIMEOUT_MS,
+    holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
+    clock,
+  });
 
   await app.register(payRoute, {
     bus,
@@ -103,7 +118,16 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
   return {
     app,
     start() {
-      reconciler = startReconciler({ store, settlement, logger, everyMs: config.RECONCILE_EVERY_MS, afterMs: config.RECONCILE_AFTER_MS });
+      reconciler = startReconciler({
+        store,
+        settlement,
+        logger,
+        everyMs: config.RECONCILE_EVERY_MS,
+        afterMs: config.RECONCILE_AFTER_MS,
+        openAfterMs: config.RECONCILE_OPEN_AFTER_MS,
+        backoff: { baseMs: config.RECONCILE_BACKOFF_MS, maxMs: config.RECONCILE_BACKOFF_MAX_MS },
+        clock,
+      });
     },
     async stop() {
       await reconciler?.stop();

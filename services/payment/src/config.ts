@@ -18,6 +18,11 @@ export const PaymentConfig = BaseConfig.extend({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
   /** A captured payment unsettled this long is run again. */
   RECONCILE_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
+  /** A payment still open (`created`, `pending`) this long is checked with its provider (a lost webhook, a failed call). */
+  RECONCILE_OPEN_AFTER_MS: z.coerce.number().int().min(0).default(60_000),
+  /** A payment the reconciler could not finish waits this long, doubling per attempt up to the max. */
+  RECONCILE_BACKOFF_MS: z.coerce.number().int().min(1).default(5_000),
+  RECONCILE_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(300_000),
 
   /** The mock takes no money: on by default except in production, where it must be asked for. */
   MOCK_PROVIDER: z.enum(["on", "off"]).optional(),
@@ -30,6 +35,8 @@ export const PaymentConfig = BaseConfig.extend({
   /** Stripe is on when both are set. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Another Stripe API origin (stripe-mock, recorded answers in tests); Stripe's own unless set. */
+  STRIPE_API_BASE: z.url().optional(),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV !== "production") return;
   if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });

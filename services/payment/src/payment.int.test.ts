@@ -1,14 +1,14 @@
-import { orderIdForHold } from "@rush/contracts";
-import { orderItems, orders, paymentEvents, payments } from "@rush/db";
+import { paymentEvents, payments } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Shared test support of issue 6's services (real servers, seeded users and sessions).
-import { type PurchaseStack, type TestUser, hold, seedSession, seedUser, startPurchaseStack } from "../../order/src/testing/purchase-stack.ts";
+import { type PurchaseStack, type TestUser, seedSession, seedUser, startPurchaseStack } from "../../order/src/testing/purchase-stack.ts";
 import { type PaymentService, buildPaymentService } from "./app.ts";
 import { PaymentConfig } from "./config.ts";
+import { heldOrder as held } from "./testing/held-order.ts";
 
 /**
  * The payment service in-process against real servers; orders are written here as the order
@@ -21,17 +21,7 @@ describe("payment service", () => {
   let buyer: TestUser;
   let sessionId: string;
 
-  /** A held seat and its order row, as the order service would have opened it. */
-  async function heldOrder(seatId: string) {
-    const { holdId, event } = await hold(stack, sessionId, buyer.id, [seatId]);
-    if (event?.type !== "SeatsHeld") throw new Error(`no hold: ${event?.type}`);
-    const orderId = orderIdForHold(holdId);
-    await stack.db.db.insert(orders).values({
-      id: orderId, holdId, sessionId, buyerId: buyer.id, totalAmount: "45.00", currency: "EUR", expiresAt: new Date(event.expiresAt),
-    });
-    await stack.db.db.insert(orderItems).values({ orderId, seatId, amount: "45.00", currency: "EUR" });
-    return { orderId, holdId };
-  }
+  const heldOrder = (seatId: string) => held(stack, sessionId, buyer.id, seatId);
 
   beforeAll(async () => {
     database = await testDatabase("payment");

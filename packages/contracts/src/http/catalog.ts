@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Money } from "../money.ts";
+import { Money, PriceInput } from "../money.ts";
 import { AreaId, RowLabel, SeatNumber } from "../seat-inventory.ts";
 
 /**
@@ -214,7 +214,7 @@ export const WaitingRoomSettings = z.object({
 });
 export type WaitingRoomSettings = z.infer<typeof WaitingRoomSettings>;
 
-export const PriceCategoryInput = z.object({ name: Name, areaIds: z.array(AreaId).min(1).max(MAX_AREAS), price: Money });
+export const PriceCategoryInput = z.object({ name: Name, areaIds: z.array(AreaId).min(1).max(MAX_AREAS), price: PriceInput });
 
 /**
  * `POST /v1/events/:id/sessions`. Areas named by no price category are not put on sale.

@@ -144,6 +144,20 @@ describe("catalog", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("bad input: a currency Rush does not sell in, or a price finer than its minor unit, is 400 and creates nothing", async () => {
+    const before = await counts();
+    const priced = (price: object) => ({ ...sessionBody(), priceCategories: [{ name: "Standard", areaIds: ["A", "B"], price }] });
+    const unknown = await stack.call({ method: "POST", url: `/v1/events/${eventId}/sessions`, token: alice.accessToken, payload: priced({ amount: "45.00", currency: "XYZ" }) });
+    expectProblem(unknown, 400, "validation");
+    expect(unknown.json().errors).toContainEqual({ path: "body.priceCategories.0.price.currency", message: expect.stringContaining("not a supported currency") });
+    const halfYen = await stack.call({ method: "POST", url: `/v1/events/${eventId}/sessions`, token: alice.accessToken, payload: priced({ amount: "5000.50", currency: "JPY" }) });
+    expectProblem(halfYen, 400, "validation");
+    expect(halfYen.json().errors).toContainEqual({ path: "body.priceCategories.0.price.amount", message: "JPY has no decimals" });
+    expect(await counts()).toEqual(before);
+    const yen = await stack.call({ method: "POST", url: `/v1/events/${eventId}/sessions`, token: alice.accessToken, payload: priced({ amount: "5000", currency: "JPY" }) });
+    expect(yen.statusCode).toBe(201);
+  });
+
   it("bad input: another organizer's event or venue is 403, a customer cannot write, and nothing changes", async () => {
     const before = await counts();
     const session = await stack.call({ method: "POST", url: `/v1/events/${eventId}/sessions`, token: bob.accessToken, payload: sessionBody() });

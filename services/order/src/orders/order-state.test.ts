@@ -14,10 +14,11 @@ describe("order state", () => {
     expect(apply(["payment_pending", "expired", "refunded"])).toBe("refunded");
   });
 
-  it("orders: final statuses never move", () => {
-    for (const final of ["completed", "failed", "refunded"] as const) {
+  it("orders: final statuses never move; failed moves only to refunded (money that still arrived, given back)", () => {
+    for (const final of ["completed", "refunded"] as const) {
       for (const target of STATUSES) expect(nextStatus(final, target)).toBeUndefined();
     }
+    for (const target of STATUSES) expect(nextStatus("failed", target)).toBe(target === "refunded" ? "refunded" : undefined);
   });
 
   it("orders: the same facts in any arrival order end in the same status", () => {
@@ -25,6 +26,7 @@ describe("order state", () => {
     const histories: OrderStatus[][] = [
       ["payment_pending", "expired", "failed"],
       ["payment_pending", "expired", "refunded"],
+      ["payment_pending", "failed", "refunded"],
       ["payment_pending", "completed"],
       ["expired"],
     ];

@@ -8,8 +8,9 @@ import type { OrderStatus, PaymentStatus, SeatEvent } from "@rush/contracts";
  *   created → payment_pending → completed
  *      └──────────┴──→ expired → failed | refunded
  *
- * `completed`, `failed` and `refunded` are final. `expired` is not: a payment that was running
- * when the hold ran out still ends as `failed` (declined) or `refunded` (taken, then returned).
+ * `completed` and `refunded` are final. `expired` is not: a payment that was running when the
+ * hold ran out still ends as `failed` (declined) or `refunded` (taken, then returned). `failed`
+ * only moves to `refunded`: money that still arrived for a declined payment was given back.
  */
 const RANK: Record<OrderStatus, number> = {
   created: 0,
@@ -20,11 +21,12 @@ const RANK: Record<OrderStatus, number> = {
   refunded: 4,
 };
 
-const FINAL = new Set<OrderStatus>(["completed", "failed", "refunded"]);
+const FINAL = new Set<OrderStatus>(["completed", "refunded"]);
 
 /** The status an order moves to when `target` is reported, or `undefined` if it stays. */
 export function nextStatus(current: OrderStatus, target: OrderStatus): OrderStatus | undefined {
   if (current === target || FINAL.has(current)) return undefined;
+  if (current === "failed") return target === "refunded" ? target : undefined;
   return RANK[target] > RANK[current] ? target : undefined;
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Bus, SeatCommandClient } from "@rush/bus";
-import { OrderIdParams, type OrderStatus, PayRequest, PayResponse, orderSubject, redisKeys } from "@rush/contracts";
+import { OrderIdParams, type OrderStatus, PayRequest, PayResponse, isCurrency, orderSubject, redisKeys } from "@rush/contracts";
 import { ConflictError } from "@rush/db";
 import { HttpProblem } from "@rush/service";
+import type { FastifyBaseLogger } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { PaymentProvider } from "../providers/provider.ts";
@@ -63,6 +64,19 @@ async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs
   }
 }
 
+/**
+ * A provider call that failed (network, outage) is a 503 to retry, not a lost payment: the
+ * payment stays open, a retried pay resumes it, and the reconciler asks the provider later.
+ */
+async function atProvider<T>(log: FastifyBaseLogger, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    log.warn({ err: error }, "payment provider call failed; the payment stays open");
+    throw new HttpProblem(503, "provider_unreachable", "Payment provider unreachable", "the payment provider did not answer; retry", {}, { "retry-after": "5" });
+  }
+}
+
 /** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
 export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
   const { bus, store, seats, settlement, clock } = options;
@@ -77,9 +91,14 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       if (!order && (await options.grantedTo?.(orderId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
       if (!order || order.buyerId !== buyerId) throw notFound(orderId);
       if (order.status !== "created") throw notPayable(order.status);
-      if (await store.findByOrder(orderId)) throw notPayable("payment_pending");
+      // A payment whose provider call failed before anything was charged is taken up again (same keys, same provider payment).
+      const resumed = await store.findByOrder(orderId);
+      if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider)) throw notPayable("payment_pending");
       const provider = options.providers[request.body.provider];
       if (!provider) throw new HttpProblem(422, "provider_unavailable", "Provider unavailable", `${request.body.provider} is not configured here`);
+      if (!isCurrency(order.currency)) {
+        throw new HttpProblem(422, "unsupported_currency", "Unsupported currency", `payments in ${order.currency} are not supported`);
+      }
 
       // Keep the hold while the money moves; a hold already gone takes no money at all.
       const extended = await seats.send(
@@ -108,27 +127,29 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
 
       let payment: PaymentRow;
       try {
-        payment = await store.open({ orderId, provider: provider.name, amount: order.totalAmount, currency: order.currency });
+        payment = resumed ?? (await store.open({ orderId, provider: provider.name, amount: order.totalAmount, currency: order.currency }));
       } catch (error) {
         if (error instanceof ConflictError) throw notPayable("payment_pending");
         throw error;
       }
-      const { providerRef } = await provider.create({
-        paymentId: payment.id,
-        orderId,
-        amount: { amount: order.totalAmount, currency: order.currency },
-        idempotencyKey: `create:${payment.id}`,
-      });
-      const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
-      if (pending) {
-        payment = pending;
-        await publishPaymentStatus(bus, payment, order);
-      }
-      const outcome = await provider.confirm({
-        paymentId: payment.id,
-        providerRef,
-        ...(request.body.method ? { method: request.body.method } : {}),
-        idempotencyKey: `confirm:${payment.id}`,
+      const outcome = await atProvider(request.log, async () => {
+        const { providerRef } = await provider.create({
+          paymentId: payment.id,
+          orderId,
+          amount: { amount: order.totalAmount, currency: order.currency },
+          idempotencyKey: `create:${payment.id}`,
+        });
+        const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
+        if (pending) {
+          payment = pending;
+          await publishPaymentStatus(bus, payment, order);
+        }
+        return provider.confirm({
+          paymentId: payment.id,
+          providerRef,
+          ...(request.body.method ? { method: request.body.method } : {}),
+          idempotencyKey: `confirm:${payment.id}`,
+        });
       });
       let settled: Settled;
       switch (outcome.status) {

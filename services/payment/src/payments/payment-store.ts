@@ -1,6 +1,6 @@
 import { type PaymentProviderName, type PaymentStatus, parseSeatId } from "@rush/contracts";
 import { type Database, orderItems, orders, paymentEvents, payments, withConflicts } from "@rush/db";
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, notInArray, or } from "drizzle-orm";
 
 export type PaymentRow = typeof payments.$inferSelect;
 /** An order as payment sees it: the row, and the area its hold lives in (its seats name it). */
@@ -17,15 +17,19 @@ export interface PaymentStore {
     paymentId: string,
     from: readonly PaymentStatus[],
     to: PaymentStatus,
-    change?: { providerRef?: string; reason?: string; detail?: Record<string, unknown> },
+    change?: { providerRef?: string; reason?: string; detail?: Record<string, unknown>; /** Also marks it settled, in the same transaction. */ settle?: boolean },
   ): Promise<PaymentRow | undefined>;
   /** The seat engine answered the confirm: the payment needs no more reconciling. */
   settle(paymentId: string, detail: Record<string, unknown>): Promise<void>;
   find(paymentId: string): Promise<PaymentRow | undefined>;
   findByOrder(orderId: string): Promise<PaymentRow | undefined>;
   findByProviderRef(provider: PaymentProviderName, providerRef: string): Promise<PaymentRow | undefined>;
-  /** Captured but unsettled, or refunds not finished, untouched since `before`. */
-  stuck(before: Date, limit: number): Promise<PaymentRow[]>;
+  /**
+   * What the reconciler runs again, oldest first: captured but unsettled, or refunds not
+   * finished, untouched since `before`; and payments still open (`created`, `pending`) since
+   * `openBefore` (a lost webhook, a provider call that failed). `skip`: ids backing off.
+   */
+  stuck(query: { before: Date; openBefore: Date; limit: number; skip?: readonly string[] }): Promise<PaymentRow[]>;
   order(orderId: string): Promise<OrderRow | undefined>;
 }
 
@@ -54,6 +58,7 @@ export function createPaymentStore(db: Database): PaymentStore {
             updatedAt: new Date(),
             ...(change.providerRef ? { providerRef: change.providerRef } : {}),
             ...(change.reason ? { reason: change.reason } : {}),
+            ...(change.settle ? { settledAt: new Date() } : {}),
           })
           .where(and(eq(payments.id, paymentId), inArray(payments.status, [...from])))
           .returning();
@@ -82,16 +87,24 @@ export function createPaymentStore(db: Database): PaymentStore {
     findByOrder: (orderId) => one(eq(payments.orderId, orderId)),
     findByProviderRef: (provider, providerRef) => one(and(eq(payments.provider, provider), eq(payments.providerRef, providerRef))!),
 
-    stuck: (before, limit) =>
+    stuck: ({ before, openBefore, limit, skip = [] }) =>
       db
         .select()
         .from(payments)
         .where(
           and(
-            lt(payments.updatedAt, before),
-            or(and(eq(payments.status, "succeeded"), isNull(payments.settledAt)), eq(payments.status, "refund_pending")),
+            or(
+              and(
+                lt(payments.updatedAt, before),
+                or(and(eq(payments.status, "succeeded"), isNull(payments.settledAt)), eq(payments.status, "refund_pending")),
+              ),
+              and(lt(payments.updatedAt, openBefore), inArray(payments.status, ["created", "pending"])),
+            ),
+            skip.length > 0 ? notInArray(payments.id, [...skip]) : undefined,
           ),
         )
+        // Oldest first: a payment that keeps failing backs off instead of coming back first every time.
+        .orderBy(asc(payments.updatedAt), asc(payments.id))
         .limit(limit),
 
     async order(orderId) {

@@ -1,25 +1,62 @@
 import type { Logger } from "@rush/service";
+import { type Attempts, type BackoffPolicy, afterFailure, backingOff } from "./backoff.ts";
 import type { PaymentStore } from "./payment-store.ts";
 import type { Settlement } from "./settlement.ts";
 
+export interface ReconcilerDeps {
+  store: PaymentStore;
+  settlement: Settlement;
+  logger: Logger;
+  everyMs: number;
+  /** A captured payment unsettled (or a refund unfinished) this long is run again. */
+  afterMs: number;
+  /** A payment still open (`created`, `pending`) this long is checked with its provider. */
+  openAfterMs: number;
+  backoff: BackoffPolicy;
+  /** Payments per pass. */
+  batch?: number;
+  clock?: () => number;
+}
+
 /**
  * Nothing paid is ever left hanging: every `everyMs`, payments captured but not settled by the
- * seat engine (a crash, a confirm without answer) and refunds not finished are run again.
+ * seat engine, refunds not finished, and payments whose webhook or provider call was lost are
+ * run again, oldest first. Each payment stands alone: one that fails (a refund the provider
+ * keeps refusing) is logged and backs off, and the pass goes on with the others.
  * Safe on every instance at once: each step is idempotent.
  */
-export function startReconciler(deps: { store: PaymentStore; settlement: Settlement; logger: Logger; everyMs: number; afterMs: number }) {
+export function startReconciler(deps: ReconcilerDeps) {
+  const clock = deps.clock ?? Date.now;
+  const attempts = new Map<string, Attempts>();
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
+
   const tick = async () => {
-    const stuck = await deps.store.stuck(new Date(Date.now() - deps.afterMs), 100);
-    for (const payment of stuck) {
+    const now = clock();
+    for (const [id, a] of attempts) if (a.nextAt + deps.backoff.maxMs < now) attempts.delete(id);
+    const due = await deps.store.stuck({
+      before: new Date(now - deps.afterMs),
+      openBefore: new Date(now - deps.openAfterMs),
+      limit: deps.batch ?? 100,
+      skip: backingOff(attempts, now),
+    });
+    for (const payment of due) {
       if (stopped) return;
-      const settled = await deps.settlement.settle(payment);
-      deps.logger.info({ paymentId: payment.id, status: settled.status }, "reconciled a payment");
+      try {
+        const settled = await deps.settlement.reconcile(payment);
+        const finished = settled.status !== "payment_pending";
+        if (finished) attempts.delete(payment.id);
+        else attempts.set(payment.id, afterFailure(deps.backoff, attempts.get(payment.id), clock()));
+        deps.logger.info({ paymentId: payment.id, status: settled.status, paymentStatus: settled.payment.status }, "reconciled a payment");
+      } catch (error) {
+        const next = afterFailure(deps.backoff, attempts.get(payment.id), clock());
+        attempts.set(payment.id, next);
+        deps.logger.warn({ paymentId: payment.id, status: payment.status, failures: next.failures, err: error }, "payment reconciliation failed; backing off");
+      }
     }
   };
   const timer = setInterval(() => {
-    running = running.then(tick).catch((error) => deps.logger.warn({ err: error }, "payment reconciliation failed; will retry"));
+    running = running.then(tick).catch((error) => deps.logger.warn({ err: error }, "payment reconciliation pass failed; will retry"));
   }, deps.everyMs);
   timer.unref();
   return {

@@ -1,7 +1,7 @@
 import type { Bus, SeatCommandClient } from "@rush/bus";
 import type { OrderStatus, PaymentProviderName, PaymentStatus } from "@rush/contracts";
 import type { Logger } from "@rush/service";
-import type { PaymentProvider } from "../providers/provider.ts";
+import type { PaymentProvider, ProviderOutcome } from "../providers/provider.ts";
 import { decimal2, publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
 
@@ -19,14 +19,18 @@ export interface SettlementDeps {
   providers: Partial<Record<PaymentProviderName, PaymentProvider>>;
   logger: Logger;
   confirmTimeoutMs: number;
+  /** How far a payment stretches its hold: an open payment is abandoned only once its hold is surely over. */
+  holdExtensionMs: number;
   clock: () => number;
 }
 
 /**
  * What happens once a provider has spoken. Money taken → `ConfirmHold` through the seat actor,
  * the one place that decides: sold → the order completes (the order service issues tickets on
- * `SeatsSold`); rejected (the hold is gone) → refund. Declined → the hold is released at once,
- * so the seats are on sale again. Each step is idempotent, so the reconciler can run it again.
+ * `SeatsSold`); rejected (the hold is gone) → refund. Declined → the provider payment is
+ * cancelled (so it can never take money later) and the hold released, so the seats sell again;
+ * money that still arrives for a failed payment is refunded. Each step is idempotent, so the
+ * reconciler can run it again.
  */
 export function createSettlement(deps: SettlementDeps) {
   const { store, bus, seats, logger } = deps;
@@ -50,22 +54,47 @@ export function createSettlement(deps: SettlementDeps) {
     return p;
   };
 
-  async function refund(payment: PaymentRow, order: OrderRow, reason: string): Promise<Settled> {
-    let current =
-      (await moved(await store.move(payment.id, ["succeeded"], "refund_pending", { reason }), order)) ?? (await store.find(payment.id))!;
-    if (current.status === "refund_pending") {
-      const result = await provider(current).refund({
-        paymentId: current.id,
-        providerRef: current.providerRef ?? "",
-        amount: { amount: decimal2(current.amount), currency: current.currency },
-        idempotencyKey: `refund:${current.id}`,
-      });
-      if (result.status === "refunded") {
-        current = (await moved(await store.move(current.id, ["refund_pending"], "refunded", { reason }), order)) ?? current;
+  const settledOf = (payment: PaymentRow): Settled => {
+    const reason = payment.reason ? { reason: payment.reason } : {};
+    switch (payment.status) {
+      case "refunded":
+      case "failed":
+        return { status: payment.status, payment, ...reason };
+      case "succeeded":
+        return { status: payment.settledAt ? "completed" : "payment_pending", payment };
+      case "created":
+      case "pending":
+      case "refund_pending":
+        return { status: "payment_pending", payment, ...reason };
+      default: {
+        const unreachable: never = payment.status;
+        throw new Error(`unknown payment status ${String(unreachable)}`);
       }
     }
-    logger.info({ paymentId: current.id, orderId: order.id, reason, status: current.status }, "payment refunded: the hold was gone");
-    return { status: current.status === "refunded" ? "refunded" : "payment_pending", payment: current, reason };
+  };
+
+  /** A payment in `refund_pending`: asks the provider for the money back (idempotent by key). */
+  async function refund(payment: PaymentRow, order: OrderRow): Promise<Settled> {
+    let current = payment;
+    const result = await provider(current).refund({
+      paymentId: current.id,
+      providerRef: current.providerRef ?? "",
+      amount: { amount: decimal2(current.amount), currency: current.currency },
+      idempotencyKey: `refund:${current.id}`,
+    });
+    if (result.status === "refunded") {
+      current = (await moved(await store.move(current.id, ["refund_pending"], "refunded"), order)) ?? current;
+    }
+    logger.info({ paymentId: current.id, orderId: order.id, reason: current.reason, status: current.status }, "payment refunded");
+    return settledOf(current);
+  }
+
+  /**
+   * Money taken that buys nothing (the seats were refused, or it arrived for a failed payment):
+   * marked settled and `refund_pending` in one step, so no crash can leave it kept; the refund follows.
+   */
+  async function owed(payment: PaymentRow, order: OrderRow, from: readonly PaymentStatus[], reason: string, detail: Record<string, unknown>) {
+    return (await moved(await store.move(payment.id, from, "refund_pending", { reason, settle: true, detail }), order)) ?? (await store.find(payment.id))!;
   }
 
   async function confirm(payment: PaymentRow): Promise<Settled> {
@@ -90,19 +119,38 @@ export function createSettlement(deps: SettlementDeps) {
         return { status: "completed", payment };
       }
       if (event.type === "ConfirmRejected") {
-        await store.settle(payment.id, { seats: "rejected", reason: event.reason });
-        return refund(payment, order, `hold_${event.reason}`);
+        const current = await owed(payment, order, ["succeeded"], `hold_${event.reason}`, { seats: "rejected" });
+        return current.status === "refund_pending" ? refund(current, order) : settledOf(current);
       }
     }
     throw new Error(`confirm of payment ${payment.id}: no outcome among ${outcome.reply.events.map((e) => e.type).join(", ")}`);
   }
 
-  return {
-    /** The provider took the money: record it, then let the seat actor decide. */
+  /** Stops the provider payment from ever taking money; `undefined` when the provider could not be asked. */
+  async function cancelAtProvider(payment: PaymentRow): Promise<ProviderOutcome | undefined> {
+    if (!payment.providerRef) return { status: "failed", reason: "never_opened" };
+    try {
+      return await provider(payment).cancel({ paymentId: payment.id, providerRef: payment.providerRef, idempotencyKey: `cancel:${payment.id}` });
+    } catch (error) {
+      // Failing the payment anyway is safe: a success that still arrives for it is refunded.
+      logger.warn({ paymentId: payment.id, err: error }, "provider cancel failed; a late success will be refunded");
+      return undefined;
+    }
+  }
+
+  const settlement = {
+    /** The provider took the money: record it, then let the seat actor decide. Money for a failed payment goes back. */
     async succeeded(payment: PaymentRow, from: readonly PaymentStatus[] = ["pending"]): Promise<Settled> {
       const order = await orderOf(payment);
       const captured = await moved(await store.move(payment.id, from, "succeeded"), order);
-      return this.settle(captured ?? payment);
+      if (captured) return settlement.settle(captured);
+      const current = (await store.find(payment.id)) ?? payment;
+      if (current.status === "failed") {
+        logger.warn({ paymentId: current.id, orderId: order.id }, "money arrived for a failed payment; refunding it");
+        // Through settle: one refund call at a time per payment, whoever else (the reconciler) is at it.
+        return settlement.settle(await owed(current, order, ["failed"], "late_success", { previousReason: current.reason }));
+      }
+      return settlement.settle(current);
     },
 
     /** Captured but not settled (or a refund to finish): runs the rest, once at a time per payment. */
@@ -111,31 +159,22 @@ export function createSettlement(deps: SettlementDeps) {
       if (inFlight) return inFlight;
       const work = (async (): Promise<Settled> => {
         const current = (await store.find(payment.id)) ?? payment;
-        switch (current.status) {
-          case "refund_pending":
-            return refund(current, await orderOf(current), current.reason ?? "hold_gone");
-          case "refunded":
-            return { status: "refunded", payment: current, ...(current.reason ? { reason: current.reason } : {}) };
-          case "failed":
-            return { status: "failed", payment: current, ...(current.reason ? { reason: current.reason } : {}) };
-          case "succeeded":
-            return current.settledAt ? { status: "completed", payment: current } : confirm(current);
-          case "created":
-          case "pending":
-            return { status: "payment_pending", payment: current };
-          default: {
-            const unreachable: never = current.status;
-            throw new Error(`unknown payment status ${String(unreachable)}`);
-          }
-        }
+        if (current.status === "refund_pending") return refund(current, await orderOf(current));
+        if (current.status === "succeeded" && !current.settledAt) return confirm(current);
+        return settledOf(current);
       })().finally(() => running.delete(payment.id));
       running.set(payment.id, work);
       return work;
     },
 
-    /** The provider declined: the payment fails, and the hold goes back so the seats sell again. */
+    /** The provider declined: the provider payment is cancelled, the payment fails, and the hold goes back so the seats sell again. */
     async declined(payment: PaymentRow, reason: string): Promise<Settled> {
       const order = await orderOf(payment);
+      const stopped = await cancelAtProvider(payment);
+      // The money was taken after all (another card, a race with the decline): the seat actor decides.
+      if (stopped?.status === "succeeded") return settlement.succeeded(payment, ["created", "pending"]);
+      // Still processing: its outcome comes by webhook, or the reconciler asks again.
+      if (stopped?.status === "pending") return { status: "payment_pending", payment };
       const failed = await moved(await store.move(payment.id, ["created", "pending"], "failed", { reason }), order);
       if (failed) {
         const released = await seats.send(
@@ -154,7 +193,52 @@ export function createSettlement(deps: SettlementDeps) {
       }
       return { status: "failed", payment: failed ?? (await store.find(payment.id)) ?? payment, reason };
     },
+
+    /**
+     * A payment still open (`created`, `pending`) long after it started: a webhook was lost, or a
+     * provider call failed. Asks the provider where the money is and follows it; a payment whose
+     * hold is surely over is cancelled at the provider (and settled if it took money after all).
+     */
+    async reconcileOpen(payment: PaymentRow): Promise<Settled> {
+      const order = await orderOf(payment);
+      let current = payment;
+      if (!current.providerRef) {
+        // The same key finds the same provider payment if the first call reached the provider.
+        const { providerRef } = await provider(current).create({
+          paymentId: current.id,
+          orderId: order.id,
+          amount: { amount: decimal2(current.amount), currency: current.currency },
+          idempotencyKey: `create:${current.id}`,
+        });
+        current = (await moved(await store.move(current.id, ["created"], "pending", { providerRef }), order)) ?? (await store.find(current.id))!;
+        if (!current.providerRef) return settledOf(current);
+      }
+      const outcome = await provider(current).status({ paymentId: current.id, providerRef: current.providerRef });
+      switch (outcome.status) {
+        case "succeeded":
+          return settlement.succeeded(current, ["created", "pending"]);
+        case "failed":
+          return settlement.declined(current, outcome.reason);
+        case "pending": {
+          const holdOver =
+            order.status === "expired" ||
+            order.status === "failed" ||
+            deps.clock() > Math.max(order.expiresAt.getTime(), current.createdAt.getTime() + deps.holdExtensionMs);
+          return holdOver ? settlement.declined(current, "abandoned") : settledOf(current);
+        }
+        default: {
+          const unreachable: never = outcome;
+          throw new Error(`unknown provider outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+    },
+
+    /** Whatever the payment needs next: the reconciler's one entry point. */
+    reconcile(payment: PaymentRow): Promise<Settled> {
+      return payment.status === "created" || payment.status === "pending" ? settlement.reconcileOpen(payment) : settlement.settle(payment);
+    },
   };
+  return settlement;
 }
 
 export type Settlement = ReturnType<typeof createSettlement>;

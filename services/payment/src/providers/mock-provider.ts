@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { type PaymentProvider, WebhookSignatureError } from "./provider.ts";
+import { type PaymentProvider, type ProviderOutcome, WebhookSignatureError } from "./provider.ts";
 
 export const MOCK_SIGNATURE_HEADER = "rush-mock-signature";
 
@@ -31,12 +31,23 @@ export interface MockProviderOptions {
 
 /**
  * The default provider: succeeds unless told otherwise. `method: "fail"` declines; `"slow"`
- * answers only by webhook after `slowMs` (success; `"slow-fail"` declines).
+ * answers only by webhook after `slowMs` (success; `"slow-fail"` declines). It remembers each
+ * payment's outcome in memory, so `status` and `cancel` answer as a real provider would; a
+ * payment it has forgotten (a restart) took no money, so it reads as failed.
  */
 export function createMockProvider(options: MockProviderOptions): PaymentProvider {
   const now = options.now ?? Date.now;
+  const outcomes = new Map<string, ProviderOutcome>();
+  const settle = (providerRef: string, outcome: ProviderOutcome) => {
+    // A payment that took money stays taken; one that was canceled never takes any.
+    const known = outcomes.get(providerRef);
+    if (known?.status === "succeeded" || (known?.status === "failed" && known.reason === "canceled")) return known;
+    outcomes.set(providerRef, outcome);
+    return outcome;
+  };
   const later = (webhook: MockWebhook) => {
     const timer = setTimeout(() => {
+      settle(webhook.providerRef, webhook.type === "payment.succeeded" ? { status: "succeeded" } : { status: "failed", reason: webhook.reason ?? "declined" });
       const body = JSON.stringify(webhook);
       options.deliver(body, signMockWebhook(body, options.webhookSecret, now())).catch(() => {
         // The payment stays pending; its hold expiring ends the order.
@@ -47,24 +58,32 @@ export function createMockProvider(options: MockProviderOptions): PaymentProvide
   return {
     name: "mock",
     async create({ paymentId }) {
-      return { providerRef: `mock_${paymentId}` };
+      const providerRef = `mock_${paymentId}`;
+      if (!outcomes.has(providerRef)) outcomes.set(providerRef, { status: "pending" });
+      return { providerRef };
     },
     async confirm({ providerRef, method }) {
       switch (method) {
         case "fail":
-          return { status: "failed", reason: "declined" };
+          return settle(providerRef, { status: "failed", reason: "declined" });
         case "slow":
           later({ type: "payment.succeeded", providerRef });
-          return { status: "pending", clientAction: { type: "wait_for_webhook" } };
+          return settle(providerRef, { status: "pending", clientAction: { type: "wait_for_webhook" } });
         case "slow-fail":
           later({ type: "payment.failed", providerRef, reason: "declined" });
-          return { status: "pending", clientAction: { type: "wait_for_webhook" } };
+          return settle(providerRef, { status: "pending", clientAction: { type: "wait_for_webhook" } });
         default:
-          return { status: "succeeded" };
+          return settle(providerRef, { status: "succeeded" });
       }
     },
     async refund() {
       return { status: "refunded" };
+    },
+    async status({ providerRef }) {
+      return outcomes.get(providerRef) ?? { status: "failed", reason: "unknown_to_mock" };
+    },
+    async cancel({ providerRef }) {
+      return outcomes.get(providerRef)?.status === "succeeded" ? { status: "succeeded" } : settle(providerRef, { status: "failed", reason: "canceled" });
     },
     parseWebhook(rawBody, headers) {
       const header = headers[MOCK_SIGNATURE_HEADER];

@@ -39,6 +39,14 @@ export interface PaymentProvider {
   create(request: CreateRequest): Promise<{ providerRef: string }>;
   confirm(request: { paymentId: string; providerRef: string; method?: string; idempotencyKey: string }): Promise<ProviderOutcome>;
   refund(request: { paymentId: string; providerRef: string; amount: Money; idempotencyKey: string }): Promise<{ status: "refunded" | "pending" }>;
+  /** Where the money stands now: the reconciler asks when a webhook or an answer was lost. */
+  status(request: { paymentId: string; providerRef: string }): Promise<ProviderOutcome>;
+  /**
+   * Makes sure the payment never takes money from now on (a declined Stripe intent could still
+   * succeed with another card). `succeeded` when it already had: that money must be settled or
+   * refunded. `pending` when the provider cannot cancel it yet (a charge still processing).
+   */
+  cancel(request: { paymentId: string; providerRef: string; idempotencyKey: string }): Promise<ProviderOutcome>;
   /** Verifies the signature (throws `WebhookSignatureError`); `undefined` for events that need no action. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookNotice | undefined;
 }

@@ -1,17 +1,20 @@
+import { toMinorUnits } from "@rush/contracts";
 import Stripe from "stripe";
 import { type PaymentProvider, type ProviderOutcome, WebhookSignatureError } from "./provider.ts";
 
 export interface StripeProviderOptions {
   secretKey: string;
   webhookSecret: string;
-  /** The SDK's HTTP client; tests pass `Stripe.createFetchHttpClient(recordedFetch)`. */
-  httpClient?: ReturnType<typeof Stripe.createFetchHttpClient>;
+  /** Another API origin than Stripe's (stripe-mock, or the tests' recorded answers), e.g. `http://127.0.0.1:12111`. */
+  apiBase?: string;
 }
 
-const cents = (amount: string) => {
-  const [whole = "0", fraction = ""] = amount.split(".");
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
-};
+/** The SDK's own host/port/protocol options, from one URL. */
+function endpointOf(apiBase: string): { host: string; port: number; protocol: "http" | "https" } {
+  const url = new URL(apiBase);
+  const protocol = url.protocol === "http:" ? "http" : "https";
+  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === "http" ? 80 : 443, protocol };
+}
 
 function outcomeOf(intent: Stripe.PaymentIntent): ProviderOutcome {
   switch (intent.status) {
@@ -41,14 +44,15 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 2,
     timeout: 10_000,
-    ...(options.httpClient ? { httpClient: options.httpClient } : {}),
+    ...(options.apiBase ? endpointOf(options.apiBase) : {}),
   });
   return {
     name: "stripe",
     async create({ paymentId, orderId, amount, idempotencyKey }) {
       const intent = await stripe.paymentIntents.create(
         {
-          amount: cents(amount.amount),
+          // Minor units per currency: ¥5000 is 5000, €45.00 is 4500 (an unknown currency throws, never guesses).
+          amount: toMinorUnits(amount),
           currency: amount.currency.toLowerCase(),
           // Confirmed server-side with a PaymentMethod, or by the client: no redirect flows without a return URL.
           automatic_payment_methods: { enabled: true, allow_redirects: "never" },
@@ -74,6 +78,20 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       const refund = await stripe.refunds.create({ payment_intent: providerRef }, { idempotencyKey });
       return { status: refund.status === "succeeded" ? "refunded" : "pending" };
     },
+    async status({ providerRef }) {
+      return outcomeOf(await stripe.paymentIntents.retrieve(providerRef));
+    },
+    async cancel({ providerRef, idempotencyKey }) {
+      try {
+        return outcomeOf(await stripe.paymentIntents.cancel(providerRef, { cancellation_reason: "abandoned" }, { idempotencyKey }));
+      } catch (error) {
+        // Already succeeded, already canceled, or processing: what it is now decides.
+        if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "payment_intent_unexpected_state") {
+          return outcomeOf(await stripe.paymentIntents.retrieve(providerRef));
+        }
+        throw error;
+      }
+    },
     parseWebhook(rawBody, headers) {
       const signature = headers["stripe-signature"];
       if (typeof signature !== "string") throw new WebhookSignatureError("missing stripe-signature");
@@ -86,6 +104,8 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
       switch (event.type) {
         case "payment_intent.succeeded":
           return { providerRef: event.data.object.id, status: "succeeded" };
+        case "payment_intent.canceled":
+          return { providerRef: event.data.object.id, status: "failed", reason: event.data.object.cancellation_reason ?? "canceled" };
         case "payment_intent.payment_failed": {
           const failure = event.data.object.last_payment_error;
           return { providerRef: event.data.object.id, status: "failed", reason: failure?.decline_code ?? failure?.code ?? "declined" };
