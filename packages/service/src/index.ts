@@ -1,7 +1,7 @@
 export { createServiceApp, type ServiceAppOptions } from "./app.ts";
 export { type Check, natsCheck, postgresCheck, redisCheck } from "./checks.ts";
-export { BaseConfig, ConfigError, loadConfig } from "./config.ts";
-export { type Running, runService } from "./lifecycle.ts";
+export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults } from "./config.ts";
+export { type Running, bootConfig, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";

@@ -1,8 +1,7 @@
-import { BaseConfig, loadConfig, trustedProxyProblem } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults, trustedProxyProblem } from "@rush/service";
 import { WEB_DIST } from "@rush/web/server";
 import { z } from "zod";
 
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 const DEV_ADMISSION_SECRET = "rush-dev-admission-secret-change-me";
 
 /** Requests allowed per window, per caller, for one class of routes. */
@@ -102,11 +101,7 @@ export const GateConfig = BaseConfig.extend({
     const problem = trustedProxyProblem(entry);
     if (problem) ctx.addIssue({ code: "custom", path: ["TRUST_PROXY"], message: problem });
   }
-  if (config.NODE_ENV !== "production") return;
-  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  if (config.ADMISSION_SECRET === DEV_ADMISSION_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["ADMISSION_SECRET"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, ADMISSION_SECRET: DEV_ADMISSION_SECRET });
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 

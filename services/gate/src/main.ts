@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { connectBus, createSeatCommandClient } from "@rush/bus";
 import { createDb } from "@rush/db";
-import { createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
+import { bootConfig, createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
 import { loadGateConfig } from "./config.ts";
 
-const config = loadGateConfig();
+const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
 const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
 

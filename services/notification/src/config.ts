@@ -1,7 +1,5 @@
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
-
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 
 export const NotificationConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8104),
@@ -11,9 +9,7 @@ export const NotificationConfig = BaseConfig.extend({
   /** How often waiting-room positions are recomputed for the buyers watching them. */
   QUEUE_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV === "production" && config.JWT_SECRET === DEV_JWT_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET });
 });
 export type NotificationConfig = z.infer<typeof NotificationConfig>;
 

@@ -1,8 +1,6 @@
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
 import { DEV_TICKET_SEED } from "./tickets/ticket-qr.ts";
-
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 
 export const OrderConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8102),
@@ -12,11 +10,7 @@ export const OrderConfig = BaseConfig.extend({
   /** Prices of a session are read from Postgres at most this often. */
   PRICE_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV !== "production") return;
-  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  if (config.TICKET_SIGNING_KEY === DEV_TICKET_SEED) {
-    ctx.addIssue({ code: "custom", path: ["TICKET_SIGNING_KEY"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, TICKET_SIGNING_KEY: DEV_TICKET_SEED });
 });
 export type OrderConfig = z.infer<typeof OrderConfig>;
 
