@@ -105,7 +105,8 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   await app.register(createHoldLifecycleRoutes, { ctx });
   await app.register(createCommandRoutes, { ctx });
   // What the gate does not answer itself goes, unchanged, to the service that owns it.
-  const proxy = { bodyLimit: config.PROXY_BODY_LIMIT_BYTES, clientIp };
+  const bodyLimits = { small: config.SMALL_BODY_LIMIT_BYTES, standard: config.BODY_LIMIT_BYTES, large: config.PROXY_BODY_LIMIT_BYTES };
+  const proxy = { bodyLimits, clientIp };
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });

@@ -68,7 +68,9 @@ export const GateConfig = BaseConfig.extend({
   /** How long a hold request waits for the actor before answering 202 with a command id. */
   HOLD_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
-  /** Bodies forwarded to the catalog (a venue's seat map can be large). */
+  /** Unauthenticated identity routes (login, register, refresh, logout): anyone can send them. */
+  SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
+  /** Venue uploads only (a seat map can be large); every other route has `BODY_LIMIT_BYTES`. */
   PROXY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Sale settings read from Postgres are reused this long. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(2000),
