@@ -7,6 +7,13 @@ export const OrderConfig = BaseConfig.extend({
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
   /** Ed25519 private key of the ticket QR codes: base64 of its 32-byte seed. */
   TICKET_SIGNING_KEY: z.string().min(40).default(DEV_TICKET_SEED),
+  /**
+   * Rotation: public keys (base64 SPKI, i.e. a PEM's body; comma-separated) of earlier signing
+   * keys whose QR codes still verify. Move the old key's public half here when replacing it.
+   */
+  TICKET_PREVIOUS_PUBLIC_KEYS: z.string().default(""),
+  /** A QR code stops verifying this long after its session ends. */
+  TICKET_QR_GRACE_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(12),
   /** Prices of a session are read from Postgres at most this often. */
   PRICE_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
 }).superRefine((config, ctx) => {

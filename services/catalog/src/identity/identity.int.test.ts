@@ -220,4 +220,17 @@ describe("identity", () => {
     expect(await seed()).toBe("exists");
     expect((await me((await refresh(own.refreshToken)).json().accessToken)).json().roles).toEqual(["admin", "customer"]);
   });
+
+  it("roles: an admin makes someone staff of one organizer; staffOf needs staff and a real organizer", async () => {
+    const admin = await stack.adminToken();
+    const organizer = await stack.user("org-staff@example.com", ["organizer"]);
+    const scanner = await stack.user("scanner@example.com");
+    const grant = (payload: object) => stack.call({ method: "POST", url: `/v1/users/${scanner.id}/roles`, token: admin, payload });
+    expect((await grant({ roles: ["organizer"], staffOf: organizer.id })).statusCode).toBe(400);
+    expect((await grant({ roles: ["staff"], staffOf: scanner.id })).json()).toMatchObject({ status: 422, code: "unknown_organizer" });
+    const granted = await grant({ roles: ["staff"], staffOf: organizer.id });
+    expect(granted.json()).toMatchObject({ roles: ["customer", "staff"], staffOf: organizer.id });
+    const revoked = await stack.call({ method: "DELETE", url: `/v1/users/${scanner.id}/roles/staff`, token: admin });
+    expect(revoked.json()).toEqual({ id: scanner.id, email: "scanner@example.com", displayName: "scanner", roles: ["customer"] });
+  });
 });
