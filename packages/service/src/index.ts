@@ -1,4 +1,4 @@
-export { createServiceApp, type ServiceAppOptions } from "./app.ts";
+export { createMetricsApp, createServiceApp, type ServiceAppOptions } from "./app.ts";
 export { type Check, natsCheck, postgresCheck, redisCheck } from "./checks.ts";
 export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults } from "./config.ts";
 export { type Running, bootConfig, runService } from "./lifecycle.ts";
@@ -7,6 +7,7 @@ export { createMetrics } from "./metrics.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
 export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
+export { ipGroup } from "./ip-group.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
 export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";

@@ -32,7 +32,8 @@ export async function spawnService(
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: join(REPO_ROOT, "services", name),
-    env: definedOnly({ ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", ...env, PORT: String(port) }),
+    // METRICS_PORT 0: the gate's internal metrics port must not collide with other tests' ports.
+    env: definedOnly({ ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", METRICS_PORT: "0", ...env, PORT: String(port) }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);

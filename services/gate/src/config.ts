@@ -46,6 +46,10 @@ const json = <S extends z.ZodType>(schema: S) =>
 
 export const GateConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The metrics listener's address: loopback unless a deployment lets Prometheus in. */
+  METRICS_HOST: z.string().default("127.0.0.1"),
   /** Names this instance in logs and in the NATS reply subject. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_#-]+$/).optional(),
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),

@@ -29,6 +29,8 @@ await runService(
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
     await app.listen({ host: config.HOST, port: config.PORT });
+    const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
+    await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
     logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
     return {
       async stop() {

@@ -106,4 +106,33 @@ describe("gate proxy edges", () => {
     const login = await gate.inject({ method: "POST", url: "/v1/auth/login", headers: { "content-type": "application/json" }, payload: big(100) });
     expect(login.statusCode).toBe(200);
   });
+
+  it("rate limits: IPv6 clients count per /64, so rotating addresses inside one prefix gets no fresh budget", async () => {
+    const limited = await gateApp(stack, {
+      CATALOG_URL: `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}`,
+      RATE_LIMIT_ENABLED: "true",
+      RATE_LIMIT_WINDOW_MS: "60000",
+      TRUST_PROXY: "true",
+      RATE_LIMITS: JSON.stringify({ read: { user: 100, ip: 3 } }),
+    });
+    try {
+      const read = (ip: string) => limited.inject({ method: "GET", url: "/v1/events", headers: { "x-forwarded-for": ip } });
+      const prefix = "2001:db8:77:1:";
+      const codes = [];
+      for (const host of ["a::1", "b::2", "c::3", "d::4"]) codes.push((await read(`${prefix}${host}`)).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      expect((await read("2001:db8:77:2::1")).statusCode).toBe(200);
+      // The upstream still learns the exact address.
+      expect(seen.at(-1)!.headers["x-forwarded-for"]).toBe("2001:db8:77:2::1");
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("metrics: the public port has no /metrics; the internal server has them", async () => {
+    expect((await gate.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(404);
+    const internal = await gate.internal!.inject({ method: "GET", url: "/metrics" });
+    expect(internal.statusCode).toBe(200);
+    expect(internal.body).toContain("# HELP");
+  });
 });

@@ -233,4 +233,12 @@ describe("identity", () => {
     const revoked = await stack.call({ method: "DELETE", url: `/v1/users/${scanner.id}/roles/staff`, token: admin });
     expect(revoked.json()).toEqual({ id: scanner.id, email: "scanner@example.com", displayName: "scanner", roles: ["customer"] });
   });
+
+  it("auth: IPv6 guesses count per /64: rotating addresses in one prefix does not reset the limit", async () => {
+    await register("ivy@example.com");
+    const codes = [];
+    for (let i = 1; i <= 4; i++) codes.push((await login("ivy@example.com", "wrong password!!", `2001:db8:5:6:${i}::1`)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+    expect((await login("ivy@example.com", TEST_PASSWORD, "2001:db8:5:7::1")).statusCode).toBe(200);
+  });
 });

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ipGroup } from "@rush/service";
 import type { Redis } from "ioredis";
 
 /**
@@ -30,7 +31,9 @@ export interface LoginThrottleOptions {
 
 // Digests keep addresses (e-mails and IPs tied to accounts) out of Redis.
 const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("base64url");
-const keysOf = (email: string, ip: string) => {
+// IPv6 clients count per /64: one subscriber holds the whole prefix.
+const keysOf = (email: string, address: string) => {
+  const ip = ipGroup(address);
   const account = digest(email.toLowerCase());
   return [
     `login:fail:acct-ip:${digest(email.toLowerCase(), ip)}`,
@@ -74,7 +77,7 @@ export function createLoginThrottle(redis: Redis, options: LoginThrottleOptions)
         4,
         ...keysOf(email, ip),
         options.windowMs,
-        digest(ip),
+        digest(ipGroup(ip)),
       )) as number[];
       const waits: number[] = [];
       if (pair! > options.maxFailuresPerAccountIp) waits.push(pairTtl!);
@@ -84,7 +87,7 @@ export function createLoginThrottle(redis: Redis, options: LoginThrottleOptions)
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(Math.max(...waits) / 1000)) };
     },
     async succeeded(email, ip) {
-      await redis.eval(SUCCEEDED, 4, ...keysOf(email, ip), digest(ip), knownMs);
+      await redis.eval(SUCCEEDED, 4, ...keysOf(email, ip), digest(ipGroup(ip)), knownMs);
     },
   };
 }
