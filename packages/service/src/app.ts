@@ -12,6 +12,21 @@ export interface ServiceAppOptions {
   checks: Record<string, Check>;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /** Serve `/metrics` here (default); false when it goes on an internal port (`createMetricsApp`). */
+  metricsRoute?: boolean;
+}
+
+/**
+ * `/metrics` alone, for a service whose main port is public (the gate): listen on an internal
+ * address that only Prometheus reaches.
+ */
+export function createMetricsApp(metrics: Registry): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get("/metrics", async (_request, reply) => {
+    reply.header("content-type", metrics.contentType);
+    return metrics.metrics();
+  });
+  return app;
 }
 
 /**
@@ -66,9 +81,11 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not_ready", checks: Object.fromEntries(results) });
   });
 
-  app.get("/metrics", async (_request, reply) => {
-    reply.header("content-type", options.metrics.contentType);
-    return options.metrics.metrics();
-  });
+  if (options.metricsRoute !== false) {
+    app.get("/metrics", async (_request, reply) => {
+      reply.header("content-type", options.metrics.contentType);
+      return options.metrics.metrics();
+    });
+  }
   return app;
 }

@@ -1,12 +1,13 @@
-export { createServiceApp, type ServiceAppOptions } from "./app.ts";
+export { createMetricsApp, createServiceApp, type ServiceAppOptions } from "./app.ts";
 export { type Check, natsCheck, postgresCheck, redisCheck } from "./checks.ts";
-export { BaseConfig, ConfigError, loadConfig } from "./config.ts";
-export { type Running, runService } from "./lifecycle.ts";
+export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults } from "./config.ts";
+export { type Running, bootConfig, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
 export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
+export { ipGroup } from "./ip-group.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
 export { accessTokenSigner } from "./http/access-token-signer.ts";

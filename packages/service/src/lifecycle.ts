@@ -1,4 +1,17 @@
-import type { Logger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+/**
+ * Reads a service's configuration at boot; on a bad or missing key logs one fatal line naming
+ * every key (e.g. a secret still at its development default) and exits 1 instead of starting.
+ */
+export function bootConfig<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    createLogger(service).fatal({ err: error }, "refusing to start");
+    process.exit(1);
+  }
+}
 
 /** What a service's `main` starts: `stop` must stop taking work, drain in-flight work, and close. */
 export interface Running {

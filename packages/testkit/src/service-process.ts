@@ -25,13 +25,15 @@ process.once("exit", () => {
 /** Starts the service with `env` (plus `PORT`) and resolves once `/health/ready` answers 200. */
 export async function spawnService(
   name: string,
-  env: Record<string, string>,
+  /** `undefined` removes a key, e.g. `NODE_ENV: undefined` to start as a deployment that forgot it. */
+  env: Record<string, string | undefined>,
   options: { port?: number; readyTimeoutMs?: number; waitReady?: boolean; /** Extra node flags, e.g. --cpu-prof. */ nodeArgs?: string[] } = {},
 ): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: join(REPO_ROOT, "services", name),
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", ...env, PORT: String(port) },
+    // METRICS_PORT 0: the gate's internal metrics port must not collide with other tests' ports.
+    env: definedOnly({ ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", METRICS_PORT: "0", ...env, PORT: String(port) }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -78,3 +80,6 @@ export async function spawnService(
   await service.kill();
   throw new Error(`${name} not ready on :${port}:\n${text.slice(-4000)}`);
 }
+
+const definedOnly = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));

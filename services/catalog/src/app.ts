@@ -45,8 +45,10 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
     db,
     hasher: deps.hasher,
     throttle: createLoginThrottle(redis, {
-      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAccountIp: config.LOGIN_MAX_FAILURES_PER_ACCOUNT_IP,
       maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      knownIpDays: config.LOGIN_KNOWN_IP_DAYS,
       windowMs: config.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
     }),
     refreshTokens: createRefreshTokenStore(db, { ttlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, clock }),

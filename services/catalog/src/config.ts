@@ -1,10 +1,10 @@
 import { availableParallelism } from "node:os";
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
-import { BaseConfig, loadConfig, trustedProxyProblem } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults, trustedProxyProblem } from "@rush/service";
 import { z } from "zod";
 
-/** Shared with the gate, so tokens signed here verify there. Never valid in production. */
-export const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
+/** Shared with the gate, so tokens signed here verify there. Only in development and test. */
+export { DEV_JWT_SECRET };
 export const DEV_ADMIN = { email: "admin@example.com", password: "admin-dev-password" } as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -25,8 +25,13 @@ const CatalogEnv = BaseConfig.extend({
   SCRYPT_LOG_N: int(10, 20).default(15),
   /** Hashing threads; one core stays for the event loop. */
   PASSWORD_HASH_THREADS: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 10_000).default(10),
+  /** Failed logins to one account from one client IP per window: that source stops, the owner elsewhere does not. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: int(1, 10_000).default(10),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
+  /** Failed logins to one account from anywhere per window; past it only IPs the account logged in from before may try. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1_000_000).default(100),
+  /** How long a successful login's IP stays known to its account. */
+  LOGIN_KNOWN_IP_DAYS: int(1, 365).default(30),
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
   /** Peers whose `X-Forwarded-For` is believed (the gate); comma-separated addresses or CIDR ranges. */
   TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
@@ -40,13 +45,9 @@ export const CatalogConfig = CatalogEnv.superRefine((env, ctx) => {
     const problem = trustedProxyProblem(entry);
     if (problem) ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXIES"], message: problem });
   }
-  if (env.NODE_ENV !== "production") return;
-  if (env.JWT_SECRET === undefined || env.JWT_SECRET === DEV_JWT_SECRET || env.JWT_SECRET.length < 32) {
-    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production: at least 32 characters, not the dev default" });
-  }
-  if (env.ADMIN_EMAIL === undefined) ctx.addIssue({ code: "custom", path: ["ADMIN_EMAIL"], message: "required in production" });
-  if (env.ADMIN_PASSWORD === undefined || env.ADMIN_PASSWORD === DEV_ADMIN.password) {
-    ctx.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "required in production, not the dev default" });
+  refuseDevDefaults(ctx, env, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, ADMIN_EMAIL: DEV_ADMIN.email, ADMIN_PASSWORD: DEV_ADMIN.password });
+  if (!devDefaultsAllowed(env) && env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) {
+    ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "at least 32 characters outside development" });
   }
 }).transform(({ JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, TRUSTED_PROXIES, ...rest }) => ({
   ...rest,

@@ -1,6 +1,17 @@
+import { createHmac } from "node:crypto";
+import { ACCESS_TOKEN } from "@rush/contracts";
+import { DEV_JWT_SECRET } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** An HS256 access token as anyone who read this repository could sign it. */
+function forgeToken(secret: string, claims: Record<string, unknown>): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part({ iss: ACCESS_TOKEN.issuer, aud: ACCESS_TOKEN.audience, iat: now, exp: now + 600, ...claims })}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+}
 
 describe("catalog process", () => {
   let nats: NatsServer;
@@ -43,5 +54,21 @@ describe("catalog process", () => {
     expect(service.child.exitCode).toBe(1);
     expect(service.output()).toMatch(/ADMIN_EMAIL/);
     expect(service.output()).toMatch(/JWT_SECRET/);
+  });
+
+  it("main: with NODE_ENV unset but real secrets it starts, and the dev-secret admin token is 401", async () => {
+    let service: ServiceProcess | undefined;
+    const secret = "a-deployment-secret-of-at-least-32-characters";
+    try {
+      service = await spawnService("catalog", { ...env, NODE_ENV: undefined, JWT_SECRET: secret, ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "a long admin password" });
+      const users = (token: string) => fetch(`${service!.url}/v1/users?email=ops@example.com`, { headers: { authorization: `Bearer ${token}` } });
+      const forged = await users(forgeToken(DEV_JWT_SECRET, { sub: crypto.randomUUID(), email: "x@example.com", roles: ["admin"] }));
+      expect(forged.status).toBe(401);
+      expect(forged.headers.get("content-type")).toContain("application/problem+json");
+      // The same request signed with the deployment's secret passes: the 401 is the secret, not the shape.
+      expect((await users(forgeToken(secret, { sub: crypto.randomUUID(), email: "x@example.com", roles: ["admin"] }))).status).toBe(200);
+    } finally {
+      await service?.stop();
+    }
   });
 });

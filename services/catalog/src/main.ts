@@ -1,19 +1,13 @@
 import { hostname } from "node:os";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService, seatReplyLookup } from "@rush/service";
+import { bootConfig, createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
-import { type CatalogConfig, loadCatalogConfig } from "./config.ts";
+import { loadCatalogConfig } from "./config.ts";
 import { createPasswordHasher } from "./identity/password-hasher.ts";
 import { seedAdmin } from "./identity/seed-admin.ts";
 
-let config: CatalogConfig;
-try {
-  config = loadCatalogConfig();
-} catch (error) {
-  createLogger("catalog").fatal({ err: error }, "refusing to start");
-  process.exit(1);
-}
+const config = bootConfig("catalog", () => loadCatalogConfig());
 const logger = createLogger("catalog", config.LOG_LEVEL);
 
 await runService(
@@ -34,7 +28,10 @@ await runService(
     const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });
     const hasher = await createPasswordHasher({ threads: config.PASSWORD_HASH_THREADS, logN: config.SCRYPT_LOG_N });
     const seeded = await seedAdmin(db.db, hasher, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-    logger.info({ admin: config.ADMIN_EMAIL, seeded }, "first admin in place");
+    if (seeded === "refused") {
+      // Someone registered ADMIN_EMAIL with another password: it stays a plain account.
+      logger.error({ admin: config.ADMIN_EMAIL }, "ADMIN_EMAIL belongs to an account whose password is not ADMIN_PASSWORD: not made admin");
+    } else logger.info({ admin: config.ADMIN_EMAIL, seeded }, "first admin in place");
 
     const app = await buildApp({
       config,

@@ -5,6 +5,7 @@ import {
   type Logger,
   createLogger,
   createMetrics,
+  createMetricsApp,
   createServiceApp,
   installApi,
   natsCheck,
@@ -31,7 +32,7 @@ import {
   SOCKET_POLLING_ROUTES,
 } from "./plugins/upstream-routes.ts";
 import { webApp } from "./plugins/web-app.ts";
-import { clientIpResolver } from "./plugins/client-ip.ts";
+import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts";
 import { docs } from "./plugins/docs.ts";
 import { idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
@@ -56,6 +57,13 @@ export interface GateDeps {
   metrics?: ServiceAppOptions["metrics"];
 }
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The gate's internal server: `/metrics`, never on the public port. `main` listens on `METRICS_PORT`. */
+    internal?: FastifyInstance;
+  }
+}
+
 /** Idempotency records outlive the command result store: a day. */
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -71,15 +79,23 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
     metrics: registry,
     checks: { nats: natsCheck(deps.bus), redis: redisCheck(redis), postgres: postgresCheck(deps.db.sql) },
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // The public port shows no metrics: they name routes, outcomes and load to anyone.
+    metricsRoute: false,
+  });
+  const internal = createMetricsApp(registry);
+  app.decorate("internal", internal);
+  app.addHook("onClose", async () => {
+    await internal.close();
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET });
 
   const clientIp = clientIpResolver(trustProxyOf(config.TRUST_PROXY));
+  const limitKey = clientIpGroupResolver(clientIp);
   const ctx: GateContext = {
     config,
     redis,
     clock,
-    clientIp,
+    clientIp: limitKey,
     metrics,
     sessions: createSessionSettingsStore(deps.db.db, { ttlMs: config.SESSION_CACHE_MS, now: clock.now }),
     seatCommands: createSeatCommands(deps.seats, redis, COMMAND_RESULT_TTL_MS),
@@ -94,7 +110,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
     enabled: config.RATE_LIMIT_ENABLED,
     windowMs: config.RATE_LIMIT_WINDOW_MS,
     limits: config.RATE_LIMITS,
-    clientIp,
+    clientIp: limitKey,
     onLimited: (rateClass, by) => metrics.rateLimited.inc({ class: rateClass, by }),
   });
   await app.register(idempotency, { redis, ttlMs: IDEMPOTENCY_TTL_MS });
@@ -105,7 +121,8 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   await app.register(createHoldLifecycleRoutes, { ctx });
   await app.register(createCommandRoutes, { ctx });
   // What the gate does not answer itself goes, unchanged, to the service that owns it.
-  const proxy = { bodyLimit: config.PROXY_BODY_LIMIT_BYTES, clientIp };
+  const bodyLimits = { small: config.SMALL_BODY_LIMIT_BYTES, standard: config.BODY_LIMIT_BYTES, large: config.PROXY_BODY_LIMIT_BYTES };
+  const proxy = { bodyLimits, clientIp };
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });

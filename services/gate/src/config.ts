@@ -1,8 +1,7 @@
-import { BaseConfig, loadConfig, trustedProxyProblem } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults, trustedProxyProblem } from "@rush/service";
 import { WEB_DIST } from "@rush/web/server";
 import { z } from "zod";
 
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 const DEV_ADMISSION_SECRET = "rush-dev-admission-secret-change-me";
 
 /** Requests allowed per window, per caller, for one class of routes. */
@@ -47,6 +46,10 @@ const json = <S extends z.ZodType>(schema: S) =>
 
 export const GateConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The metrics listener's address: loopback unless a deployment lets Prometheus in. */
+  METRICS_HOST: z.string().default("127.0.0.1"),
   /** Names this instance in logs and in the NATS reply subject. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_#-]+$/).optional(),
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
@@ -69,7 +72,9 @@ export const GateConfig = BaseConfig.extend({
   /** How long a hold request waits for the actor before answering 202 with a command id. */
   HOLD_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
-  /** Bodies forwarded to the catalog (a venue's seat map can be large). */
+  /** Unauthenticated identity routes (login, register, refresh, logout): anyone can send them. */
+  SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
+  /** Venue uploads only (a seat map can be large); every other route has `BODY_LIMIT_BYTES`. */
   PROXY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Sale settings read from Postgres are reused this long. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(2000),
@@ -104,11 +109,7 @@ export const GateConfig = BaseConfig.extend({
     const problem = trustedProxyProblem(entry);
     if (problem) ctx.addIssue({ code: "custom", path: ["TRUST_PROXY"], message: problem });
   }
-  if (config.NODE_ENV !== "production") return;
-  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  if (config.ADMISSION_SECRET === DEV_ADMISSION_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["ADMISSION_SECRET"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, ADMISSION_SECRET: DEV_ADMISSION_SECRET });
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 

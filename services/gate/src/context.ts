@@ -19,6 +19,7 @@ export interface GateContext {
   readonly liveHolds: LiveHolds;
   readonly waitingRoom: WaitingRoom;
   readonly admission: AdmissionTokens;
+  /** The caller for per-IP limits and bot signals: its address, an IPv6 one widened to its /64. */
   readonly clientIp: (request: FastifyRequest) => string;
   readonly metrics: GateMetrics;
 }

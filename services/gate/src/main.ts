@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { connectBus, createSeatCommandClient } from "@rush/bus";
 import { createDb } from "@rush/db";
-import { createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
+import { bootConfig, createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
 import { loadGateConfig } from "./config.ts";
 
-const config = loadGateConfig();
+const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
 const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
 
@@ -31,6 +31,8 @@ await runService(
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
     await app.listen({ host: config.HOST, port: config.PORT });
+    const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
+    await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
     logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
     return {
       async stop() {

@@ -57,7 +57,9 @@ describe("gate protections, proxy and docs (real stack)", () => {
       expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
       expect(limited.headers["ratelimit-remaining"]).toBe("0");
       expect((await read(accessToken(), ip)).statusCode).toBe(200);
-      const metrics = await app.inject({ method: "GET", url: "/metrics" });
+      // Metrics are on the internal server only; the public port does not have them.
+      expect((await app.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(404);
+      const metrics = await app.internal!.inject({ method: "GET", url: "/metrics" });
       expect(metrics.body).toMatch(/gate_rate_limited_total\{[^}]*class="read"[^}]*by="user"[^}]*\} 1/);
     });
 

@@ -10,6 +10,7 @@ import type { NotificationConfig } from "./config.ts";
 import { followOrders, followSeats } from "./feeds.ts";
 import { createQueuePositions } from "./queue-positions.ts";
 import { createSeatDeltas } from "./seat-deltas.ts";
+import { type SessionLookup, createSessionLookup } from "./session-lookup.ts";
 import { createSocketServer } from "./sockets.ts";
 
 export interface NotificationDeps {
@@ -27,6 +28,7 @@ export interface NotificationDeps {
 export interface NotificationService {
   app: FastifyInstance;
   io: Server;
+  sessions: SessionLookup;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -45,18 +47,33 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
     broadcast: (update) => io?.to(socketRooms.sessionSeats(update.sessionId)).emit(SOCKET_EVENTS.seats, update),
     onError: (error) => logger.warn({ err: error }, "seat delta not sent"),
   });
+  const sessions = createSessionLookup(deps.db.db, { ttlMs: config.SESSION_CACHE_MS, maxEntries: config.SESSION_CACHE_MAX });
   const queue = createQueuePositions({
     redis: deps.redis,
-    db: deps.db.db,
+    sessions,
     tickMs: config.QUEUE_TICK_MS,
     onError: (error) => logger.warn({ err: error }, "waiting-room positions not read"),
   });
-  io = createSocketServer({ httpServer: app.server, jwtSecret: config.JWT_SECRET, pub: deps.pub, sub: deps.sub, deltas, queue });
+  io = createSocketServer({
+    httpServer: app.server,
+    jwtSecret: config.JWT_SECRET,
+    pub: deps.pub,
+    sub: deps.sub,
+    deltas,
+    queue,
+    sessions,
+    limits: {
+      maxSubscriptions: config.SOCKET_MAX_SUBSCRIPTIONS,
+      messagesPerSecond: config.SOCKET_MESSAGES_PER_SECOND,
+      messageBurst: config.SOCKET_MESSAGE_BURST,
+    },
+  });
   const consumptions: Consumption[] = [];
 
   return {
     app,
     io,
+    sessions,
     async start() {
       // The adapter subscribes without waiting or retrying; a PING on the subscriber connection
       // is answered only after the queued (P)SUBSCRIBEs were applied, so from here on

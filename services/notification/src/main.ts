@@ -1,17 +1,11 @@
 import { hostname } from "node:os";
 import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb } from "@rush/db";
-import { connectRedisSubscriber, createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { bootConfig, connectRedisSubscriber, createLogger, createMetrics, createRedis, runService } from "@rush/service";
 import { buildNotificationService } from "./app.ts";
-import { type NotificationConfig, readConfig } from "./config.ts";
+import { readConfig } from "./config.ts";
 
-let config: NotificationConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  createLogger("notification").fatal({ err: error }, "refusing to start");
-  process.exit(1);
-}
+const config = bootConfig("notification", () => readConfig());
 const logger = createLogger("notification", config.LOG_LEVEL);
 
 await runService(

@@ -35,8 +35,8 @@ describe("notification service", () => {
   const sockets: Socket[] = [];
   const sessionId = randomUUID();
 
-  async function startInstance() {
-    const config = NotificationConfig.parse({ JWT_SECRET: SECRET, NODE_ENV: "test", COALESCE_MS: "100", QUEUE_TICK_MS: "100" });
+  async function startInstance(env: Record<string, string> = {}) {
+    const config = NotificationConfig.parse({ JWT_SECRET: SECRET, NODE_ENV: "test", COALESCE_MS: "100", QUEUE_TICK_MS: "100", ...env });
     const [own, pub] = [createRedis(redisServer.url, "n"), createRedis(redisServer.url, "n-pub", undefined, { maxRetriesPerRequest: null })];
     const sub = await connectRedisSubscriber(redisServer.url, "n-sub");
     const instanceBus = await connectBus({ servers: nats.url, name: "notification-test" });
@@ -59,6 +59,19 @@ describe("notification service", () => {
     };
     instances.push(instance);
     return instance;
+  }
+
+  /** A session row (the socket server subscribes only to sessions that exist). */
+  async function insertSession(id: string = randomUUID(), waitingRoom: { enabled: boolean; admitPerSecond: number } | null = null) {
+    const [organizer] = await db.db.insert(users).values({ email: `o-${randomUUID()}@x.io`, passwordHash: "x", displayName: "O" }).returning();
+    const [venue] = await db.db.insert(venues).values({ ownerId: organizer!.id, name: "V", address: "X", seatMap: { areas: [] }, capacity: 1 }).returning();
+    const [event] = await db.db.insert(events).values({ venueId: venue!.id, organizerId: organizer!.id, name: "E", category: "music" }).returning();
+    const now = Date.now();
+    await db.db.insert(sessions).values({
+      id, eventId: event!.id, startsAt: new Date(now + 86_400_000), endsAt: new Date(now + 90_000_000),
+      saleStartsAt: new Date(now - 10_000), saleEndsAt: new Date(now + 3_600_000), waitingRoom,
+    });
+    return id;
   }
 
   async function connect(url: string, userId: string) {
@@ -94,6 +107,7 @@ describe("notification service", () => {
       },
       { timeoutMs: 15_000 },
     );
+    await insertSession(sessionId);
     await startInstance();
     await startInstance();
   });
@@ -145,18 +159,8 @@ describe("notification service", () => {
   });
 
   it("live: waiting-room positions come from the gate's room and move as it admits", async () => {
-    const [organizer] = await db.db.insert(users).values({ email: `o-${randomUUID()}@x.io`, passwordHash: "x", displayName: "O" }).returning();
-    const [venue] = await db.db.insert(venues).values({ ownerId: organizer!.id, name: "V", address: "X", seatMap: { areas: [] }, capacity: 1 }).returning();
-    const [event] = await db.db.insert(events).values({ venueId: venue!.id, organizerId: organizer!.id, name: "E", category: "music" }).returning();
     const now = Date.now();
-    const [session] = await db.db
-      .insert(sessions)
-      .values({
-        eventId: event!.id, startsAt: new Date(now + 86_400_000), endsAt: new Date(now + 90_000_000),
-        saleStartsAt: new Date(now - 10_000), saleEndsAt: new Date(now + 3_600_000), waitingRoom: { enabled: true, admitPerSecond: 4 },
-      })
-      .returning();
-    const roomId = session!.id;
+    const roomId = await insertSession(randomUUID(), { enabled: true, admitPerSecond: 4 });
     // The gate's room: ten people, the cursor at 0 as of now; our user is 7th.
     const keys = waitingRoomKeys(roomId);
     const pipeline = redis.pipeline();
@@ -177,5 +181,47 @@ describe("notification service", () => {
   it("live: a bad subscribe is answered, not crashed on", async () => {
     const socket = await connect(instances[0]!.url, randomUUID());
     expect(await socket.emitWithAck("subscribe", { sessionId: "nope" })).toMatchObject({ ok: false });
+  });
+
+  describe("socket limits", () => {
+    let url: string;
+    let service: NotificationService;
+    beforeAll(async () => {
+      const limited = await startInstance({ SOCKET_MAX_SUBSCRIPTIONS: "3", SOCKET_MESSAGES_PER_SECOND: "1", SOCKET_MESSAGE_BURST: "12", SESSION_CACHE_MAX: "4" });
+      ({ url, service } = limited);
+    });
+
+    it("sockets: a made-up session id is refused, and made-up ids do not grow the session cache past its bound", async () => {
+      const socket = await connect(url, randomUUID());
+      const answers = [];
+      for (let i = 0; i < 8; i++) answers.push(await socket.emitWithAck("subscribe", { sessionId: randomUUID() }));
+      expect(answers).toEqual(Array(8).fill({ ok: false, error: "no such session" }));
+      expect(service.sessions.size).toBeLessThanOrEqual(4);
+      socket.close();
+    });
+
+    it("sockets: subscriptions per socket are capped; unsubscribing frees a slot", async () => {
+      const ids = await Promise.all(Array.from({ length: 4 }, () => insertSession()));
+      const socket = await connect(url, randomUUID());
+      const acks = [];
+      for (const id of ids) acks.push(await socket.emitWithAck("subscribe", { sessionId: id }));
+      expect(acks.map((a) => a.ok)).toEqual([true, true, true, false]);
+      expect(acks[3].error).toMatch(/at most 3 subscriptions/);
+      // Subscribing again to one it watches is fine.
+      expect(await socket.emitWithAck("subscribe", { sessionId: ids[0] })).toMatchObject({ ok: true });
+      socket.emit("unsubscribe", { sessionId: ids[0] });
+      expect(await socket.emitWithAck("subscribe", { sessionId: ids[3] })).toMatchObject({ ok: true, sessionId: ids[3] });
+      socket.close();
+    });
+
+    it("sockets: messages past the budget are refused, and a socket that keeps pushing is disconnected", async () => {
+      const socket = await connect(url, randomUUID());
+      const disconnected = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+      const answers = await Promise.all(Array.from({ length: 20 }, () => socket.timeout(2000).emitWithAck("subscribe", { sessionId }).catch(() => null)));
+      expect(answers.filter((a) => a?.ok === true).length).toBeLessThanOrEqual(13);
+      expect(answers).toContainEqual({ ok: false, error: "rate limited: slow down" });
+      for (let i = 0; i < 80; i++) socket.emit("subscribe", { sessionId });
+      expect(await disconnected).toBe("io server disconnect");
+    });
   });
 });

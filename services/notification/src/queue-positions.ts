@@ -1,8 +1,6 @@
 import { type QueueUpdate, redisKeys } from "@rush/contracts";
-import { type Database, sessions } from "@rush/db";
-import { eq } from "drizzle-orm";
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import type { SessionLookup } from "./session-lookup.ts";
 
 /**
  * Waiting-room positions pushed to the buyers waiting, read from the gate's waiting room in
@@ -14,8 +12,6 @@ import { z } from "zod";
  * and a poll agree.
  */
 export const waitingRoomKeys = redisKeys.waitingRoom;
-
-const WaitingRoomJson = z.object({ enabled: z.boolean(), admitPerSecond: z.number().positive() });
 
 interface Room {
   saleStartsAt: number;
@@ -37,19 +33,13 @@ export function admittedAt(room: Room, cursor: number | undefined, last: number 
   return Math.floor(admitted);
 }
 
-export function createQueuePositions(deps: { redis: Redis; db: Database; tickMs: number; now?: () => number; onError(error: unknown): void }) {
+export function createQueuePositions(deps: { redis: Redis; sessions: SessionLookup; tickMs: number; now?: () => number; onError(error: unknown): void }) {
   const now = deps.now ?? Date.now;
   const watching = new Map<string, Map<Watcher, string | undefined>>();
-  const rooms = new Map<string, { room: Room | null; until: number }>();
 
   const roomOf = async (sessionId: string): Promise<Room | null> => {
-    const hit = rooms.get(sessionId);
-    if (hit && hit.until > now()) return hit.room;
-    const [row] = await deps.db.select({ saleStartsAt: sessions.saleStartsAt, waitingRoom: sessions.waitingRoom }).from(sessions).where(eq(sessions.id, sessionId));
-    const parsed = WaitingRoomJson.safeParse(row?.waitingRoom);
-    const room = row && parsed.success && parsed.data.enabled ? { saleStartsAt: row.saleStartsAt.getTime(), admitPerSecond: parsed.data.admitPerSecond } : null;
-    rooms.set(sessionId, { room, until: now() + 5_000 });
-    return room;
+    const session = await deps.sessions.get(sessionId);
+    return session?.room ? { saleStartsAt: session.saleStartsAt, admitPerSecond: session.room.admitPerSecond } : null;
   };
 
   const tickSession = async (sessionId: string, watchers: Map<Watcher, string | undefined>) => {

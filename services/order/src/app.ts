@@ -45,7 +45,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   const metrics = createOrderMetrics(deps.metrics);
   const orders = createOrderStore(db.db, createPriceBook(db.db, { ttlMs: config.PRICE_CACHE_MS, now: clock }));
   const tickets = createTicketStore(db.db);
-  const signer = createTicketSigner(config.TICKET_SIGNING_KEY);
+  const previousKeys = config.TICKET_PREVIOUS_PUBLIC_KEYS.split(",").map((k) => k.trim()).filter(Boolean);
+  const signer = createTicketSigner(config.TICKET_SIGNING_KEY, previousKeys);
 
   const app = createServiceApp({
     logger,
@@ -54,7 +55,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET });
   await app.register(orderRoutes, { orders });
-  await app.register(ticketRoutes, { tickets, signer, clock });
+  await app.register(ticketRoutes, { tickets, signer, clock, qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000 });
 
   const handleSeatEvent = createSeatEventHandler({
     bus,

@@ -1,14 +1,19 @@
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
 import { DEV_TICKET_SEED } from "./tickets/ticket-qr.ts";
-
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 
 export const OrderConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8102),
   JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET),
   /** Ed25519 private key of the ticket QR codes: base64 of its 32-byte seed. */
   TICKET_SIGNING_KEY: z.string().min(40).default(DEV_TICKET_SEED),
+  /**
+   * Rotation: public keys (base64 SPKI, i.e. a PEM's body; comma-separated) of earlier signing
+   * keys whose QR codes still verify. Move the old key's public half here when replacing it.
+   */
+  TICKET_PREVIOUS_PUBLIC_KEYS: z.string().default(""),
+  /** A QR code stops verifying this long after its session ends. */
+  TICKET_QR_GRACE_HOURS: z.coerce.number().int().min(0).max(24 * 365).default(12),
   /** Prices of a session are read from Postgres at most this often. */
   PRICE_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** The repair pass (paid orders without tickets, orders that missed their payment's end) runs this often. */
@@ -18,11 +23,7 @@ export const OrderConfig = BaseConfig.extend({
   /** How far back the repair pass looks (its scan grows with the payments in this window). */
   REPAIR_LOOKBACK_MS: z.coerce.number().int().min(1).default(86_400_000),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV !== "production") return;
-  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  if (config.TICKET_SIGNING_KEY === DEV_TICKET_SEED) {
-    ctx.addIssue({ code: "custom", path: ["TICKET_SIGNING_KEY"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, TICKET_SIGNING_KEY: DEV_TICKET_SEED });
 });
 export type OrderConfig = z.infer<typeof OrderConfig>;
 

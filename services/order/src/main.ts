@@ -1,17 +1,11 @@
 import { hostname } from "node:os";
 import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, runService } from "@rush/service";
+import { bootConfig, createLogger, createMetrics, runService } from "@rush/service";
 import { buildOrderService } from "./app.ts";
-import { type OrderConfig, readConfig } from "./config.ts";
+import { readConfig } from "./config.ts";
 
-let config: OrderConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  createLogger("order").fatal({ err: error }, "refusing to start");
-  process.exit(1);
-}
+const config = bootConfig("order", () => readConfig());
 const logger = createLogger("order", config.LOG_LEVEL);
 
 await runService(

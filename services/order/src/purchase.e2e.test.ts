@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { redisKeys } from "@rush/contracts";
-import { orders, paymentEvents, payments, tickets } from "@rush/db";
+import { events, orders, paymentEvents, payments, sessions, tickets, users } from "@rush/db";
 import type { ServiceProcess, TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { eq } from "drizzle-orm";
@@ -62,6 +62,13 @@ describe("purchase end to end", () => {
     ]);
     [buyer, rival, staff] = await Promise.all([seedUser(stack), seedUser(stack), seedUser(stack, ["staff"])]);
     sessionId = await seedSession(stack, { rows: 2, perRow: 10 });
+    // Staff check in only the events of the organizer they work for.
+    const [scope] = await stack.db.db
+      .select({ organizerId: events.organizerId })
+      .from(sessions)
+      .innerJoin(events, eq(events.id, sessions.eventId))
+      .where(eq(sessions.id, sessionId));
+    await stack.db.db.update(users).set({ staffOrganizerId: scope!.organizerId }).where(eq(users.id, staff.id));
   });
   afterAll(async () => {
     for (const client of clients) client.close();
@@ -108,7 +115,7 @@ describe("purchase end to end", () => {
     const mine = await call(order, "GET", "/v1/me/tickets", buyer.token);
     expect(mine.body.items).toHaveLength(2);
     const ticket = mine.body.items.find((t: { seatId: string }) => t.seatId === "A-1-1");
-    expect(ticket).toMatchObject({ sessionId, status: "valid", version: 1, qr: expect.stringMatching(/^RT1\./) });
+    expect(ticket).toMatchObject({ sessionId, status: "valid", version: 1, qr: expect.stringMatching(/^RT2\./) });
 
     const first = await call(order, "POST", "/v1/tickets/verify", staff.token, { qr: ticket.qr });
     expect(first.status).toBe(200);
@@ -215,9 +222,9 @@ describe("purchase end to end", () => {
     expect(await stack.db.db.select().from(payments).where(eq(payments.orderId, orderId))).toHaveLength(1);
 
     // A forged QR, a customer at the scanner.
-    const forged = await call(order, "POST", "/v1/tickets/verify", staff.token, { qr: "RT1.eyJ0Ijox.c2lnbmF0dXJl" });
+    const forged = await call(order, "POST", "/v1/tickets/verify", staff.token, { qr: "RT2.eyJ0Ijox.c2lnbmF0dXJl" });
     expect(forged).toMatchObject({ status: 400, body: { code: "ticket_forged" } });
-    expect((await call(order, "POST", "/v1/tickets/verify", buyer.token, { qr: "RT1.a.b" })).status).toBe(403);
+    expect((await call(order, "POST", "/v1/tickets/verify", buyer.token, { qr: "RT2.a.b" })).status).toBe(403);
 
     // Webhooks: a bad signature is refused and moves nothing.
     const body = JSON.stringify({ type: "payment.succeeded", providerRef: `mock_${randomUUID()}` });

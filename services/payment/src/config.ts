@@ -1,8 +1,7 @@
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
 
-const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 const DEV_MOCK_WEBHOOK_SECRET = "rush-dev-mock-webhook-secret";
 
 export const PaymentConfig = BaseConfig.extend({
@@ -24,7 +23,7 @@ export const PaymentConfig = BaseConfig.extend({
   RECONCILE_BACKOFF_MS: z.coerce.number().int().min(1).default(5_000),
   RECONCILE_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(300_000),
 
-  /** The mock takes no money: on by default except in production, where it must be asked for. */
+  /** The mock takes no money: on by default only in development and test; elsewhere it must be asked for. */
   MOCK_PROVIDER: z.enum(["on", "off"]).optional(),
   MOCK_WEBHOOK_SECRET: z.string().min(16).default(DEV_MOCK_WEBHOOK_SECRET),
   /** `method: "slow"`: the mock's webhook comes this much later. */
@@ -38,15 +37,12 @@ export const PaymentConfig = BaseConfig.extend({
   /** Another Stripe API origin (stripe-mock, recorded answers in tests); Stripe's own unless set. */
   STRIPE_API_BASE: z.url().optional(),
 }).superRefine((config, ctx) => {
-  if (config.NODE_ENV !== "production") return;
-  if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
-  if (config.MOCK_PROVIDER === "on" && config.MOCK_WEBHOOK_SECRET === DEV_MOCK_WEBHOOK_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["MOCK_WEBHOOK_SECRET"], message: "required in production" });
-  }
+  refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET });
+  if (config.MOCK_PROVIDER === "on") refuseDevDefaults(ctx, config, { MOCK_WEBHOOK_SECRET: DEV_MOCK_WEBHOOK_SECRET });
 });
 export type PaymentConfig = z.infer<typeof PaymentConfig>;
 
-/** Whether `provider: "mock"` is accepted: never by accident in production (it would hand out seats for free). */
-export const mockEnabled = (config: PaymentConfig): boolean => config.MOCK_PROVIDER === "on" || (config.MOCK_PROVIDER === undefined && config.NODE_ENV !== "production");
+/** Whether `provider: "mock"` is accepted: never by accident outside development (it would hand out seats for free). */
+export const mockEnabled = (config: PaymentConfig): boolean => config.MOCK_PROVIDER === "on" || (config.MOCK_PROVIDER === undefined && devDefaultsAllowed(config));
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadConfig(PaymentConfig, env);

@@ -1,17 +1,11 @@
 import { hostname } from "node:os";
 import { connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
 import { createDb, runMigrations } from "@rush/db";
-import { createLogger, createMetrics, createRedis, runService, seatReplyLookup } from "@rush/service";
+import { bootConfig, createLogger, createMetrics, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildPaymentService } from "./app.ts";
-import { type PaymentConfig, readConfig } from "./config.ts";
+import { readConfig } from "./config.ts";
 
-let config: PaymentConfig;
-try {
-  config = readConfig();
-} catch (error) {
-  createLogger("payment").fatal({ err: error }, "refusing to start");
-  process.exit(1);
-}
+const config = bootConfig("payment", () => readConfig());
 const logger = createLogger("payment", config.LOG_LEVEL);
 
 await runService(

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
-import { BaseConfig, loadConfig } from "@rush/service";
+import { BaseConfig, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
 
 export const TicketConfig = BaseConfig.extend({
@@ -15,7 +15,7 @@ export const TicketConfig = BaseConfig.extend({
   SNAPSHOT_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
   /** How often leases are renewed and the partition set rebalanced; a third of the bucket TTL or less. */
   LEASE_RENEW_MS: z.coerce.number().int().min(100).default(1_500),
-});
+}).superRefine((config, ctx) => refuseDevDefaults(ctx, config, { ...DEV_URLS }));
 export type TicketConfig = z.infer<typeof TicketConfig>;
 
 export const readConfig = (env: NodeJS.ProcessEnv = process.env): TicketConfig => loadConfig(TicketConfig, env);

@@ -1,9 +1,9 @@
 import { connectBus, ensureTopology, loadTopology } from "@rush/bus";
-import { createLogger, createMetrics, createRedis, runService } from "@rush/service";
+import { bootConfig, createLogger, createMetrics, createRedis, runService } from "@rush/service";
 import { buildTicketService } from "./app.ts";
 import { readConfig } from "./config.ts";
 
-const config = readConfig();
+const config = bootConfig("ticket", () => readConfig());
 const logger = createLogger("ticket", config.LOG_LEVEL).child({ worker: config.WORKER_ID });
 
 await runService(

@@ -38,7 +38,7 @@ describe("ticket worker", () => {
   const sessionId = randomUUID();
 
   async function startWorker(id: string) {
-    const config = TicketConfig.parse({ WORKER_ID: id, PARTITIONS, SNAPSHOT_EVERY_MS: 200, LEASE_RENEW_MS: 300 });
+    const config = TicketConfig.parse({ NODE_ENV: "test", WORKER_ID: id, PARTITIONS, SNAPSHOT_EVERY_MS: 200, LEASE_RENEW_MS: 300 });
     const workerBus = await connectBus({ servers: nats.url, name: id });
     const workerRedis = createRedis(redisServer.url, id);
     const built = await buildTicketService({

@@ -17,6 +17,8 @@ export const UserView = z.object({
   email: z.string(),
   displayName: z.string(),
   roles: z.array(Role),
+  /** For staff: the organizer whose events they check tickets in for. */
+  staffOf: z.uuid().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -63,7 +65,11 @@ export const GrantableRole = z.enum(["organizer", "staff"]);
 export type GrantableRole = z.infer<typeof GrantableRole>;
 
 /** `POST /v1/users/:id/roles` (admin): adds roles; roles the user has already are kept. */
-export const GrantRolesRequest = z.object({ roles: z.array(GrantableRole).min(1).max(2) });
+export const GrantRolesRequest = z.object({
+  roles: z.array(GrantableRole).min(1).max(2),
+  /** With `staff`: the organizer (a user id) whose events this staff member checks tickets in for; staff without one check in nothing. */
+  staffOf: z.uuid().optional(),
+});
 export type GrantRolesRequest = z.infer<typeof GrantRolesRequest>;
 
 export const UserIdParams = z.object({ id: z.uuid() });

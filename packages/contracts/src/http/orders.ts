@@ -79,7 +79,11 @@ export const TicketView = z.object({
   seatId: SeatId,
   status: TicketStatus,
   version: z.int().min(1),
-  /** The signed QR payload (`RT1.<payload>.<signature>`), verifiable offline with the public key. */
+  /**
+   * The signed QR payload `RT2.<payload>.<signature>`: payload = base64url of the JSON array
+   * `[ticketId, sessionId, seatId, version, issuedAt, expiresAt, keyId]` (Unix seconds), signed
+   * with Ed25519 over `RT2.<payload>`; verifiable offline with the key named by `keyId`.
+   */
   qr: z.string(),
   usedAt: z.iso.datetime().optional(),
 });
@@ -113,9 +117,25 @@ export type VerifyResponse = z.infer<typeof VerifyResponse>;
 
 /** `GET /v1/tickets/public-key`: what a scanner needs to check QR codes offline. */
 export const TicketPublicKey = z.object({
+  /** The key signing new QR codes. */
   keyId: z.string(),
   algorithm: z.literal("Ed25519"),
   /** SubjectPublicKeyInfo, PEM. */
   publicKeyPem: z.string(),
+  /** Every key a QR code may name (the signing key first, then the previous ones still accepted after a rotation). */
+  keys: z.array(z.object({ keyId: z.string(), publicKeyPem: z.string() })),
 });
 export type TicketPublicKey = z.infer<typeof TicketPublicKey>;
+
+/**
+ * `GET /v1/sessions/:id/scan-list` (staff of the session's organizer, or admin): a scanner's
+ * sync. Offline, it refuses a QR whose version is below the one listed (re-issued by a
+ * transfer), a used or void ticket, and an unlisted one issued before `syncedAt`.
+ */
+export const ScanList = z.object({
+  sessionId: z.uuid(),
+  syncedAt: z.iso.datetime(),
+  keys: TicketPublicKey.shape.keys,
+  tickets: z.array(z.object({ id: z.uuid(), seatId: SeatId, version: z.int().min(1), status: TicketStatus })),
+});
+export type ScanList = z.infer<typeof ScanList>;

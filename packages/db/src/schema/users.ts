@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const users = pgTable(
   "users",
@@ -9,6 +9,8 @@ export const users = pgTable(
     passwordHash: text().notNull(),
     displayName: text().notNull(),
     roles: text().array().notNull().default(sql`ARRAY['customer']::text[]`),
+    /** For `staff`: the organizer whose events this account may check tickets in for (none: no events). */
+    staffOrganizerId: uuid().references((): AnyPgColumn => users.id, { onDelete: "set null" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CatalogStack, TEST_PASSWORD, startCatalogStack } from "../testing/catalog-stack.ts";
+import { seedAdmin } from "./seed-admin.ts";
 
 const PROBLEM = "application/problem+json";
 
@@ -13,7 +14,12 @@ describe("identity", () => {
   const me = (token: string) => stack.call({ method: "GET", url: "/v1/me", token });
 
   beforeAll(async () => {
-    stack = await startCatalogStack({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "3", LOGIN_MAX_FAILURES_PER_IP: "8", LOGIN_THROTTLE_WINDOW_SECONDS: "60" });
+    stack = await startCatalogStack({
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: "3",
+      LOGIN_MAX_FAILURES_PER_IP: "8",
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: "12",
+      LOGIN_THROTTLE_WINDOW_SECONDS: "60",
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -117,18 +123,39 @@ describe("identity", () => {
     expect(unknown.statusCode).toBe(204);
   });
 
-  it("auth: failed logins are throttled per account with 429 and Retry-After; the right password is refused too", async () => {
+  it("auth: guesses from one IP stop that IP for that account with 429 and Retry-After; the owner elsewhere still gets in", async () => {
     await register("grace@example.com");
-    for (let i = 0; i < 3; i++) expect((await login("grace@example.com", "wrong password!!", `203.0.113.${i}`)).statusCode).toBe(401);
-    const throttled = await login("grace@example.com", TEST_PASSWORD, "203.0.113.99");
+    const attacker = "203.0.113.66";
+    const guesses = [];
+    for (let i = 0; i < 10; i++) guesses.push((await login("grace@example.com", "wrong password!!", attacker)).statusCode);
+    expect(guesses).toEqual([401, 401, 401, ...Array(7).fill(429)]);
+    const throttled = await login("grace@example.com", TEST_PASSWORD, attacker);
     expect(throttled.statusCode).toBe(429);
     expect(throttled.headers["content-type"]).toContain(PROBLEM);
     expect(throttled.json()).toMatchObject({ status: 429, code: "login_throttled" });
     expect(Number(throttled.headers["retry-after"])).toBeGreaterThan(0);
     expect(Number(throttled.headers["retry-after"])).toBeLessThanOrEqual(60);
-    // Another account is not affected.
-    await register("heidi@example.com");
-    expect((await login("heidi@example.com", TEST_PASSWORD, "203.0.113.99")).statusCode).toBe(200);
+    // The owner, from their own address, is not locked out by someone else's guesses.
+    expect((await login("grace@example.com", TEST_PASSWORD, "198.51.100.50")).statusCode).toBe(200);
+  });
+
+  it("auth: ten wrong guesses from ten other IPs do not lock the owner out; past the account limit only known IPs may try", async () => {
+    await register("hank@example.com");
+    const home = "198.51.100.60";
+    expect((await login("hank@example.com", TEST_PASSWORD, home)).statusCode).toBe(200);
+    const spread = await Promise.all(Array.from({ length: 10 }, (_, i) => login("hank@example.com", "wrong password!!", `203.0.113.${100 + i}`)));
+    expect(spread.map((r) => r.statusCode)).toEqual(Array(10).fill(401));
+    expect((await login("hank@example.com", TEST_PASSWORD, "198.51.100.61")).statusCode).toBe(200);
+    // A distributed guess past the account-wide limit (12): fresh addresses are refused ...
+    const more = await Promise.all(Array.from({ length: 6 }, (_, i) => login("hank@example.com", "wrong password!!", `203.0.113.${120 + i}`)));
+    expect(more.map((r) => r.statusCode)).toContain(429);
+    expect((await login("hank@example.com", TEST_PASSWORD, "192.0.2.200")).statusCode).toBe(429);
+    // ... while the owner's known places still get in.
+    expect((await login("hank@example.com", TEST_PASSWORD, home)).statusCode).toBe(200);
+    expect((await login("hank@example.com", TEST_PASSWORD, "198.51.100.61")).statusCode).toBe(200);
+    // Nothing about addresses is stored in the clear.
+    const keys = await stack.redis.keys("login:*");
+    expect(keys.join(" ")).not.toContain("hank");
   });
 
   it("auth: failed logins are throttled per client IP across accounts; a burst cannot slip past the limit", async () => {
@@ -178,5 +205,40 @@ describe("identity", () => {
     const toAdmin = await stack.call({ method: "POST", url: `/v1/users/${user.id}/roles`, token: admin, payload: { roles: ["admin"] } });
     expect(toAdmin.statusCode).toBe(400);
     expect((await me(user.accessToken)).json().roles).toEqual(["customer"]);
+  });
+
+  it("roles: the first-admin bootstrap does not promote an account someone registered with ADMIN_EMAIL", async () => {
+    const squatter = await stack.user("boss@example.com");
+    const adminPassword = "the operators' admin password";
+    expect(await seedAdmin(stack.db.db, stack.hasher, { email: "Boss@Example.com", password: adminPassword })).toBe("refused");
+    const refreshed = (await refresh(squatter.refreshToken)).json();
+    expect((await me(refreshed.accessToken)).json().roles).toEqual(["customer"]);
+    // The operators' own account (its password is ADMIN_PASSWORD) is promoted, once, idempotently.
+    const own = await stack.user("ops-own@example.com");
+    const seed = () => seedAdmin(stack.db.db, stack.hasher, { email: "ops-own@example.com", password: TEST_PASSWORD });
+    expect(await seed()).toBe("exists");
+    expect(await seed()).toBe("exists");
+    expect((await me((await refresh(own.refreshToken)).json().accessToken)).json().roles).toEqual(["admin", "customer"]);
+  });
+
+  it("roles: an admin makes someone staff of one organizer; staffOf needs staff and a real organizer", async () => {
+    const admin = await stack.adminToken();
+    const organizer = await stack.user("org-staff@example.com", ["organizer"]);
+    const scanner = await stack.user("scanner@example.com");
+    const grant = (payload: object) => stack.call({ method: "POST", url: `/v1/users/${scanner.id}/roles`, token: admin, payload });
+    expect((await grant({ roles: ["organizer"], staffOf: organizer.id })).statusCode).toBe(400);
+    expect((await grant({ roles: ["staff"], staffOf: scanner.id })).json()).toMatchObject({ status: 422, code: "unknown_organizer" });
+    const granted = await grant({ roles: ["staff"], staffOf: organizer.id });
+    expect(granted.json()).toMatchObject({ roles: ["customer", "staff"], staffOf: organizer.id });
+    const revoked = await stack.call({ method: "DELETE", url: `/v1/users/${scanner.id}/roles/staff`, token: admin });
+    expect(revoked.json()).toEqual({ id: scanner.id, email: "scanner@example.com", displayName: "scanner", roles: ["customer"] });
+  });
+
+  it("auth: IPv6 guesses count per /64: rotating addresses in one prefix does not reset the limit", async () => {
+    await register("ivy@example.com");
+    const codes = [];
+    for (let i = 1; i <= 4; i++) codes.push((await login("ivy@example.com", "wrong password!!", `2001:db8:5:6:${i}::1`)).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+    expect((await login("ivy@example.com", TEST_PASSWORD, "2001:db8:5:7::1")).statusCode).toBe(200);
   });
 });

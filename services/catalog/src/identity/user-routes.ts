@@ -33,7 +33,12 @@ export const userRoutes: FastifyPluginAsync<{ db: Database }> = async (parent, {
     "/v1/users/:id/roles",
     { config: { auth: { roles: ["admin"] } }, schema: { params: UserIdParams, body: GrantRolesRequest, response: { 200: UserView } } },
     async (request) => {
-      const user = await addRoles(db, request.params.id, request.body.roles);
+      const { roles, staffOf } = request.body;
+      if (staffOf && !roles.includes("staff")) throw new HttpProblem(400, "staff_of_without_staff", "Bad Request", "staffOf goes with the staff role");
+      if (staffOf && !(await findUserById(db, staffOf))?.roles.includes("organizer")) {
+        throw new HttpProblem(422, "unknown_organizer", "Unknown organizer", `no organizer ${staffOf}`);
+      }
+      const user = await addRoles(db, request.params.id, roles, staffOf);
       if (!user) throw noSuchUser(request.params.id);
       request.log.info({ userId: user.id, granted: request.body.roles, by: request.principal!.sub }, "roles granted");
       return toUserView(user);

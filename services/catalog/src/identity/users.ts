@@ -9,6 +9,7 @@ export interface UserRecord {
   displayName: string;
   roles: Role[];
   passwordHash: string;
+  staffOrganizerId: string | null;
 }
 
 type Row = typeof users.$inferSelect;
@@ -20,6 +21,7 @@ const toRecord = (row: Row): UserRecord => ({
   displayName: row.displayName,
   roles: row.roles.filter((role): role is Role => Role.safeParse(role).success),
   passwordHash: row.passwordHash,
+  staffOrganizerId: row.staffOrganizerId,
 });
 
 export const toUserView = (user: UserRecord): UserView => ({
@@ -27,6 +29,7 @@ export const toUserView = (user: UserRecord): UserView => ({
   email: user.email,
   displayName: user.displayName,
   roles: user.roles,
+  ...(user.staffOrganizerId ? { staffOf: user.staffOrganizerId } : {}),
 });
 
 /** Inserts a user; a taken email (any case) throws `ConflictError` on `users_email_lower_key`. */
@@ -49,10 +52,13 @@ export async function findUserById(db: Database, id: string): Promise<UserRecord
 }
 
 /** Adds roles (a set union, so granting twice is a no-op); undefined if there is no such user. */
-export async function addRoles(db: Database, id: string, roles: readonly Role[]): Promise<UserRecord | undefined> {
+export async function addRoles(db: Database, id: string, roles: readonly Role[], staffOf?: string): Promise<UserRecord | undefined> {
   const [row] = await db
     .update(users)
-    .set({ roles: sql`array(select distinct r from unnest(${users.roles} || ${sql.param([...roles])}::text[]) r order by r)` })
+    .set({
+      roles: sql`array(select distinct r from unnest(${users.roles} || ${sql.param([...roles])}::text[]) r order by r)`,
+      ...(staffOf ? { staffOrganizerId: staffOf } : {}),
+    })
     .where(eq(users.id, id))
     .returning();
   return row && toRecord(row);
@@ -61,7 +67,7 @@ export async function addRoles(db: Database, id: string, roles: readonly Role[])
 export async function removeRole(db: Database, id: string, role: Role): Promise<UserRecord | undefined> {
   const [row] = await db
     .update(users)
-    .set({ roles: sql`array_remove(${users.roles}, ${role})` })
+    .set({ roles: sql`array_remove(${users.roles}, ${role})`, ...(role === "staff" ? { staffOrganizerId: null } : {}) })
     .where(eq(users.id, id))
     .returning();
   return row && toRecord(row);

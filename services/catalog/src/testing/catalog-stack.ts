@@ -22,6 +22,7 @@ export interface CatalogStack {
   readonly redisServer: RedisServer;
   readonly database: TestDatabase;
   readonly seatCommands: SeatCommandClient;
+  readonly hasher: PasswordHasher;
   /** `app.inject` with an optional bearer token. */
   call(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   login(email: string, password: string, ip?: string): Promise<TokenPair>;
@@ -87,6 +88,7 @@ export async function startCatalogStack(env: Record<string, string> = {}): Promi
     redisServer,
     database,
     seatCommands,
+    hasher,
     call,
     login,
     adminToken,

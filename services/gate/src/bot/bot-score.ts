@@ -46,13 +46,33 @@ export function headerSignals(headers: RequestTraits["headers"]): BotScore {
 }
 
 /**
+ * Behaviour outweighs headers: a script can copy a browser's headers for free, so either
+ * behavioural signal alone reaches the default challenge score (50) whatever the headers say.
+ */
+export const BEHAVIOUR_WEIGHT = 50;
+
+/** The behaviour signals (pure): request cadence of one user, distinct accounts from one address. */
+export function behaviourSignals(cadence: number, accounts: number, options: BotScoreOptions): BotScore {
+  const reasons: string[] = [];
+  let score = 0;
+  if (cadence > options.cadenceMax) {
+    score += BEHAVIOUR_WEIGHT;
+    reasons.push(`${cadence} requests in 10 s`);
+  }
+  if (accounts > options.accountsPerIp) {
+    score += BEHAVIOUR_WEIGHT;
+    reasons.push(`${accounts} accounts from one address`);
+  }
+  return { score, reasons };
+}
+
+/**
  * Scores a queue request from three signals: missing or scripted browser headers, request
  * cadence (one user polling or re-joining too fast) and accounts per IP (many buyers behind one
  * address). Both counters are updated and read in one pipelined round trip.
  */
 export async function scoreRequest(redis: Redis, traits: RequestTraits, now: number, options: BotScoreOptions): Promise<BotScore> {
-  const { score: headerScore, reasons } = headerSignals(traits.headers);
-  let score = headerScore;
+  const { score: headerScore, reasons: headerReasons } = headerSignals(traits.headers);
   const cadenceKey = `bot:cad:{${traits.userId}}`;
   const ipKey = `bot:ipacct:${traits.ip}`;
   const results = await redis
@@ -67,13 +87,6 @@ export async function scoreRequest(redis: Redis, traits: RequestTraits, now: num
     .exec();
   const cadence = Number(results?.[2]?.[1] ?? 0);
   const accounts = Number(results?.[5]?.[1] ?? 0);
-  if (cadence > options.cadenceMax) {
-    score += 30;
-    reasons.push(`${cadence} requests in 10 s`);
-  }
-  if (accounts > options.accountsPerIp) {
-    score += 40;
-    reasons.push(`${accounts} accounts from one address`);
-  }
-  return { score: Math.min(100, score), reasons };
+  const behaviour = behaviourSignals(cadence, accounts, options);
+  return { score: Math.min(100, headerScore + behaviour.score), reasons: [...headerReasons, ...behaviour.reasons] };
 }

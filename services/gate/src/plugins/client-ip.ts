@@ -1,4 +1,4 @@
-import { trustedProxies } from "@rush/service";
+import { ipGroup, trustedProxies } from "@rush/service";
 import type { FastifyRequest } from "fastify";
 
 /**
@@ -23,4 +23,12 @@ export function clientIpResolver(trust: boolean | number | readonly string[]): (
     const firstUntrusted = hops.find((hop) => !proxies?.has(hop));
     return firstUntrusted ?? hops[hops.length - 1] ?? socket;
   };
+}
+
+/**
+ * What per-IP limits and bot signals count by: the client's address, an IPv6 one widened to its
+ * /64 (one subscriber's whole prefix). Upstreams still get the exact address in X-Forwarded-For.
+ */
+export function clientIpGroupResolver(resolve: (request: FastifyRequest) => string): (request: FastifyRequest) => string {
+  return (request) => ipGroup(resolve(request));
 }

@@ -3,12 +3,18 @@ import { HttpProblem, sendHttpProblem } from "@rush/service";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RawServerBase, RouteGenericInterface } from "fastify";
 import type { RateClass } from "../config.ts";
 import { problems } from "../problems.ts";
+import { endToEndHeaders } from "./hop-by-hop.ts";
+
+/** Which body limit a proxied route takes: `small` for unauthenticated routes, `large` for venue uploads. */
+export type BodySize = "small" | "standard" | "large";
 
 export interface ProxiedRoute {
   url: string;
   methods: HTTPMethods[];
   rateClass: RateClass;
   summary: string;
+  /** `standard` unless said otherwise. */
+  body?: BodySize;
 }
 
 export interface UpstreamProxyOptions {
@@ -17,8 +23,8 @@ export interface UpstreamProxyOptions {
   baseUrl: string;
   routes: readonly ProxiedRoute[];
   timeoutMs: number;
-  /** Largest body forwarded (venue seat maps can be large). */
-  bodyLimit: number;
+  /** Largest body forwarded, per route size: only venue seat maps are large. */
+  bodyLimits: Record<BodySize, number>;
   clientIp: (request: FastifyRequest) => string;
 }
 
@@ -37,7 +43,7 @@ export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxy
   // Read as raw bytes (within a limit) and sent on untouched. Not streamed: a streamed body that
   // the upstream never reads would tear down the client's connection instead of letting us answer 503.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: options.bodyLimits.standard }, (_request, body, done) => done(null, body));
 
   const onError = (reply: FastifyReply<RouteGenericInterface, RawServerBase>, { error }: { error: Error }) => {
     reply.request.log.warn({ err: error, upstream: options.name }, "proxy failed");
@@ -56,7 +62,7 @@ export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxy
       onError,
       retriesCount: 0,
       rewriteRequestHeaders: (req, headers) => ({
-        ...headers,
+        ...endToEndHeaders(headers),
         "x-correlation-id": req.id,
         "x-forwarded-for": options.clientIp(req as FastifyRequest),
       }),
@@ -68,6 +74,7 @@ export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxy
       url: route.url,
       schema: { tags: [`${options.name} (proxied)`], summary: route.summary },
       config: { rateClass: route.rateClass },
+      bodyLimit: options.bodyLimits[route.body ?? "standard"],
       handler: forward,
     });
   }

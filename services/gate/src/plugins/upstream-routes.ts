@@ -7,14 +7,14 @@ const WRITES: HTTPMethods[] = ["POST", "PUT", "PATCH", "DELETE"];
 
 /** Identity and catalog: the catalog service. Publishing has its own, longer timeout. */
 export const CATALOG_ROUTES: readonly ProxiedRoute[] = [
-  { url: "/v1/auth/*", methods: ["POST"], rateClass: "auth", summary: "Identity: register, login, refresh, logout" },
+  { url: "/v1/auth/*", methods: ["POST"], rateClass: "auth", body: "small", summary: "Identity: register, login, refresh, logout" },
   { url: "/v1/me", methods: READS, rateClass: "read", summary: "The signed-in user" },
   { url: "/v1/users", methods: READS, rateClass: "read", summary: "Users (admin)" },
   { url: "/v1/users", methods: ["POST"], rateClass: "write", summary: "Users (admin)" },
   { url: "/v1/users/*", methods: READS, rateClass: "read", summary: "Users" },
   { url: "/v1/users/*", methods: WRITES, rateClass: "write", summary: "Users" },
   { url: "/v1/venues", methods: READS, rateClass: "read", summary: "List venues" },
-  { url: "/v1/venues", methods: ["POST"], rateClass: "write", summary: "Create a venue with its seat map" },
+  { url: "/v1/venues", methods: ["POST"], rateClass: "write", body: "large", summary: "Create a venue with its seat map" },
   { url: "/v1/venues/*", methods: READS, rateClass: "read", summary: "Venues" },
   { url: "/v1/venues/*", methods: WRITES, rateClass: "write", summary: "Venues" },
   { url: "/v1/events", methods: READS, rateClass: "read", summary: "Search events" },
@@ -37,9 +37,10 @@ export const ORDER_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/tickets/public-key", methods: READS, rateClass: "read", summary: "The Ed25519 key that verifies ticket QR codes offline" },
   { url: "/v1/tickets/verify", methods: ["POST"], rateClass: "write", summary: "Check a ticket in (staff): first scan 200, later 409, forged 400" },
   { url: "/v1/tickets/:id/transfer", methods: ["POST"], rateClass: "write", summary: "Give a ticket to another account (the old QR stops working)" },
+  { url: "/v1/sessions/:id/scan-list", methods: READS, rateClass: "read", summary: "A scanner's sync: the session's tickets and keys (staff of its organizer)" },
 ];
 
-/** Paying and provider webhooks: the payment service. Webhooks carry their own signature. */
+/** Paying and provider webhooks: the payment service. Webhooks carry their own signature (checked upstream, so their bodies stay at the standard limit). */
 export const PAYMENT_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/orders/:orderId/pay", methods: ["POST"], rateClass: "write", summary: "Pay an order (mock or stripe)" },
   { url: "/v1/payments/webhooks/:provider", methods: ["POST"], rateClass: "write", summary: "Payment provider webhooks (signed)" },

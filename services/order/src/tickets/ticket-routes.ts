@@ -1,4 +1,7 @@
 import {
+  type AccessTokenClaims,
+  ScanList,
+  SessionIdParams,
   TicketIdParams,
   TicketList,
   TicketPublicKey,
@@ -10,19 +13,35 @@ import {
 import { HttpProblem } from "@rush/service";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { TicketSigner } from "./ticket-qr.ts";
-import type { TicketRow, TicketStore } from "./ticket-store.ts";
+import type { OwnedTicket, TicketStore } from "./ticket-store.ts";
 
 export interface TicketRoutesOptions {
   tickets: TicketStore;
   signer: TicketSigner;
   clock: () => number;
+  /** How long after its session ends a QR code stops verifying. */
+  qrGraceMs: number;
 }
 
 const staff = { auth: { roles: ["staff", "admin"] as const } };
+const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Tickets: the owner's list with QR codes, transfer (re-issue), the scanners' check-in, and the public key. */
-export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock }) => {
-  const qrOf = (t: TicketRow) => signer.sign({ ticketId: t.id, sessionId: t.sessionId, seatId: t.seatId, version: t.version });
+export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock, qrGraceMs }) => {
+  // Deterministic (Ed25519, times from the row): the same ticket shows the same QR every time.
+  const qrOf = (t: OwnedTicket) =>
+    signer.sign({
+      ticketId: t.id,
+      sessionId: t.sessionId,
+      seatId: t.seatId,
+      version: t.version,
+      issuedAt: seconds(t.issuedAt.getTime()),
+      expiresAt: seconds(t.sessionEndsAt.getTime() + qrGraceMs),
+    });
+  /** Staff check in only the events of the organizer they work for; admins everywhere. */
+  const mayScan = async (principal: AccessTokenClaims, sessionId: string) =>
+    principal.roles.includes("admin") || (principal.roles.includes("staff") && (await tickets.staffMayScan(principal.sub, sessionId)));
+  const notYourEvent = () => new HttpProblem(403, "not_your_event", "Forbidden", "staff check in tickets of their own organizer's events only");
 
   app.get("/v1/me/tickets", { config: { auth: {} }, schema: { response: { 200: TicketList } } }, async (request) => {
     const rows = await tickets.listByOwner(request.principal!.sub);
@@ -73,6 +92,12 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
     async (request) => {
       const claims = signer.verify(request.body.qr);
       if (!claims) throw new HttpProblem(400, "ticket_forged", "Not a genuine ticket", "the QR code's signature does not verify");
+      if (!(await mayScan(request.principal!, claims.sessionId))) throw notYourEvent();
+      if (claims.expiresAt * 1000 <= clock()) {
+        throw new HttpProblem(409, "ticket_expired", "Ticket expired", `this QR code expired at ${new Date(claims.expiresAt * 1000).toISOString()}`, {
+          ticketId: claims.ticketId,
+        });
+      }
       const result = await tickets.checkIn(claims, request.principal!.sub, new Date(clock()));
       switch (result.outcome) {
         case "admitted":
@@ -109,5 +134,25 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
     keyId: signer.keyId,
     algorithm: "Ed25519" as const,
     publicKeyPem: signer.publicKeyPem,
+    keys: [...signer.keys],
   }));
+
+  app.get(
+    "/v1/sessions/:id/scan-list",
+    { config: staff, schema: { params: SessionIdParams, response: { 200: ScanList } } },
+    async (request) => {
+      const sessionId = request.params.id;
+      // Read before the list: a ticket re-issued meanwhile has an issue time after syncedAt.
+      const syncedAt = new Date(clock());
+      if (!(await tickets.sessionEndsAt(sessionId))) throw new HttpProblem(404, "session_not_found", "Not Found", `no session ${sessionId}`);
+      if (!(await mayScan(request.principal!, sessionId))) throw notYourEvent();
+      const rows = await tickets.listBySession(sessionId);
+      return {
+        sessionId,
+        syncedAt: syncedAt.toISOString(),
+        keys: [...signer.keys],
+        tickets: rows.map((t) => ({ id: t.id, seatId: t.seatId, version: t.version, status: t.status })),
+      };
+    },
+  );
 };

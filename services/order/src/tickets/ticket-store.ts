@@ -1,10 +1,12 @@
 import { uuidV5 } from "@rush/contracts";
-import { type Database, tickets, users } from "@rush/db";
+import { type Database, events, sessions, tickets, users } from "@rush/db";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { OrderRow } from "../orders/order-store.ts";
 import type { TicketClaims } from "./ticket-qr.ts";
 
 export type TicketRow = typeof tickets.$inferSelect;
+/** A ticket with its session's end: its QR code expires a while after. */
+export type OwnedTicket = TicketRow & { sessionEndsAt: Date };
 
 const TICKET_NAMESPACE = "6f1f4f2e-8c1b-5a55-9a0e-6a7f0c7e0a10";
 
@@ -31,7 +33,13 @@ export interface TicketStore {
    * `UNIQUE(session_id, seat_id)` refused them (a double sale upstream; never expected).
    */
   issue(order: OrderRow, seatIds: readonly string[]): Promise<{ conflicts: string[] }>;
-  listByOwner(ownerId: string): Promise<TicketRow[]>;
+  listByOwner(ownerId: string): Promise<OwnedTicket[]>;
+  /** A session's tickets for scanners' offline lists. */
+  listBySession(sessionId: string): Promise<TicketRow[]>;
+  /** The end of a session, or `undefined` if there is no such session. */
+  sessionEndsAt(sessionId: string): Promise<Date | undefined>;
+  /** Whether `staffId` is staff of the organizer whose event `sessionId` belongs to. */
+  staffMayScan(staffId: string, sessionId: string): Promise<boolean>;
   transfer(ticketId: string, ownerId: string, toEmail: string): Promise<Transfer>;
   /** Marks the ticket of a genuine QR used, once. */
   checkIn(claims: TicketClaims, staffId: string, at: Date): Promise<CheckIn>;
@@ -60,8 +68,33 @@ export function createTicketStore(db: Database): TicketStore {
       return { conflicts: taken.map((t) => t.seatId) };
     },
 
-    listByOwner: (ownerId) =>
-      db.select().from(tickets).where(eq(tickets.ownerId, ownerId)).orderBy(asc(tickets.sessionId), asc(tickets.seatId)).limit(1000),
+    async listByOwner(ownerId) {
+      const rows = await db
+        .select({ ticket: tickets, sessionEndsAt: sessions.endsAt })
+        .from(tickets)
+        .innerJoin(sessions, eq(sessions.id, tickets.sessionId))
+        .where(eq(tickets.ownerId, ownerId))
+        .orderBy(asc(tickets.sessionId), asc(tickets.seatId))
+        .limit(1000);
+      return rows.map((r) => ({ ...r.ticket, sessionEndsAt: r.sessionEndsAt }));
+    },
+
+    listBySession: (sessionId) => db.select().from(tickets).where(eq(tickets.sessionId, sessionId)).orderBy(asc(tickets.seatId)),
+
+    async sessionEndsAt(sessionId) {
+      const [row] = await db.select({ endsAt: sessions.endsAt }).from(sessions).where(eq(sessions.id, sessionId));
+      return row?.endsAt;
+    },
+
+    async staffMayScan(staffId, sessionId) {
+      const [row] = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .innerJoin(events, eq(events.id, sessions.eventId))
+        .innerJoin(users, eq(users.staffOrganizerId, events.organizerId))
+        .where(and(eq(sessions.id, sessionId), eq(users.id, staffId)));
+      return row !== undefined;
+    },
 
     async transfer(ticketId, ownerId, toEmail) {
       return db.transaction(async (tx): Promise<Transfer> => {
@@ -73,7 +106,8 @@ export function createTicketStore(db: Database): TicketStore {
         if (recipient.id === ownerId) return { outcome: "same_owner" };
         const [updated] = await tx
           .update(tickets)
-          .set({ ownerId: recipient.id, version: sql`${tickets.version} + 1` })
+          // Re-issued now: the new QR's issue time is after any scanner sync that saw the old one.
+          .set({ ownerId: recipient.id, version: sql`${tickets.version} + 1`, issuedAt: sql`now()` })
           .where(eq(tickets.id, ticketId))
           .returning();
         return { outcome: "transferred", ticket: updated!, to: recipient.email };

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "staff_organizer_id" uuid;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_staff_organizer_id_users_id_fk" FOREIGN KEY ("staff_organizer_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;
