@@ -8,7 +8,7 @@ import type { SeatMapController } from "../seatmap/controller.ts";
 import { seatName } from "../seatmap/describe.ts";
 import { Legend } from "../seatmap/legend.tsx";
 import { SeatMap } from "../seatmap/seat-map.tsx";
-import { markTaken, setMine } from "../seatmap/seat-state.ts";
+import { STATUS, markTaken, setMine } from "../seatmap/seat-state.ts";
 import { type Selection, emptySelection, pruneSelection, toggleSeat } from "../seatmap/selection.ts";
 import { type AdmissionKeeper, NotAdmittedError } from "./admission.ts";
 import { placeHold, unavailableSeats } from "./hold-flow.ts";
@@ -21,11 +21,17 @@ type Notice = { kind: "error" | "info" | "success"; text: string };
 const holdKey = (sessionId: string) => `rush.hold.${sessionId}`;
 const names = (list: string[]) => (list.length <= 1 ? (list[0] ?? "") : `${list.slice(0, -1).join("; ")} and ${list.at(-1)}`);
 
-/** The buying screen: the live seat map, picking, "best N", the hold with its countdown, paying. */
-export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission: AdmissionKeeper; onAdmissionLost(): void }) {
-  const { session, hub } = props;
-  const { data, error, revision, lastChanged, touch } = useSeatMapData(session, hub);
-  const [selection, setSelection] = useState<Selection>(emptySelection);
+const picksKey = (sessionId: string) => `rush.picks.${sessionId}`;
+
+/**
+ * The buying screen: the live seat map, picking, "best N", the hold with its countdown, paying.
+ * Without `admission` (signed out) it is the public map: seats and prices, picks allowed, and
+ * holding asks for an account first (the picks wait in this tab until the buyer is back).
+ */
+export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission: AdmissionKeeper | null; onAdmissionLost(): void }) {
+  const { session, hub, admission } = props;
+  const { data, error, revision, lastChanged, touch } = useSeatMapData(session, hub, { poll: admission === null });
+  const [selection, setSelectionState] = useState<Selection>(emptySelection);
   const [hold, setHoldState] = useState<HoldCreated | null>(null);
   const [busy, setBusy] = useState<"holding" | "paying" | "releasing" | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
@@ -37,10 +43,17 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
     if (next) sessionStorage.setItem(holdKey(session.id), JSON.stringify(next));
     else sessionStorage.removeItem(holdKey(session.id));
   };
+  const setSelection = (next: Selection | ((s: Selection) => Selection)) =>
+    setSelectionState((old) => {
+      const value = typeof next === "function" ? next(old) : next;
+      if (data) sessionStorage.setItem(picksKey(session.id), JSON.stringify(value.seats.map((s) => data.layout.ids[s])));
+      return value;
+    });
   const indicesOf = (ids: readonly string[]) => ids.map((id) => data?.layout.index.get(id)).filter((i) => i !== undefined);
 
   // A hold from before a reload, if the engine still has it.
   useEffect(() => {
+    if (!admission) return;
     const saved = sessionStorage.getItem(holdKey(session.id));
     if (!saved) return;
     const previous = JSON.parse(saved) as HoldCreated;
@@ -48,6 +61,14 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
       .then((h) => (h.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now() ? setHold({ ...previous, expiresAt: h.expiresAt }) : setHold(null)))
       .catch(() => setHold(null));
   }, [session.id]);
+
+  // Picks made before signing in (or a reload) come back once the map is there.
+  useEffect(() => {
+    if (!data) return;
+    const saved = JSON.parse(sessionStorage.getItem(picksKey(session.id)) ?? "[]") as string[];
+    const seats = indicesOf(saved).filter((s) => data.statuses.codes[s] === STATUS.available);
+    if (seats.length > 0) setSelectionState({ seats: seats.slice(0, session.maxSeatsPerHold) });
+  }, [data]);
 
   // The hold's seats are "mine" on the map.
   useEffect(() => {
@@ -92,10 +113,14 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
   };
 
   const requestSeats = async (body: HoldBody, area?: number) => {
+    if (!admission) {
+      navigate(`/signin?next=${encodeURIComponent(`/sessions/${session.id}`)}&reason=hold`);
+      return;
+    }
     setBusy("holding");
     setNotice(null);
     try {
-      const granted = await placeHold(session.id, body, () => props.admission.headers());
+      const granted = await placeHold(session.id, body, () => admission.headers());
       setHold(granted);
       setSelection(emptySelection);
       if (area !== undefined) controller.current?.showArea(area);
@@ -192,6 +217,7 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
         ) : (
           <>
             <SelectionPanel
+              signedOut={!admission}
               layout={layout}
               categories={session.priceCategories}
               seats={selection.seats}
@@ -202,6 +228,7 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
               onClear={() => setSelection(emptySelection)}
             />
             <BestSeatsForm
+              signedOut={!admission}
               layout={layout}
               statuses={statuses}
               categories={session.priceCategories}

@@ -70,18 +70,20 @@ export function SessionPage(props: { id: string }) {
       {session.status !== "on_sale" ? (
         <p class="notice info">This session is {session.status.replace("_", " ")}: its seats are not on sale.</p>
       ) : !signedIn ? (
-        <section class="panel">
-          <h2>Sign in to buy</h2>
-          <p>You need an account to join the queue and hold seats.</p>
-          <p class="panel-actions">
-            <a class="button primary" href={`/signin?next=${next}`} onClick={onLinkClick}>
-              Sign in
+        <>
+          <p class="notice info" data-testid="public-map">
+            Browse the seats and prices. To hold seats,{" "}
+            <a href={`/signin?next=${next}`} onClick={onLinkClick}>
+              sign in
+            </a>{" "}
+            or{" "}
+            <a href={`/signup?next=${next}`} onClick={onLinkClick}>
+              create an account
             </a>
-            <a class="button secondary" href={`/signup?next=${next}`} onClick={onLinkClick}>
-              Create an account
-            </a>
+            {session.waitingRoom?.enabled ? " and join the queue" : ""}.
           </p>
-        </section>
+          <BuyScreen session={session} hub={hub} admission={null} onAdmissionLost={() => {}} />
+        </>
       ) : !admission ? (
         <WaitingRoom session={session} hub={hub} onAdmitted={(status: QueueStatus) => setAdmission(createAdmissionKeeper(session.id, status))} />
       ) : (
