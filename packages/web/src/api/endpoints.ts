@@ -9,6 +9,7 @@ import type {
   EventView,
   HoldCreated,
   HoldDetails,
+  OrderList,
   OrderView,
   PayResponse,
   PublishResponse,
@@ -82,4 +83,5 @@ export const releaseHold = (holdId: string) => send("DELETE", path("/v1/holds/:i
 export const pay = (orderId: string, method?: string) =>
   post<PayResponse>(path("/v1/orders/:id/pay", orderId), { provider: "mock", ...(method ? { method } : {}) }, { auth: true });
 export const getOrder = (orderId: string) => get<OrderView>(path("/v1/orders/:id", orderId), { auth: true });
+export const myOrders = (cursor?: string) => get<OrderList>(`/v1/me/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, { auth: true });
 export const myTickets = () => get<TicketList>("/v1/me/tickets", { auth: true });

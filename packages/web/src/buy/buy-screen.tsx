@@ -12,13 +12,13 @@ import { STATUS, markTaken, setMine } from "../seatmap/seat-state.ts";
 import { type Selection, emptySelection, pruneSelection, toggleSeat } from "../seatmap/selection.ts";
 import { type AdmissionKeeper, NotAdmittedError } from "./admission.ts";
 import { placeHold, unavailableSeats } from "./hold-flow.ts";
+import { sharedHold } from "./open-holds.ts";
 import { BestSeatsForm, HoldPanel, SelectionPanel, useNow } from "./panels.tsx";
-import { payOrder } from "./pay-flow.ts";
+import { outcomeWords, payOrder, payProblemWords } from "./pay-flow.ts";
 import { useSeatMapData } from "./use-seat-map-data.ts";
 
 type Notice = { kind: "error" | "info" | "success"; text: string };
 
-const holdKey = (sessionId: string) => `rush.hold.${sessionId}`;
 const names = (list: string[]) => (list.length <= 1 ? (list[0] ?? "") : `${list.slice(0, -1).join("; ")} and ${list.at(-1)}`);
 
 const picksKey = (sessionId: string) => `rush.picks.${sessionId}`;
@@ -36,12 +36,13 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
   const [busy, setBusy] = useState<"holding" | "paying" | "releasing" | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const controller = useRef<SeatMapController | null>(null);
+  const dataRef = useRef(data);
+  dataRef.current = data;
   const now = useNow();
 
   const setHold = (next: HoldCreated | null) => {
     setHoldState(next);
-    if (next) sessionStorage.setItem(holdKey(session.id), JSON.stringify(next));
-    else sessionStorage.removeItem(holdKey(session.id));
+    sharedHold.write(session.id, next);
   };
   const setSelection = (next: Selection | ((s: Selection) => Selection)) =>
     setSelectionState((old) => {
@@ -51,15 +52,30 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
     });
   const indicesOf = (ids: readonly string[]) => ids.map((id) => data?.layout.index.get(id)).filter((i) => i !== undefined);
 
-  // A hold from before a reload, if the engine still has it.
+  // A hold from before a reload or from another tab or device, if the engine still has it.
   useEffect(() => {
     if (!admission) return;
-    const saved = sessionStorage.getItem(holdKey(session.id));
-    if (!saved) return;
-    const previous = JSON.parse(saved) as HoldCreated;
-    getHold(previous.holdId)
-      .then((h) => (h.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now() ? setHold({ ...previous, expiresAt: h.expiresAt }) : setHold(null)))
-      .catch(() => setHold(null));
+    const adopt = async (candidate: HoldCreated | null) => {
+      const previous = candidate ?? (await sharedHold.fromOrders(session.id).catch(() => null));
+      if (!previous) return setHoldState(null);
+      const h = await getHold(previous.holdId).catch(() => null);
+      const live = h?.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now();
+      if (live) setHold({ ...previous, expiresAt: h.expiresAt! });
+      else if (candidate) setHold(null);
+    };
+    void adopt(sharedHold.read(session.id));
+    // Another tab held, paid or released: follow it.
+    return sharedHold.watch(session.id, (next) => {
+      if (next) return void adopt(next);
+      setHoldState((old) => {
+        const current = dataRef.current;
+        if (old && current) {
+          const seats = old.seats.map((s) => current.layout.index.get(s.id)).filter((i) => i !== undefined);
+          touch(setMine(current.statuses, seats, false));
+        }
+        return null;
+      });
+    });
   }, [session.id]);
 
   // Picks made before signing in (or a reload) come back once the map is there.
@@ -160,18 +176,11 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
         navigate(`/tickets?order=${hold.orderId}`);
         return;
       }
-      const text =
-        outcome.status === "refunded"
-          ? "Your hold ran out before the payment finished, so the payment was refunded."
-          : outcome.status === "failed"
-            ? `The payment was declined${outcome.reason ? ` (${outcome.reason})` : ""}. Your seats stay held until the countdown ends: try again.`
-            : outcome.status === "expired"
-              ? "Your hold expired before the payment finished."
-              : `The payment is still being processed (${outcome.reason ?? outcome.status}). Your tickets will appear under My tickets.`;
+      const text = outcomeWords(outcome);
       if (outcome.status === "refunded" || outcome.status === "expired") setHold(null);
       setNotice({ kind: outcome.status === "failed" || outcome.status === "refunded" || outcome.status === "expired" ? "error" : "info", text });
     } catch (e) {
-      setNotice({ kind: "error", text: messageOf(e) });
+      setNotice({ kind: "error", text: payProblemWords(e) });
     } finally {
       setBusy(null);
     }
