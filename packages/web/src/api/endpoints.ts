@@ -48,7 +48,7 @@ export async function logout(refreshToken: string | undefined): Promise<void> {
 export const me = () => get<UserView>("/v1/me", { auth: true });
 
 // ── Catalog ──────────────────────────────────────────────────────────────────
-export function searchEvents(query: { q?: string; category?: string; cursor?: string; limit?: number }) {
+export function searchEvents(query: { q?: string; category?: string; cursor?: string; limit?: number; sort?: "date" }) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
   return get<EventPage>(`/v1/events?${params}`);
