@@ -68,7 +68,8 @@ describe("seat map renderer", () => {
     expect(ctx.counts.text).toBeGreaterThan(0);
     const started = performance.now();
     for (let k = 0; k < 10; k++) renderer.draw(ctx as unknown as CanvasRenderingContext2D, scene);
-    expect((performance.now() - started) / 10).toBeLessThan(50);
+    // Printed, not asserted: a shared machine is no stopwatch (STYLE.md).
+    console.log(`renderer: 20,000 seats, ${((performance.now() - started) / 10).toFixed(1)} ms per frame (mock context)`);
   });
 
   it("renderer: zoomed in, only seats on screen are drawn, with shapes, marks, row labels and the focus ring", () => {
