@@ -11,6 +11,7 @@ import {
   postgresCheck,
   redisCheck,
   type ServiceAppOptions,
+  trustedProxies,
 } from "@rush/service";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
@@ -33,6 +34,7 @@ import {
 import { webApp } from "./plugins/web-app.ts";
 import { clientIpResolver } from "./plugins/client-ip.ts";
 import { docs } from "./plugins/docs.ts";
+import { securityHeaders, tlsResolver } from "./plugins/security-headers.ts";
 import { idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
@@ -74,7 +76,12 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET });
 
-  const clientIp = clientIpResolver(trustProxyOf(config.TRUST_PROXY));
+  const trust = trustProxyOf(config.TRUST_PROXY);
+  const clientIp = clientIpResolver(trust);
+  const proxies = typeof trust === "object" ? trustedProxies(trust) : undefined;
+  securityHeaders(app, {
+    viaTls: tlsResolver((request) => (proxies ? proxies.has(request.socket.remoteAddress ?? "") : trust !== false && trust !== 0)),
+  });
   const ctx: GateContext = {
     config,
     redis,
