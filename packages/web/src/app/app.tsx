@@ -1,5 +1,4 @@
 import { useEffect } from "preact/hooks";
-import { readTokens } from "../api/auth-tokens.ts";
 import { logout } from "../api/endpoints.ts";
 import { OrganizerPage } from "../organizer/organizer-page.tsx";
 import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
@@ -104,7 +103,7 @@ export function App() {
                 type="button"
                 class="link-button"
                 onClick={async () => {
-                  await logout(readTokens()?.refreshToken).catch(() => {});
+                  await logout().catch(() => {});
                   navigate("/");
                 }}
               >
