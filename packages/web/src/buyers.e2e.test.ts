@@ -126,7 +126,7 @@ describe("browser app end to end", () => {
     expect(seenAt - heldAt).toBeLessThan(1000);
     expect(await seatMap(pageA, "status", seatX)).toBe("mine");
     // Seen, not only known: the seat is drawn in the held grey, and announced so.
-    await expect.poll(() => seatPixel(pageB, seatX)).toEqual([212, 212, 212]);
+    await expect.poll(() => seatPixel(pageB, seatX)).toEqual([143, 143, 143]);
     await expect.poll(() => pageB.getByTestId("seat-announcement").textContent()).toContain("Held by another buyer");
     await screenshot(pageB, "03-b-sees-held");
 

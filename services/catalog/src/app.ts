@@ -52,6 +52,7 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
       windowMs: config.LOGIN_THROTTLE_WINDOW_SECONDS * 1000,
     }),
     refreshTokens: createRefreshTokenStore(db, { ttlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, clock }),
+    refreshCookieMaxAgeSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400,
     trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
     metrics,
   });

@@ -12,6 +12,7 @@ import {
   postgresCheck,
   redisCheck,
   type ServiceAppOptions,
+  trustedProxies,
 } from "@rush/service";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
@@ -34,6 +35,7 @@ import {
 import { webApp } from "./plugins/web-app.ts";
 import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts";
 import { docs } from "./plugins/docs.ts";
+import { securityHeaders, tlsResolver } from "./plugins/security-headers.ts";
 import { idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
@@ -89,8 +91,13 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET });
 
-  const clientIp = clientIpResolver(trustProxyOf(config.TRUST_PROXY));
+  const trust = trustProxyOf(config.TRUST_PROXY);
+  const clientIp = clientIpResolver(trust);
   const limitKey = clientIpGroupResolver(clientIp);
+  const proxies = typeof trust === "object" ? trustedProxies(trust) : undefined;
+  securityHeaders(app, {
+    viaTls: tlsResolver((request) => (proxies ? proxies.has(request.socket.remoteAddress ?? "") : trust !== false && trust !== 0)),
+  });
   const ctx: GateContext = {
     config,
     redis,

@@ -167,6 +167,8 @@ export const SessionSummary = z.object({
   saleStartsAt: z.string(),
   saleEndsAt: z.string(),
   status: SessionStatus,
+  /** Whether buyers pass a waiting room first (tells two dates at the same time apart). */
+  waitingRoom: z.boolean().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
@@ -198,6 +200,11 @@ export const EventSearchQuery = z.object({
   to: DateBound.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  /**
+   * `date`: the public listing: only events with a published session still to come, soonest
+   * first (by that session's start). Without it: best match first with `q`, else newest first.
+   */
+  sort: z.enum(["date"]).optional(),
 });
 export type EventSearchQuery = z.infer<typeof EventSearchQuery>;
 

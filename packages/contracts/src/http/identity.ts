@@ -53,11 +53,12 @@ export type TokenPair = z.infer<typeof TokenPair>;
 const RefreshToken = z.string().min(20).max(200);
 
 /** `POST /v1/auth/refresh`: rotation; a token presented twice revokes its whole family. */
-export const RefreshRequest = z.object({ refreshToken: RefreshToken });
+/** The token may instead come in the browser's HttpOnly `rush_refresh` cookie; then the body is `{}`. */
+export const RefreshRequest = z.object({ refreshToken: RefreshToken.optional() });
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 /** `POST /v1/auth/logout`: ends the login the refresh token belongs to (its family). */
-export const LogoutRequest = z.object({ refreshToken: RefreshToken });
+export const LogoutRequest = z.object({ refreshToken: RefreshToken.optional() });
 export type LogoutRequest = z.infer<typeof LogoutRequest>;
 
 /** Roles an admin may grant or take away; `admin` itself only comes from `ADMIN_EMAIL`. */

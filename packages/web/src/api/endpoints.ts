@@ -9,6 +9,7 @@ import type {
   EventView,
   HoldCreated,
   HoldDetails,
+  OrderList,
   OrderView,
   PayResponse,
   PublishResponse,
@@ -36,9 +37,10 @@ export async function login(body: { email: string; password: string }): Promise<
   storeTokens(await post<TokenPair>("/v1/auth/login", body));
 }
 
-export async function logout(refreshToken: string | undefined): Promise<void> {
+/** Ends the login on the server (the refresh cookie names it) and forgets the access token here. */
+export async function logout(): Promise<void> {
   try {
-    if (refreshToken) await send("POST", "/v1/auth/logout", { body: { refreshToken } });
+    await send("POST", "/v1/auth/logout", { body: {} });
   } finally {
     storeTokens(null);
   }
@@ -47,7 +49,7 @@ export async function logout(refreshToken: string | undefined): Promise<void> {
 export const me = () => get<UserView>("/v1/me", { auth: true });
 
 // ── Catalog ──────────────────────────────────────────────────────────────────
-export function searchEvents(query: { q?: string; category?: string; cursor?: string; limit?: number }) {
+export function searchEvents(query: { q?: string; category?: string; cursor?: string; limit?: number; sort?: "date" }) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
   return get<EventPage>(`/v1/events?${params}`);
@@ -82,4 +84,5 @@ export const releaseHold = (holdId: string) => send("DELETE", path("/v1/holds/:i
 export const pay = (orderId: string, method?: string) =>
   post<PayResponse>(path("/v1/orders/:id/pay", orderId), { provider: "mock", ...(method ? { method } : {}) }, { auth: true });
 export const getOrder = (orderId: string) => get<OrderView>(path("/v1/orders/:id", orderId), { auth: true });
+export const myOrders = (cursor?: string) => get<OrderList>(`/v1/me/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, { auth: true });
 export const myTickets = () => get<TicketList>("/v1/me/tickets", { auth: true });

@@ -17,11 +17,13 @@ export interface Answer<T> {
   headers: Headers;
 }
 
-async function exchange(refreshToken: string): Promise<TokenPair | null> {
+/** The refresh token is the HttpOnly cookie the browser sends by itself (same origin). */
+async function exchange(): Promise<TokenPair | null> {
   const res = await fetch("/v1/auth/refresh", {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify({ refreshToken }),
+    body: "{}",
+    credentials: "same-origin",
   });
   if (res.status === 401 || res.status === 400 || res.status === 403) return null;
   if (!res.ok) throw problemOf(res.status, res.statusText, await res.json().catch(() => null));

@@ -1,10 +1,10 @@
 import { useEffect } from "preact/hooks";
-import { readTokens } from "../api/auth-tokens.ts";
 import { logout } from "../api/endpoints.ts";
 import { OrganizerPage } from "../organizer/organizer-page.tsx";
 import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
 import { EventPage } from "../pages/event-page.tsx";
 import { EventsPage } from "../pages/events-page.tsx";
+import { OrdersPage } from "../pages/orders-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";
 import { TicketsPage } from "../pages/tickets-page.tsx";
 import { canOrganize, useAuth } from "./auth-state.ts";
@@ -18,6 +18,7 @@ const TITLES: Record<Route["name"], string> = {
   signin: "Sign in",
   signup: "Create an account",
   tickets: "My tickets",
+  orders: "My orders",
   organizer: "Organizer",
   notFound: "Not found",
 };
@@ -37,6 +38,8 @@ function Page(props: { route: Route }) {
       return <SignUpPage />;
     case "tickets":
       return <TicketsPage />;
+    case "orders":
+      return <OrdersPage />;
     case "organizer":
       return <OrganizerPage />;
     case "notFound":
@@ -86,7 +89,8 @@ export function App() {
         </a>
         <nav aria-label="Main">
           {link("/", "Events", route.name === "events" || route.name === "event")}
-          {auth.tokens && link("/tickets", "My tickets", route.name === "tickets")}
+          {auth.tokens && link("/orders", "Orders", route.name === "orders")}
+          {auth.tokens && link("/tickets", "Tickets", route.name === "tickets")}
           {canOrganize(auth.user) && link("/organizer", "Organizer", route.name === "organizer")}
         </nav>
         <div class="account">
@@ -99,7 +103,7 @@ export function App() {
                 type="button"
                 class="link-button"
                 onClick={async () => {
-                  await logout(readTokens()?.refreshToken).catch(() => {});
+                  await logout().catch(() => {});
                   navigate("/");
                 }}
               >

@@ -6,6 +6,7 @@ export type Route =
   | { name: "signin" }
   | { name: "signup" }
   | { name: "tickets" }
+  | { name: "orders" }
   | { name: "organizer" }
   | { name: "notFound"; path: string };
 
@@ -18,6 +19,7 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/signin\/?$/, () => ({ name: "signin" })],
   [/^\/signup\/?$/, () => ({ name: "signup" })],
   [/^\/tickets\/?$/, () => ({ name: "tickets" })],
+  [/^\/orders\/?$/, () => ({ name: "orders" })],
   [/^\/organizer\/?$/, () => ({ name: "organizer" })],
 ];
 

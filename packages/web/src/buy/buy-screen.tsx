@@ -8,46 +8,83 @@ import type { SeatMapController } from "../seatmap/controller.ts";
 import { seatName } from "../seatmap/describe.ts";
 import { Legend } from "../seatmap/legend.tsx";
 import { SeatMap } from "../seatmap/seat-map.tsx";
-import { markTaken, setMine } from "../seatmap/seat-state.ts";
+import { STATUS, markTaken, setMine } from "../seatmap/seat-state.ts";
 import { type Selection, emptySelection, pruneSelection, toggleSeat } from "../seatmap/selection.ts";
 import { type AdmissionKeeper, NotAdmittedError } from "./admission.ts";
 import { placeHold, unavailableSeats } from "./hold-flow.ts";
+import { sharedHold } from "./open-holds.ts";
 import { BestSeatsForm, HoldPanel, SelectionPanel, useNow } from "./panels.tsx";
-import { payOrder } from "./pay-flow.ts";
+import { outcomeWords, payOrder, payProblemWords } from "./pay-flow.ts";
 import { useSeatMapData } from "./use-seat-map-data.ts";
 
 type Notice = { kind: "error" | "info" | "success"; text: string };
 
-const holdKey = (sessionId: string) => `rush.hold.${sessionId}`;
 const names = (list: string[]) => (list.length <= 1 ? (list[0] ?? "") : `${list.slice(0, -1).join("; ")} and ${list.at(-1)}`);
 
-/** The buying screen: the live seat map, picking, "best N", the hold with its countdown, paying. */
-export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission: AdmissionKeeper; onAdmissionLost(): void }) {
-  const { session, hub } = props;
-  const { data, error, revision, lastChanged, touch } = useSeatMapData(session, hub);
-  const [selection, setSelection] = useState<Selection>(emptySelection);
+const picksKey = (sessionId: string) => `rush.picks.${sessionId}`;
+
+/**
+ * The buying screen: the live seat map, picking, "best N", the hold with its countdown, paying.
+ * Without `admission` (signed out) it is the public map: seats and prices, picks allowed, and
+ * holding asks for an account first (the picks wait in this tab until the buyer is back).
+ */
+export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission: AdmissionKeeper | null; onAdmissionLost(): void }) {
+  const { session, hub, admission } = props;
+  const { data, error, revision, lastChanged, touch } = useSeatMapData(session, hub, { poll: admission === null });
+  const [selection, setSelectionState] = useState<Selection>(emptySelection);
   const [hold, setHoldState] = useState<HoldCreated | null>(null);
   const [busy, setBusy] = useState<"holding" | "paying" | "releasing" | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const controller = useRef<SeatMapController | null>(null);
+  const dataRef = useRef(data);
+  dataRef.current = data;
   const now = useNow();
 
   const setHold = (next: HoldCreated | null) => {
     setHoldState(next);
-    if (next) sessionStorage.setItem(holdKey(session.id), JSON.stringify(next));
-    else sessionStorage.removeItem(holdKey(session.id));
+    sharedHold.write(session.id, next);
   };
+  const setSelection = (next: Selection | ((s: Selection) => Selection)) =>
+    setSelectionState((old) => {
+      const value = typeof next === "function" ? next(old) : next;
+      if (data) sessionStorage.setItem(picksKey(session.id), JSON.stringify(value.seats.map((s) => data.layout.ids[s])));
+      return value;
+    });
   const indicesOf = (ids: readonly string[]) => ids.map((id) => data?.layout.index.get(id)).filter((i) => i !== undefined);
 
-  // A hold from before a reload, if the engine still has it.
+  // A hold from before a reload or from another tab or device, if the engine still has it.
   useEffect(() => {
-    const saved = sessionStorage.getItem(holdKey(session.id));
-    if (!saved) return;
-    const previous = JSON.parse(saved) as HoldCreated;
-    getHold(previous.holdId)
-      .then((h) => (h.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now() ? setHold({ ...previous, expiresAt: h.expiresAt }) : setHold(null)))
-      .catch(() => setHold(null));
+    if (!admission) return;
+    const adopt = async (candidate: HoldCreated | null) => {
+      const previous = candidate ?? (await sharedHold.fromOrders(session.id).catch(() => null));
+      if (!previous) return setHoldState(null);
+      const h = await getHold(previous.holdId).catch(() => null);
+      const live = h?.status === "held" && h.expiresAt && Date.parse(h.expiresAt) > Date.now();
+      if (live) setHold({ ...previous, expiresAt: h.expiresAt! });
+      else if (candidate) setHold(null);
+    };
+    void adopt(sharedHold.read(session.id));
+    // Another tab held, paid or released: follow it.
+    return sharedHold.watch(session.id, (next) => {
+      if (next) return void adopt(next);
+      setHoldState((old) => {
+        const current = dataRef.current;
+        if (old && current) {
+          const seats = old.seats.map((s) => current.layout.index.get(s.id)).filter((i) => i !== undefined);
+          touch(setMine(current.statuses, seats, false));
+        }
+        return null;
+      });
+    });
   }, [session.id]);
+
+  // Picks made before signing in (or a reload) come back once the map is there.
+  useEffect(() => {
+    if (!data) return;
+    const saved = JSON.parse(sessionStorage.getItem(picksKey(session.id)) ?? "[]") as string[];
+    const seats = indicesOf(saved).filter((s) => data.statuses.codes[s] === STATUS.available);
+    if (seats.length > 0) setSelectionState({ seats: seats.slice(0, session.maxSeatsPerHold) });
+  }, [data]);
 
   // The hold's seats are "mine" on the map.
   useEffect(() => {
@@ -92,10 +129,14 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
   };
 
   const requestSeats = async (body: HoldBody, area?: number) => {
+    if (!admission) {
+      navigate(`/signin?next=${encodeURIComponent(`/sessions/${session.id}`)}&reason=hold`);
+      return;
+    }
     setBusy("holding");
     setNotice(null);
     try {
-      const granted = await placeHold(session.id, body, () => props.admission.headers());
+      const granted = await placeHold(session.id, body, () => admission.headers());
       setHold(granted);
       setSelection(emptySelection);
       if (area !== undefined) controller.current?.showArea(area);
@@ -135,18 +176,11 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
         navigate(`/tickets?order=${hold.orderId}`);
         return;
       }
-      const text =
-        outcome.status === "refunded"
-          ? "Your hold ran out before the payment finished, so the payment was refunded."
-          : outcome.status === "failed"
-            ? `The payment was declined${outcome.reason ? ` (${outcome.reason})` : ""}. Your seats stay held until the countdown ends: try again.`
-            : outcome.status === "expired"
-              ? "Your hold expired before the payment finished."
-              : `The payment is still being processed (${outcome.reason ?? outcome.status}). Your tickets will appear under My tickets.`;
+      const text = outcomeWords(outcome);
       if (outcome.status === "refunded" || outcome.status === "expired") setHold(null);
       setNotice({ kind: outcome.status === "failed" || outcome.status === "refunded" || outcome.status === "expired" ? "error" : "info", text });
     } catch (e) {
-      setNotice({ kind: "error", text: messageOf(e) });
+      setNotice({ kind: "error", text: payProblemWords(e) });
     } finally {
       setBusy(null);
     }
@@ -192,6 +226,7 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
         ) : (
           <>
             <SelectionPanel
+              signedOut={!admission}
               layout={layout}
               categories={session.priceCategories}
               seats={selection.seats}
@@ -202,6 +237,7 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
               onClear={() => setSelection(emptySelection)}
             />
             <BestSeatsForm
+              signedOut={!admission}
               layout={layout}
               statuses={statuses}
               categories={session.priceCategories}

@@ -18,6 +18,8 @@ export function useNow(intervalMs = 1000): number {
 
 /** The picked seats, their total, and the button that holds them. */
 export function SelectionPanel(props: {
+  /** Holding needs an account: the button says so. */
+  signedOut?: boolean;
   layout: SeatLayout;
   categories: readonly PriceCategory[];
   seats: readonly number[];
@@ -53,7 +55,9 @@ export function SelectionPanel(props: {
       {seats.length > 0 && (
         <div class="panel-actions">
           <button type="button" class="primary" disabled={props.busy} onClick={props.onHold}>
-            {props.busy ? "Holding…" : `Hold ${seats.length} seat${seats.length === 1 ? "" : "s"}${total ? ` · ${formatMoney(total)}` : ""}`}
+            {props.busy
+              ? "Holding…"
+              : `${props.signedOut ? "Sign in to hold" : "Hold"} ${seats.length} seat${seats.length === 1 ? "" : "s"}${total ? ` · ${formatMoney(total)}` : ""}`}
           </button>
           <button type="button" class="secondary" disabled={props.busy} onClick={props.onClear}>
             Clear
@@ -66,6 +70,7 @@ export function SelectionPanel(props: {
 
 /** "Best N seats in this area": the seat engine picks adjacent seats, front first. */
 export function BestSeatsForm(props: {
+  signedOut?: boolean;
   layout: SeatLayout;
   statuses: SeatStatuses;
   categories: readonly PriceCategory[];
@@ -114,7 +119,7 @@ export function BestSeatsForm(props: {
         </label>
       </div>
       <button type="submit" class="secondary" disabled={props.busy || quantity < 1 || quantity > props.limit}>
-        Find and hold the best {quantity} seat{quantity === 1 ? "" : "s"}
+        {props.signedOut ? "Sign in to hold" : "Find and hold"} the best {quantity} seat{quantity === 1 ? "" : "s"}
       </button>
     </form>
   );

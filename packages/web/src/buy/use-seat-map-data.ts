@@ -29,7 +29,10 @@ export interface SeatMapDataState {
  * live feed's deltas; a skipped `seq`, a reconnect, or a subscription that starts ahead of the
  * snapshot fetches the map again (per-seat versions make the order of the two irrelevant).
  */
-export function useSeatMapData(session: SessionView, hub: FeedHub): SeatMapDataState {
+/** How often the public (signed-out) map reads the seats again: it has no live feed. */
+const PUBLIC_POLL_MS = 10_000;
+
+export function useSeatMapData(session: SessionView, hub: FeedHub, options: { poll?: boolean } = {}): SeatMapDataState {
   const [data, setData] = useState<SeatMapData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
@@ -90,6 +93,12 @@ export function useSeatMapData(session: SessionView, hub: FeedHub): SeatMapDataS
       cancelled = true;
     };
   }, [session.id, session.venueId]);
+
+  useEffect(() => {
+    if (!options.poll) return;
+    const timer = setInterval(refetch, PUBLIC_POLL_MS);
+    return () => clearInterval(timer);
+  }, [options.poll, session.id]);
 
   useEffect(() => {
     const offSubscribed = hub.on("subscribed", ({ version, seq, reconnected }) => {

@@ -113,7 +113,10 @@ export function WaitingRoom(props: { session: SessionView; hub: FeedHub; onAdmit
           <p class="big-number" aria-live="off">
             {formatCountdown(secondsLeft(phase.opensAt, now))}
           </p>
-          <p class="muted">Keep this page open: you will join the queue by yourself when the sale opens.</p>
+          <p class="muted">
+            Keep this page open: you will join the queue by yourself when the sale opens. Everyone who is here before then gets a
+            place drawn at random at the opening, so there is no need to arrive early.
+          </p>
         </section>
       );
     case "error":
@@ -132,6 +135,11 @@ export function WaitingRoom(props: { session: SessionView; hub: FeedHub; onAdmit
         <section class="panel waiting-room" aria-labelledby="wr-title" data-testid="waiting-room">
           <h2 id="wr-title">You are in the queue</h2>
           <p class="muted">So many people want these tickets that we let them in a few at a time. Keep this page open: it moves on by itself.</p>
+          <p class="muted small" data-testid="queue-fairness">
+            {Date.parse(status.saleStartsAt) > now
+              ? `The sale opens ${formatDateTime(status.saleStartsAt)}. Your place is provisional: places of everyone here before then are drawn at random at the opening.`
+              : `The sale opened ${formatDateTime(status.saleStartsAt)}. Places of everyone who was here before the opening were drawn at random then; people who came later queue in the order they arrived.`}
+          </p>
           <div role="status" aria-live="polite" aria-atomic="true">
             <p class="big-number">
               <span class="big-number-label">Your place in the queue: </span>

@@ -3,13 +3,15 @@ import { useEffect, useState } from "preact/hooks";
 import { getAvailability, getEvent } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { onLinkClick } from "../app/router.ts";
-import { formatDateTime } from "../format/time.ts";
+import { useNow } from "../buy/panels.tsx";
+import { SALE_BADGE, formatSessionStart, saleState, saleStateWords } from "../format/sale-state.ts";
 
 /** `/events/:id`: the event and its sessions, each with what is left and a way in. */
 export function EventPage(props: { id: string }) {
   const [event, setEvent] = useState<EventView | null>(null);
   const [availability, setAvailability] = useState<Record<string, Availability>>({});
   const [error, setError] = useState<string | null>(null);
+  const now = useNow();
 
   useEffect(() => {
     getEvent(props.id).then(
@@ -37,25 +39,21 @@ export function EventPage(props: { id: string }) {
         <ul class="session-list">
           {event.sessions.map((s) => {
             const a = availability[s.id];
-            const opens = Date.parse(s.saleStartsAt);
+            const state = saleState(s, now, a?.totals.available);
+            const open = state === "on_sale" || state === "sold_out" || state === "upcoming";
             return (
-              <li key={s.id} class="session-row">
+              <li key={s.id} class="session-row" data-testid="session-row">
                 <div>
-                  <strong>{formatDateTime(s.startsAt)}</strong>
+                  <strong>{formatSessionStart(s.startsAt)}</strong> <span class={`badge ${state}`}>{SALE_BADGE[state]}</span>
+                  {s.waitingRoom && <span class="badge waiting">Waiting room</span>}
                   <p class="muted small">
-                    {s.status === "on_sale"
-                      ? opens > Date.now()
-                        ? `Sale opens ${formatDateTime(s.saleStartsAt)}`
-                        : `On sale until ${formatDateTime(s.saleEndsAt)}`
-                      : s.status === "closed"
-                        ? "Sale closed"
-                        : "Not on sale yet"}
-                    {a ? ` · ${a.totals.available.toLocaleString("en")} of ${a.totals.total.toLocaleString("en")} seats left` : ""}
+                    {saleStateWords(state, s, now)}
+                    {a && state === "on_sale" ? ` · ${a.totals.available.toLocaleString("en")} of ${a.totals.total.toLocaleString("en")} seats left` : ""}
                   </p>
                 </div>
-                {s.status === "on_sale" && (
-                  <a class="button primary" href={`/sessions/${s.id}`} onClick={onLinkClick}>
-                    {a && a.totals.available === 0 ? "Sold out · view" : "Choose seats"}
+                {open && (
+                  <a class={`button ${state === "on_sale" ? "primary" : "secondary"}`} href={`/sessions/${s.id}`} onClick={onLinkClick}>
+                    {state === "sold_out" ? "Sold out · view" : state === "upcoming" ? "See seats and prices" : "Choose seats"}
                   </a>
                 )}
               </li>

@@ -3,9 +3,9 @@ import { useEffect, useState } from "preact/hooks";
 import { searchEvents } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { navigate, onLinkClick, useLocation } from "../app/router.ts";
-import { formatDateTime } from "../format/time.ts";
+import { formatSessionStart } from "../format/sale-state.ts";
 
-/** The next session that has not started, else the last one. */
+/** The next published session that has not started, else the last one. */
 const nextSession = (event: EventView) => event.sessions.find((s) => Date.parse(s.startsAt) > Date.now()) ?? event.sessions.at(-1);
 
 /** `/` and `/events?q=&category=`: search and browse events. */
@@ -23,7 +23,8 @@ export function EventsPage() {
     setState(from ? "more" : "loading");
     setError(null);
     try {
-      const page = await searchEvents({ q: q || undefined, category: category || undefined, cursor: from, limit: 20 });
+      // Only events with a published date to come, soonest first (drafts are the organizer's business).
+      const page = await searchEvents({ q: q || undefined, category: category || undefined, cursor: from, limit: 20, sort: "date" });
       setItems((old) => (from ? [...old, ...page.items] : page.items));
       setCursor(page.nextCursor);
     } catch (e) {
@@ -89,7 +90,7 @@ export function EventsPage() {
                     {event.name}
                   </a>
                 </h2>
-                {session && <p class="muted">{formatDateTime(session.startsAt)}{event.sessions.length > 1 ? ` · ${event.sessions.length} dates` : ""}</p>}
+                {session && <p class="muted">{formatSessionStart(session.startsAt)}{event.sessions.length > 1 ? ` · ${event.sessions.length} dates` : ""}</p>}
                 {event.tags.length > 0 && (
                   <ul class="tags" aria-label="Tags">
                     {event.tags.map((t) => (

@@ -7,7 +7,8 @@ import { onLinkClick } from "../app/router.ts";
 import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
 import { BuyScreen } from "../buy/buy-screen.tsx";
 import { WaitingRoom } from "../buy/waiting-room.tsx";
-import { formatDateTime } from "../format/time.ts";
+import { useNow } from "../buy/panels.tsx";
+import { SALE_BADGE, formatSessionStart, saleState, saleStateWords } from "../format/sale-state.ts";
 import { createFeedHub } from "../live/feed-hub.ts";
 import { type FeedState, openLiveFeed } from "../live/live-feed.ts";
 
@@ -21,6 +22,7 @@ export function SessionPage(props: { id: string }) {
   const [admission, setAdmission] = useState<AdmissionKeeper | null>(null);
   const [feed, setFeed] = useState<{ state: FeedState; detail?: string }>({ state: "connecting" });
   const hub = useMemo(createFeedHub, [props.id]);
+  const now = useNow();
 
   useEffect(() => {
     setSession(null);
@@ -47,6 +49,9 @@ export function SessionPage(props: { id: string }) {
 
   if (error) return <p class="notice error">{error}</p>;
   if (!session) return <p class="loading">Loading…</p>;
+  const state = saleState(session, now);
+  // The live feed's state only means something on a map that is selling.
+  const live = state === "on_sale";
   const next = encodeURIComponent(`/sessions/${props.id}`);
 
   return (
@@ -59,29 +64,37 @@ export function SessionPage(props: { id: string }) {
             </a>
           </p>
           <h1>{session.eventName}</h1>
-          <p class="muted session-when">{formatDateTime(session.startsAt)}</p>
+          <p class="muted session-when">
+            {formatSessionStart(session.startsAt)} <span class={`badge ${state}`}>{SALE_BADGE[state]}</span>
+            {session.waitingRoom?.enabled && <span class="badge waiting">Waiting room</span>}
+          </p>
+          <p class="muted small" data-testid="sale-state">
+            {saleStateWords(state, session, now)}
+          </p>
         </div>
-        {signedIn && (
+        {signedIn && live && (
           <p class={`feed-state ${feed.state}`} title={feed.detail ?? ""} data-testid="feed-state">
             <span class="dot" aria-hidden="true" /> {FEED_WORDS[feed.state]}
           </p>
         )}
       </header>
-      {session.status !== "on_sale" ? (
-        <p class="notice info">This session is {session.status.replace("_", " ")}: its seats are not on sale.</p>
+      {state === "not_public" || state === "ended" ? (
+        <p class="notice info">{state === "ended" ? "The sale for this date has ended." : "This date is not on sale yet."}</p>
       ) : !signedIn ? (
-        <section class="panel">
-          <h2>Sign in to buy</h2>
-          <p>You need an account to join the queue and hold seats.</p>
-          <p class="panel-actions">
-            <a class="button primary" href={`/signin?next=${next}`} onClick={onLinkClick}>
-              Sign in
+        <>
+          <p class="notice info" data-testid="public-map">
+            Browse the seats and prices. To hold seats,{" "}
+            <a href={`/signin?next=${next}`} onClick={onLinkClick}>
+              sign in
+            </a>{" "}
+            or{" "}
+            <a href={`/signup?next=${next}`} onClick={onLinkClick}>
+              create an account
             </a>
-            <a class="button secondary" href={`/signup?next=${next}`} onClick={onLinkClick}>
-              Create an account
-            </a>
+            {session.waitingRoom?.enabled ? " and join the queue" : ""}.
           </p>
-        </section>
+          <BuyScreen session={session} hub={hub} admission={null} onAdmissionLost={() => {}} />
+        </>
       ) : !admission ? (
         <WaitingRoom session={session} hub={hub} onAdmitted={(status: QueueStatus) => setAdmission(createAdmissionKeeper(session.id, status))} />
       ) : (

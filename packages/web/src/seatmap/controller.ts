@@ -1,6 +1,7 @@
 import type { SeatLayout } from "./layout.ts";
 import { attachGestures } from "./gestures.ts";
 import { MOVE_KEYS, moveFocus } from "./navigation.ts";
+import { OVERVIEW_RADIUS } from "./overview.ts";
 import { createRenderer, seatRadius } from "./renderer.ts";
 import { STATUS, type SeatStatuses } from "./seat-state.ts";
 import { type SpatialIndex, buildSpatialIndex } from "./spatial-index.ts";
@@ -65,6 +66,8 @@ export class SeatMapController {
       limits: () => this.limits(),
       seatAt: (x, y) => this.seatAt(x, y),
       onTap: (seat) => {
+        // Seats too small to tell apart: a tap opens the area, as on the maps buyers know.
+        if (this.isOverview()) return this.showArea(this.areaOf(seat));
         this.focus = seat;
         this.events.onFocus(seat);
         this.events.onPick(seat);
@@ -118,10 +121,38 @@ export class SeatMapController {
     return this.focus;
   }
 
+  /**
+   * Zooms around the focused seat, else around the seat nearest the middle of the view: the
+   * middle of a stadium is the empty pitch, and zooming into it would leave the map blank.
+   */
   zoomBy(factor: number): void {
-    const center = this.focus >= 0 ? worldToScreen(this.view, this.layout.x[this.focus]!, this.layout.y[this.focus]!) : { x: this.width / 2, y: this.height / 2 };
+    const anchor = this.focus >= 0 ? this.focus : this.nearestSeatTo(this.width / 2, this.height / 2);
+    const center = anchor >= 0 ? worldToScreen(this.view, this.layout.x[anchor]!, this.layout.y[anchor]!) : { x: this.width / 2, y: this.height / 2 };
     this.view = zoomAt(this.view, factor, center.x, center.y, this.limits());
+    if (anchor >= 0) this.view = keepVisible(this.view, this.layout.x[anchor]!, this.layout.y[anchor]!, this.width, this.height, 48);
     this.invalidate();
+  }
+
+  /** The seat closest to a canvas point (one pass over the seats: fine for a button press). */
+  private nearestSeatTo(sx: number, sy: number): number {
+    const w = screenToWorld(this.view, sx, sy);
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let i = 0; i < this.layout.count; i++) {
+      const d = (this.layout.x[i]! - w.x) ** 2 + (this.layout.y[i]! - w.y) ** 2;
+      if (d < bestDistance) [best, bestDistance] = [i, d];
+    }
+    return best;
+  }
+
+  /** True while the map shows areas, not seats (the whole-venue view of a large venue). */
+  isOverview(): boolean {
+    return this.radius() < OVERVIEW_RADIUS;
+  }
+
+  /** The area a seat belongs to. */
+  areaOf(seat: number): number {
+    return this.layout.rows[this.layout.row[seat]!]!.area;
   }
 
   fit(): void {
@@ -145,6 +176,15 @@ export class SeatMapController {
     if (!this.canvas || seat < 0) return null;
     const rect = this.canvas.getBoundingClientRect();
     const p = worldToScreen(this.view, this.layout.x[seat]!, this.layout.y[seat]!);
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }
+
+  /** The middle of an area on screen, in page coordinates. */
+  areaPagePoint(area: number): { x: number; y: number } | null {
+    const a = this.layout.areas[area];
+    if (!this.canvas || !a) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const p = worldToScreen(this.view, a.center.x, a.center.y);
     return { x: rect.left + p.x, y: rect.top + p.y };
   }
 

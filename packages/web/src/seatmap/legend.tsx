@@ -54,7 +54,7 @@ export function Legend(props: { categories: readonly PriceCategory[] }) {
       <ul class="legend-list">
         <li>
           <SeatSymbol shape="circle" fill={categoryColour(0)} stroke="#1F1F1F" mark="none" markColour="#000" ring />
-          <span>Picked by you</span>
+          <span>Picked by you (ring)</span>
         </li>
         <li>
           <SeatSymbol shape="circle" {...STATUS_STYLE.mine} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CATEGORY_COLOURS, CATEGORY_SHAPES, STATUS_STYLE, contrast, seatStyle } from "./palette.ts";
+import { CANVAS_BACKGROUND, CATEGORY_COLOURS, CATEGORY_SHAPES, OUTLINE, STATUS_STYLE, contrast, seatStyle } from "./palette.ts";
 import { STATUS } from "./seat-state.ts";
 
 describe("palette", () => {
@@ -14,6 +14,12 @@ describe("palette", () => {
     const fills = [STATUS_STYLE.held.fill, STATUS_STYLE.sold.fill, STATUS_STYLE.mine.fill];
     for (let a = 0; a < fills.length; a++) for (let b = a + 1; b < fills.length; b++) expect(contrast(fills[a]!, fills[b]!)).toBeGreaterThan(2);
     for (const style of [STATUS_STYLE.held, STATUS_STYLE.sold, STATUS_STYLE.mine]) expect(contrast(style.fill, style.markColour)).toBeGreaterThanOrEqual(3);
+  });
+
+  it("palette: held, sold and yours stand 3:1 off the canvas; price colours get an outline that does", () => {
+    for (const style of [STATUS_STYLE.held, STATUS_STYLE.sold, STATUS_STYLE.mine]) expect(contrast(style.fill, CANVAS_BACKGROUND)).toBeGreaterThanOrEqual(3);
+    expect(contrast(OUTLINE, CANVAS_BACKGROUND)).toBeGreaterThanOrEqual(3);
+    for (let c = 0; c < CATEGORY_COLOURS.length; c++) expect(seatStyle(STATUS.available, c).stroke).toBe(OUTLINE);
   });
 
   it("palette: categories take the Okabe–Ito colours and a shape each; neighbours never share both", () => {

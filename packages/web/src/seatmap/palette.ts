@@ -4,9 +4,16 @@ import { STATUS, type StatusCode } from "./seat-state.ts";
  * Colour-blind-safe drawing rules. Price categories take the Okabe–Ito palette (distinct under
  * protanopia, deuteranopia and tritanopia) and, as a second cue, a shape each. Statuses other
  * than `available` are greys of clearly different lightness, each with its own mark:
- * held = a slash, sold = a cross, yours = a check mark; a seat you picked gets a thick ring.
+ * held = a slash, sold = a cross, yours = a check mark; a seat you picked gets a thick ring
+ * (and no mark of its own, so the legend's check mark means one thing).
  */
 export const CATEGORY_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442"] as const;
+
+/** The map's background (styles.css `.seatmap-canvas`). */
+export const CANVAS_BACKGROUND = "#FBFBFC";
+
+/** The edge drawn around every available seat and area: price colours alone are as faint as 1.3:1 on the canvas. */
+export const OUTLINE = "#1F1F1F";
 
 export type SeatShape = "circle" | "square" | "diamond" | "triangle";
 export const CATEGORY_SHAPES: readonly SeatShape[] = ["circle", "square", "diamond", "triangle"];
@@ -27,8 +34,10 @@ export interface SeatStyle {
 
 export const STATUS_STYLE = {
   none: { fill: "#EDEDED", stroke: "#D0D0D0", mark: "none", markColour: "#D0D0D0" },
-  held: { fill: "#D4D4D4", stroke: "#8C8C8C", mark: "slash", markColour: "#5A5A5A" },
-  sold: { fill: "#6B6B6B", stroke: "#4A4A4A", mark: "cross", markColour: "#FFFFFF" },
+  // Every status grey stands at least 3:1 off the canvas (WCAG non-text contrast) and its mark
+  // 3:1 off its fill, so a held seat shows even where outlines are too small to draw.
+  held: { fill: "#8F8F8F", stroke: "#5A5A5A", mark: "slash", markColour: "#FFFFFF" },
+  sold: { fill: "#5A5A5A", stroke: "#3A3A3A", mark: "cross", markColour: "#FFFFFF" },
   mine: { fill: "#151515", stroke: "#000000", mark: "check", markColour: "#FFFFFF" },
 } as const;
 
@@ -44,7 +53,7 @@ export function seatStyle(status: StatusCode, category: number): SeatStyle {
   const shape = categoryShape(category);
   switch (status) {
     case STATUS.available:
-      return { fill: categoryColour(category), stroke: "#1F1F1F", mark: "none", markColour: "#1F1F1F", shape };
+      return { fill: categoryColour(category), stroke: OUTLINE, mark: "none", markColour: OUTLINE, shape };
     case STATUS.held:
       return { ...STATUS_STYLE.held, shape };
     case STATUS.sold:

@@ -1,5 +1,6 @@
 import type { SeatLayout } from "./layout.ts";
-import { type SeatMark, type SeatShape, seatStyle } from "./palette.ts";
+import { OVERVIEW_RADIUS, areaCounts, areaFill, areaHulls } from "./overview.ts";
+import { OUTLINE, type SeatMark, type SeatShape, seatStyle } from "./palette.ts";
 import type { SeatStatuses } from "./seat-state.ts";
 import type { Viewport } from "./viewport.ts";
 
@@ -113,8 +114,14 @@ export function createRenderer(): Renderer {
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, width, height);
-      // Never thinner than a fraction of a pixel, so a whole-venue view still shows every seat.
-      const r = Math.max(0.6, seatRadius(layout.pitch, view.scale));
+      const r = seatRadius(layout.pitch, view.scale);
+      if (r < OVERVIEW_RADIUS) {
+        drawOverview(ctx, scene);
+        drawSelection(ctx, scene, r);
+        drawAreaNames(ctx, scene, r);
+        drawFocus(ctx, scene, r);
+        return;
+      }
       const categoryOfArea = layout.areas.map((a) => a.category);
       const bucketOf = (i: number) => {
         const category = categoryOfArea[layout.rows[layout.row[i]!]!.area]!;
@@ -152,10 +159,10 @@ export function createRenderer(): Renderer {
           else ctx.rect(sx[i]! - r, sy[i]! - r, 2 * r, 2 * r);
         }
         ctx.fill();
-        if (!detailed) continue;
-        ctx.lineWidth = Math.max(1, r * 0.12);
+        ctx.lineWidth = detailed ? Math.max(1, r * 0.12) : Math.min(1, r * 0.4);
         ctx.strokeStyle = style.stroke;
         ctx.stroke();
+        if (!detailed) continue;
         if (style.mark === "none") continue;
         ctx.beginPath();
         for (let k = from; k < to; k++) addMark(ctx, style.mark, sx[order[k]!]!, sy[order[k]!]!, r);
@@ -186,15 +193,54 @@ function drawSelection(ctx: CanvasRenderingContext2D, scene: Scene, r: number): 
   ctx.lineWidth = Math.max(2, r * 0.3);
   ctx.strokeStyle = "#111111";
   ctx.stroke();
-  if (r < DETAIL_RADIUS) return;
-  ctx.beginPath();
-  for (const i of scene.selected) addMark(ctx, "check", layout.x[i]! * view.scale + view.x, layout.y[i]! * view.scale + view.y, r);
-  ctx.lineWidth = Math.max(1.5, r * 0.25);
-  ctx.strokeStyle = "#111111";
-  ctx.stroke();
 }
 
-/** Area names: over the seats when zoomed out, above the area's top edge when zoomed in. */
+/**
+ * The whole venue: each area one shape (its seats' hull, widened by half a seat) in a colour
+ * that says how much is left; a sold-out area is the "sold" grey with a cross, like a sold seat.
+ */
+function drawOverview(ctx: CanvasRenderingContext2D, scene: Scene): void {
+  const { layout, statuses, view } = scene;
+  const hulls = areaHulls(layout);
+  const counts = areaCounts(layout, statuses);
+  const grow = Math.max(2, layout.pitch * view.scale);
+  ctx.lineJoin = "round";
+  layout.areas.forEach((area, a) => {
+    const hull = hulls[a]!;
+    if (hull.length === 0) return;
+    ctx.beginPath();
+    for (let k = 0; k < hull.length; k += 2) ctx.lineTo(hull[k]! * view.scale + view.x, hull[k + 1]! * view.scale + view.y);
+    ctx.closePath();
+    const { fill, soldOut } = areaFill(area.category, counts[a]!);
+    ctx.fillStyle = fill;
+    ctx.strokeStyle = OUTLINE;
+    ctx.lineWidth = grow + 2;
+    ctx.stroke();
+    ctx.strokeStyle = fill;
+    ctx.lineWidth = grow;
+    ctx.fill();
+    ctx.stroke();
+    if (!soldOut) return;
+    const b = area.bounds;
+    const [x0, y0, x1, y1] = [b.minX * view.scale + view.x, b.minY * view.scale + view.y, b.maxX * view.scale + view.x, b.maxY * view.scale + view.y];
+    const m = Math.min(x1 - x0, y1 - y0) * 0.3;
+    const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+    ctx.beginPath();
+    ctx.moveTo(cx - m, cy - m);
+    ctx.lineTo(cx + m, cy + m);
+    ctx.moveTo(cx - m, cy + m);
+    ctx.lineTo(cx + m, cy - m);
+    ctx.lineWidth = Math.max(1.5, m * 0.18);
+    ctx.lineCap = "round";
+    ctx.strokeStyle = "#FFFFFF";
+    ctx.stroke();
+  });
+}
+
+/**
+ * Area names: over the seats when zoomed out, above the area's top edge when zoomed in. A name
+ * that would overlap one already drawn is left out (a phone's whole-venue view is crowded).
+ */
 function drawAreaNames(ctx: CanvasRenderingContext2D, scene: Scene, r: number): void {
   const { layout, view } = scene;
   const above = r >= LABEL_RADIUS;
@@ -202,10 +248,15 @@ function drawAreaNames(ctx: CanvasRenderingContext2D, scene: Scene, r: number): 
   ctx.textAlign = "center";
   ctx.textBaseline = above ? "bottom" : "middle";
   ctx.lineJoin = "round";
+  const taken: [number, number, number, number][] = [];
   for (const area of layout.areas) {
     const x = area.center.x * view.scale + view.x;
     const y = above ? area.bounds.minY * view.scale + view.y - r - 6 : area.center.y * view.scale + view.y;
     if (x < -100 || y < -20 || x > scene.width + 100 || y > scene.height + 20) continue;
+    const half = ctx.measureText(area.name).width / 2 + 3;
+    const box: [number, number, number, number] = [x - half, y - 9, x + half, y + 9];
+    if (taken.some((t) => t[0] < box[2] && box[0] < t[2] && t[1] < box[3] && box[1] < t[3])) continue;
+    taken.push(box);
     ctx.lineWidth = 4;
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
     ctx.strokeText(area.name, x, y);

@@ -1,7 +1,9 @@
 import type { PriceCategory } from "@rush/contracts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { SeatMapController } from "./controller.ts";
-import { describeSeat } from "./describe.ts";
+import { categoryOfSeat, describeSeat } from "./describe.ts";
+import { formatMoney } from "../format/money.ts";
+import { areaCountWords, areaCounts } from "./overview.ts";
 import type { SeatLayout } from "./layout.ts";
 import { type SeatStatuses, statusName } from "./seat-state.ts";
 
@@ -26,6 +28,10 @@ export interface SeatMapDebug {
   lastDrawMs(): number;
   /** A seat's drawn radius in CSS pixels at the current zoom. */
   seatRadiusPx(): number;
+  /** Whether the map shows areas (whole venue) rather than seats. */
+  overview(): boolean;
+  /** The middle of an area on screen, in page coordinates. */
+  areaPoint(areaId: string): { x: number; y: number } | null;
   seatCount: number;
 }
 
@@ -66,6 +72,8 @@ export function SeatMap(props: SeatMapProps) {
         focused: () => layout.ids[controller.focusedSeat],
         lastDrawMs: () => controller.lastDrawMs,
         seatRadiusPx: () => controller.seatRadiusPx(),
+        overview: () => controller.isOverview(),
+        areaPoint: (id) => controller.areaPagePoint(layout.areas.findIndex((a) => a.id === id)),
         seatCount: layout.count,
       },
     };
@@ -85,6 +93,13 @@ export function SeatMap(props: SeatMapProps) {
 
   const { layout, statuses, categories } = props;
   const describe = (seat: number) => describeSeat(layout, statuses, categories, seat, props.selected.has(seat));
+  /** At the whole-venue view the pointer is over an area: its name, price and what is left. */
+  const describeArea = (seat: number) => {
+    const a = controllerRef.current?.areaOf(seat) ?? 0;
+    const area = layout.areas[a]!;
+    const price = categoryOfSeat(layout, categories, seat);
+    return `${area.name}${price ? ` · ${price.name} ${formatMoney(price.price)}` : ""} · ${areaCountWords(areaCounts(layout, statuses)[a]!)}. Click to zoom in.`;
+  };
   const announcement = focus >= 0 ? describe(focus) : "";
   const controller = controllerRef.current;
 
@@ -115,7 +130,7 @@ export function SeatMap(props: SeatMapProps) {
         <canvas ref={canvasRef} class="seatmap-canvas" />
         {hover.seat >= 0 && (
           <div class="seat-tooltip" style={{ left: `${hover.x + 14}px`, top: `${hover.y + 14}px` }} aria-hidden="true">
-            {describe(hover.seat)}
+            {controller?.isOverview() ? describeArea(hover.seat) : describe(hover.seat)}
           </div>
         )}
       </div>

@@ -99,8 +99,10 @@ describe("catalog", () => {
     });
     const read = await stack.call({ method: "GET", url: `/v1/sessions/${session.id}` });
     expect(read.json()).toEqual(session);
-    const event = await stack.call({ method: "GET", url: `/v1/events/${eventId}` });
-    expect(event.json().sessions).toEqual([expect.objectContaining({ id: session.id, status: "draft" })]);
+    // The draft date shows to its organizer, not to the public.
+    const event = await stack.call({ method: "GET", url: `/v1/events/${eventId}`, token: alice.accessToken });
+    expect(event.json().sessions).toEqual([expect.objectContaining({ id: session.id, status: "draft", waitingRoom: true })]);
+    expect((await stack.call({ method: "GET", url: `/v1/events/${eventId}` })).json().sessions).toEqual([]);
   });
 
   it("bad input: invalid seat maps are 400 naming the field, and create nothing", async () => {

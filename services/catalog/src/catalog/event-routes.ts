@@ -31,8 +31,9 @@ export const eventRoutes: FastifyPluginAsync<{ db: Database }> = async (parent, 
     searchEvents(db, request.query),
   );
 
-  app.get("/v1/events/:id", { schema: { params: ResourceIdParams, response: { 200: EventView } } }, async (request) => {
-    const event = await findEvent(db, request.params.id);
+  // Drafts show only to the event's organizer (and admins); everyone else sees published dates.
+  app.get("/v1/events/:id", { config: { auth: { optional: true } }, schema: { params: ResourceIdParams, response: { 200: EventView } } }, async (request) => {
+    const event = await findEvent(db, request.params.id, request.principal);
     if (!event) throw notFound("event", request.params.id);
     return event;
   });

@@ -9,6 +9,11 @@ import { eventColumns, withSessions } from "./events.ts";
 const RankedCursor = z.object({ s: z.string().regex(/^\d+(\.\d+)?$/), id: z.uuid() });
 // Unranked pages: newest first; created_at as Postgres text keeps its microseconds.
 const RecentCursor = z.object({ c: z.string().max(64), id: z.uuid() });
+// The public listing: by the next published session's start (an ISO instant), then id.
+const DateCursor = z.object({ t: z.iso.datetime({ offset: true }), id: z.uuid() });
+
+/** The start of an event's next published session that has not ended (null: none). */
+const nextStart = sql<string | null>`(select min(s.starts_at) from sessions s where s.event_id = ${events.id} and s.status in ('on_sale', 'closed') and s.ends_at > now())`;
 
 /** `from` inclusive, `to` exclusive; a date-only `to` includes that whole day. */
 function bounds(query: EventSearchQuery): { from?: Date; to?: Date } {
@@ -42,6 +47,7 @@ function textQuery(q: string): SQL {
 /** Full-text search with ranking (name above tags above description), filters and keyset pagination. */
 export async function searchEvents(db: Database, query: EventSearchQuery): Promise<EventPage> {
   const limit = query.limit;
+  if (query.sort === "date") return byDate(db, query);
   if (query.q === undefined) {
     const after = query.cursor === undefined ? undefined : decodeCursor(RecentCursor, query.cursor);
     const rows = await db
@@ -58,7 +64,7 @@ export async function searchEvents(db: Database, query: EventSearchQuery): Promi
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: await withSessions(db, page),
+      items: await withSessions(db, page, { publicOnly: true }),
       nextCursor: rows.length > limit && last ? encodeCursor({ c: last.key, id: last.id }) : null,
     };
   }
@@ -79,7 +85,30 @@ export async function searchEvents(db: Database, query: EventSearchQuery): Promi
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: await withSessions(db, page),
+    items: await withSessions(db, page, { publicOnly: true }),
     nextCursor: rows.length > limit && last ? encodeCursor({ s: String(last.score), id: last.id }) : null,
+  };
+}
+
+/** `sort=date`: events with a published session still to come, soonest first (text and filters still apply). */
+async function byDate(db: Database, query: EventSearchQuery): Promise<EventPage> {
+  const limit = query.limit;
+  const after = query.cursor === undefined ? undefined : decodeCursor(DateCursor, query.cursor);
+  const dated = db
+    .select({ ...eventColumns, next: sql<string>`to_char(${nextStart} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as("next") })
+    .from(events)
+    .where(and(query.q === undefined ? undefined : sql`(${events.search} @@ ${textQuery(query.q)} or ${query.q} <% ${events.name})`, filters(query)))
+    .as("dated");
+  const rows = await db
+    .select()
+    .from(dated)
+    .where(and(sql`${dated.next} is not null`, after && sql`(${dated.next}, ${dated.id}) > (${after.t}, ${after.id}::uuid)`))
+    .orderBy(sql`${dated.next} asc, ${dated.id} asc`)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: await withSessions(db, page, { publicOnly: true }),
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.next, id: last.id }) : null,
   };
 }

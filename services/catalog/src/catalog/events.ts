@@ -23,10 +23,17 @@ const toSummary = (row: typeof sessions.$inferSelect): SessionSummary => ({
   saleStartsAt: row.saleStartsAt.toISOString(),
   saleEndsAt: row.saleEndsAt.toISOString(),
   status: row.status,
+  waitingRoom: Boolean((row.waitingRoom as { enabled?: boolean } | null)?.enabled),
 });
 
-/** Event views for `rows`, in their order, each with its sessions (one query for all of them). */
-export async function withSessions(db: Database, rows: readonly Row[]): Promise<EventView[]> {
+/** What the public sees of an event's sessions: published ones only, never drafts. */
+export const PUBLIC_SESSION_STATUSES: readonly (typeof sessions.$inferSelect)["status"][] = ["on_sale", "closed"];
+
+/**
+ * Event views for `rows`, in their order, each with its sessions (one query for all of them);
+ * `publicOnly` leaves drafts out (for anyone but the event's organizer).
+ */
+export async function withSessions(db: Database, rows: readonly Row[], options: { publicOnly?: boolean } = {}): Promise<EventView[]> {
   if (rows.length === 0) return [];
   const all = await db
     .select()
@@ -44,7 +51,7 @@ export async function withSessions(db: Database, rows: readonly Row[]): Promise<
     category: row.category,
     tags: row.tags,
     createdAt: row.createdAt.toISOString(),
-    sessions: (byEvent.get(row.id) ?? []).map(toSummary),
+    sessions: (byEvent.get(row.id) ?? []).filter((s) => !options.publicOnly || PUBLIC_SESSION_STATUSES.includes(s.status)).map(toSummary),
   }));
 }
 
@@ -62,9 +69,10 @@ export async function findEventRow(db: Database, id: string): Promise<Row | unde
   return row;
 }
 
-export async function findEvent(db: Database, id: string): Promise<EventView | undefined> {
+export async function findEvent(db: Database, id: string, viewer?: { sub: string; roles: readonly string[] }): Promise<EventView | undefined> {
   const row = await findEventRow(db, id);
-  return row && (await withSessions(db, [row]))[0];
+  const manages = viewer !== undefined && (viewer.roles.includes("admin") || viewer.sub === row?.organizerId);
+  return row && (await withSessions(db, [row], { publicOnly: !manages }))[0];
 }
 
 export async function updateEvent(db: Database, id: string, changes: UpdateEventRequest): Promise<EventView | undefined> {

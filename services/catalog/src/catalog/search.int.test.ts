@@ -94,8 +94,9 @@ describe("search", () => {
     expect(names(await search("from=2030-06-01&to=2030-06-30"))).toEqual(["Opera Gala June"]);
     expect(names(await search("from=2030-07-01T00:00:00Z"))).toEqual(["Opera Gala July"]);
     expect(names(await search("to=2030-06-15"))).toEqual(["Opera Gala June"]);
+    // A draft date is the organizer's business: the public search does not show it.
     const withSessions = await search("q=opera%20gala%20june");
-    expect(withSessions.items[0]).toMatchObject({ sessions: [{ startsAt: "2030-06-15T19:00:00.000Z", status: "draft" }] });
+    expect(withSessions.items[0]).toMatchObject({ sessions: [] });
   });
 
   it("search: ranked pages have no duplicates or gaps, even among equal scores", async () => {
@@ -118,5 +119,22 @@ describe("search", () => {
     expect(forged.json()).toMatchObject({ code: "invalid_cursor" });
     expect((await stack.call({ method: "GET", url: "/v1/events?limit=1000" })).statusCode).toBe(400);
     expect((await stack.call({ method: "GET", url: "/v1/events?from=yesterday" })).statusCode).toBe(400);
+  });
+
+  it("search: sort=date lists only events with a published date still to come, soonest first, page by page", async () => {
+    // Drafts only so far: nothing is public yet.
+    expect((await search("sort=date")).items).toEqual([]);
+    await stack.db.sql`update sessions set status = 'on_sale', published_at = now()`;
+    const byDate = await search("sort=date");
+    expect(names(byDate)).toEqual(["Opera Gala June", "Opera Gala July"]);
+    expect(byDate.items[0]).toMatchObject({ sessions: [{ startsAt: "2030-06-15T19:00:00.000Z", status: "on_sale", waitingRoom: false }] });
+    expect(await allPages("sort=date", 1)).toEqual(byDate.items.map((i) => i.id));
+    expect(names(await search("sort=date&q=july"))).toEqual(["Opera Gala July"]);
+    // A date that has ended leaves the listing.
+    await stack.db.sql`update sessions set starts_at = now() - interval '2 days', ends_at = now() - interval '1 day', sale_starts_at = now() - interval '9 days', sale_ends_at = now() - interval '2 days' where starts_at = '2030-06-15T19:00:00Z'`;
+    expect(names(await search("sort=date"))).toEqual(["Opera Gala July"]);
+    const forged = await stack.call({ method: "GET", url: "/v1/events?sort=date&cursor=bm9wZQ" });
+    expect(forged.statusCode).toBe(400);
+    expect((await stack.call({ method: "GET", url: "/v1/events?sort=newest" })).statusCode).toBe(400);
   });
 });

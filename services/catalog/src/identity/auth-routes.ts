@@ -8,6 +8,7 @@ import type { CatalogMetrics } from "../metrics.ts";
 import { clientIp } from "./client-ip.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import type { PasswordHasher } from "./password-hasher.ts";
+import { readRefreshCookie, refreshCookies } from "./refresh-cookie.ts";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import { tokenPair } from "./tokens.ts";
 import { createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
@@ -19,6 +20,8 @@ export interface AuthRoutesOptions {
   refreshTokens: RefreshTokenStore;
   trustedProxies: TrustedProxies;
   metrics: CatalogMetrics;
+  /** How long the browser keeps the refresh cookie (the refresh token's own lifetime). */
+  refreshCookieMaxAgeSeconds: number;
 }
 
 // One answer for an unknown email and a wrong password: no hint which one it was.
@@ -29,6 +32,7 @@ const badRefresh = (code: string, detail: string) => new HttpProblem(401, code, 
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, options) => {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const { db, hasher, throttle, refreshTokens, metrics } = options;
+  const cookies = refreshCookies({ maxAgeSeconds: options.refreshCookieMaxAgeSeconds, trustedProxies: options.trustedProxies });
 
   app.post(
     "/v1/auth/register",
@@ -46,7 +50,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
     },
   );
 
-  app.post("/v1/auth/login", { schema: { body: LoginRequest, response: { 200: TokenPair } } }, async (request) => {
+  app.post("/v1/auth/login", { schema: { body: LoginRequest, response: { 200: TokenPair } } }, async (request, reply) => {
     const { email, password } = request.body;
     const ip = clientIp(request, options.trustedProxies);
     const gate = await throttle.attempt(email, ip);
@@ -68,12 +72,17 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
     }
     await throttle.succeeded(email, ip);
     metrics.logins.inc({ outcome: "ok" });
-    return tokenPair(app, refreshTokens, user);
+    const pair = await tokenPair(app, refreshTokens, user);
+    cookies.set(request, reply, pair.refreshToken);
+    return pair;
   });
 
-  app.post("/v1/auth/refresh", { schema: { body: RefreshRequest, response: { 200: TokenPair } } }, async (request) => {
-    const outcome = await refreshTokens.rotate(request.body.refreshToken);
+  app.post("/v1/auth/refresh", { schema: { body: RefreshRequest, response: { 200: TokenPair } } }, async (request, reply) => {
+    const presented = request.body.refreshToken ?? readRefreshCookie(request);
+    if (presented === undefined) throw badRefresh("invalid_refresh_token", "no refresh token: send one in the body or sign in again");
+    const outcome = await refreshTokens.rotate(presented);
     metrics.refreshes.inc({ outcome: outcome.status });
+    if (outcome.status !== "rotated") cookies.clear(request, reply);
     if (outcome.status === "reused") {
       request.log.warn({ userId: outcome.userId, familyId: outcome.familyId }, "refresh token reused: family revoked");
       throw badRefresh("refresh_token_reused", "this refresh token was already used; every token of its login is revoked");
@@ -81,12 +90,16 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
     if (outcome.status === "invalid") throw badRefresh("invalid_refresh_token", "unknown, expired or revoked refresh token");
     const user = await findUserById(db, outcome.userId);
     if (!user) throw badRefresh("invalid_refresh_token", "the account no longer exists");
-    return tokenPair(app, refreshTokens, user, outcome.refreshToken);
+    const pair = await tokenPair(app, refreshTokens, user, outcome.refreshToken);
+    cookies.set(request, reply, pair.refreshToken);
+    return pair;
   });
 
   // No access token needed: a client whose access token expired must still be able to log out.
   app.post("/v1/auth/logout", { schema: { body: LogoutRequest, response: { 204: z.null() } } }, async (request, reply) => {
-    await refreshTokens.revokeFamily(request.body.refreshToken);
+    const presented = request.body.refreshToken ?? readRefreshCookie(request);
+    if (presented !== undefined) await refreshTokens.revokeFamily(presented);
+    cookies.clear(request, reply);
     return reply.code(204).send(null);
   });
 };

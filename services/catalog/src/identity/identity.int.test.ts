@@ -123,6 +123,47 @@ describe("identity", () => {
     expect(unknown.statusCode).toBe(204);
   });
 
+  it("auth: login also sets the refresh token as an HttpOnly SameSite cookie for /v1/auth; refresh and logout read it when the body has none", async () => {
+    await register("gina@example.com");
+    const answer = await login("gina@example.com", TEST_PASSWORD);
+    const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers["set-cookie"] ?? "");
+    const set = cookieOf(answer);
+    expect(set).toMatch(/^rush_refresh=[\w-]{20,}; /);
+    expect(set).toContain("HttpOnly");
+    expect(set).toContain("SameSite=Strict");
+    expect(set).toContain("Path=/v1/auth");
+    expect(set).toContain(`Max-Age=${30 * 86_400}`);
+    // Plain HTTP here: Secure only behind TLS.
+    expect(set).not.toContain("Secure");
+    // The JSON body stays as API.md says, for clients that are not browsers.
+    expect(answer.json().refreshToken).toBe(set.split(";")[0]!.split("=")[1]);
+
+    const cookie = set.split(";")[0]!;
+    const rotated = await stack.call({ method: "POST", url: "/v1/auth/refresh", payload: {}, headers: { cookie } });
+    expect(rotated.statusCode).toBe(200);
+    const next = cookieOf(rotated).split(";")[0]!;
+    expect(next).not.toBe(cookie);
+    expect(next.split("=")[1]).toBe(rotated.json().refreshToken);
+    // The spent cookie is reuse: refused, and the browser is told to drop it.
+    const replay = await stack.call({ method: "POST", url: "/v1/auth/refresh", payload: {}, headers: { cookie } });
+    expect(replay.statusCode).toBe(401);
+    expect(cookieOf(replay)).toMatch(/^rush_refresh=; .*Max-Age=0/);
+
+    const behindTls = await stack.call({ method: "POST", url: "/v1/auth/login", payload: { email: "gina@example.com", password: TEST_PASSWORD }, headers: { "x-forwarded-proto": "https" } });
+    expect(cookieOf(behindTls)).toContain("Secure");
+    const out = await stack.call({ method: "POST", url: "/v1/auth/logout", payload: {}, headers: { cookie: cookieOf(behindTls).split(";")[0]! } });
+    expect(out.statusCode).toBe(204);
+    expect(cookieOf(out)).toMatch(/^rush_refresh=; .*Max-Age=0/);
+    expect((await refresh(behindTls.json().refreshToken)).statusCode).toBe(401);
+  });
+
+  it("bad input: a refresh with neither a body token nor a cookie is 401 problem+json; a malformed token is 400", async () => {
+    const none = await stack.call({ method: "POST", url: "/v1/auth/refresh", payload: {} });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers["content-type"]).toContain(PROBLEM);
+    expect((await stack.call({ method: "POST", url: "/v1/auth/refresh", payload: { refreshToken: "short" } })).statusCode).toBe(400);
+  });
+
   it("auth: guesses from one IP stop that IP for that account with 429 and Retry-After; the owner elsewhere still gets in", async () => {
     await register("grace@example.com");
     const attacker = "203.0.113.66";

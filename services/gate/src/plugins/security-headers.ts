@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+
+/**
+ * The browser app's Content-Security-Policy: everything from our own origin only (scripts,
+ * styles, the proof-of-work worker, fetch and the socket.io WebSocket), images also as data:
+ * URLs (the QR codes and the favicon), no plugins, no <base> tricks, and no framing anywhere.
+ * No 'unsafe-inline': Vite's build has no inline script or style.
+ */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** What a JSON or other non-page answer may do if a browser ever renders it: nothing. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/** The interactive API docs (swagger-ui) need inline styles and scripts: they get framing rules only. */
+const DOCS = /^\/docs(\/|$)/;
+
+export const HSTS = "max-age=31536000; includeSubDomains";
+
+export interface SecurityHeadersOptions {
+  /** Whether this request reached us over TLS (directly, or per a trusted proxy's X-Forwarded-Proto). */
+  viaTls(request: FastifyRequest): boolean;
+}
+
+/**
+ * Headers every answer of the gate carries (issue 17.10): CSP, no framing (also as the legacy
+ * X-Frame-Options), no MIME sniffing, a referrer policy that leaks no paths cross-origin, and
+ * HSTS when the request came over TLS (sent over plain HTTP it would be ignored anyway, and
+ * would pin a local http:// stack to https).
+ */
+export function securityHeaders(app: FastifyInstance, options: SecurityHeadersOptions): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    const type = String(reply.getHeader("content-type") ?? "");
+    if (!DOCS.test(request.url)) reply.header("content-security-policy", type.startsWith("text/html") ? APP_CSP : API_CSP);
+    else reply.header("content-security-policy", "frame-ancestors 'none'");
+    reply.header("x-frame-options", "DENY");
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "strict-origin-when-cross-origin");
+    if (options.viaTls(request)) reply.header("strict-transport-security", HSTS);
+    return payload;
+  });
+}
+
+/** TLS as the gate sees it: its own socket, or the nearest trusted proxy's `X-Forwarded-Proto`. */
+export function tlsResolver(trustsPeer: (request: FastifyRequest) => boolean): (request: FastifyRequest) => boolean {
+  return (request) => {
+    if ((request.socket as { encrypted?: boolean }).encrypted) return true;
+    if (!trustsPeer(request)) return false;
+    const header = request.headers["x-forwarded-proto"];
+    return (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").at(-1)?.trim().toLowerCase() === "https";
+  };
+}
