@@ -61,18 +61,21 @@ export function printCpu(concurrency: number, window: CpuWindow, idle: IdleRates
   console.log(`  ${"all".padEnd(27)} │ ${fmt(total / 10 / seconds).padStart(10)}% │        │ ${fmt(totalPerHold).padStart(8)}`);
 }
 
-/** Per profiled process: µs of CPU per hold in the window, and the biggest contributors. */
+/**
+ * Per profiled process: what its CPU went on, as shares of its samples in the window. Shares, not
+ * sampled microseconds: on a contended machine a sample's span includes time the process waited
+ * for a core, so only the proportions are trustworthy; /proc gives the CPU itself (printCpu).
+ */
 export function printProfiles(dir: string, window: CpuWindow, top = 8): void {
-  console.log(`\n  where the CPU went (--cpu-prof self time in the same window, µs per hold; top ${top} per process)`);
+  console.log(`\n  where the CPU went (--cpu-prof self time in the same window, share of each process's samples; top ${top})`);
   for (const service of listDir(dir).sort()) {
     // The busiest of a process's profiles is its main thread's (the others: loader, workers).
     const summaries = listDir(join(dir, service))
       .filter((f) => f.endsWith(".cpuprofile"))
       .map((f) => summarizeProfile(join(dir, service, f), window.fromUs, window.toUs));
     const summary = summaries.sort((a, b) => b.busyUs - a.busyUs)[0];
-    if (!summary) continue;
-    const perHold = (us: number) => fmt(us / Math.max(1, window.holds));
-    const parts = summary.byCategory.slice(0, top).map(([category, us]) => `${category} ${perHold(us)}`);
-    console.log(`  ${service.padEnd(14)} ${perHold(summary.busyUs).padStart(5)} µs: ${parts.join(", ")}`);
+    if (!summary || summary.busyUs === 0) continue;
+    const parts = summary.byCategory.slice(0, top).map(([category, us]) => `${category} ${fmt((100 * us) / summary.busyUs)}%`);
+    console.log(`  ${service.padEnd(14)} ${parts.join(", ")}`);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { ACCESS_TOKEN } from "@rush/contracts";
@@ -31,6 +31,9 @@ const ADMIN = { email: "admin@example.com", password: "admin-dev-password" };
 /** Runs `./scripts/start` and resolves once the demo is loaded. */
 export async function startStack(options: { portOffset: number; dataDir: string; profileDir?: string; log: (line: string) => void }): Promise<StartedStack> {
   const { portOffset, dataDir } = options;
+  const dataPath = dataDir.startsWith("/") ? dataDir : join(REPO_ROOT, dataDir);
+  // A fresh stack each run: yesterday's streams would have the ticket workers replay old sessions first.
+  rmSync(dataPath, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT_OFFSET: String(portOffset),
@@ -42,11 +45,14 @@ export async function startStack(options: { portOffset: number; dataDir: string;
   const child: ChildProcess = spawn("bash", [join(REPO_ROOT, "scripts/start")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let eventId = "";
+  const tail: string[] = [];
   const ready = new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`scripts/start exited (${code}) before the demo was loaded`)));
+    child.once("exit", (code) => reject(new Error(`scripts/start exited (${code}) before the demo was loaded:\n${tail.join("\n")}`)));
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on("line", (line) => {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
         const event = /\/v1\/events\/([0-9a-f-]{36})/.exec(line);
         if (event) eventId = event[1]!;
         if (line.includes("Ctrl-C stops everything")) resolve();
@@ -56,7 +62,6 @@ export async function startStack(options: { portOffset: number; dataDir: string;
   });
   await ready;
   const pgPort = 15432 + portOffset;
-  const dataPath = dataDir.startsWith("/") ? dataDir : join(REPO_ROOT, dataDir);
   return {
     gateUrl: `http://127.0.0.1:${8080 + portOffset}`,
     catalogUrl: `http://127.0.0.1:${8105 + portOffset}`,
