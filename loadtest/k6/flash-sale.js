@@ -247,9 +247,9 @@ export function buyer(data) {
   if (status !== "completed") return;
   paid.add(1);
   payments.add(1, { b: bucket(data) });
-  // A paid order must come with a ticket per seat (issued just after the order completes: a few looks).
+  // A paid order must come with a ticket per seat (issued just after the order completes: up to 30 looks).
   let missing = hold.seats;
-  for (let look = 0; look < 10 && missing.length > 0; look++) {
+  for (let look = 0; look < 30 && missing.length > 0 && Date.now() < deadline + 30000; look++) {
     if (look > 0) sleep(1);
     const mine = call(data, "tickets", "GET", "/v1/me/tickets", null, auth);
     const ticketed = (json(mine, "items") || []).map((t) => t.seatId);

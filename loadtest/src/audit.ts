@@ -12,7 +12,7 @@ export interface Audit {
  * The sale's invariants, checked where they must hold: in PostgreSQL, after the run. Payments
  * still settling get `settleMs` to turn into tickets before they count as lost.
  */
-export async function auditSale(databaseUrl: string, sessionId: string, settleMs = 30_000): Promise<Audit> {
+export async function auditSale(databaseUrl: string, sessionId: string, settleMs = 60_000): Promise<Audit> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: "rush-loadtest-audit" } });
   try {
     const deadline = Date.now() + settleMs;

@@ -2,8 +2,9 @@
  * `pnpm loadtest [run] [options]`: seed buyers, run the flash sale against the running stack,
  * print the report path. `pnpm loadtest seed --buyers N`: only seed (for k6 runs by hand).
  */
+import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { LoadReport } from "../k6/lib/report.js";
+import { type LoadReport, timelineCharts } from "../k6/lib/report.js";
 import { failuresOf } from "../k6/lib/rules.js";
 import { auditSale } from "./audit.ts";
 import { writeBuyersFile } from "./buyers-file.ts";
@@ -23,7 +24,9 @@ const USAGE = `usage:
                 [--ramp-seconds 10] [--opens-in 10] [--admit-per-second 100] [--local-ips 127.0.0.2-127.0.0.250]
                 [--p99-scale 1]
       seed, open a fresh session of the demo event (unless --session), run the flash sale
-      against the running stack, audit it, write the JSON and HTML report, print their paths`;
+      against the running stack, audit it, write the JSON and HTML report, print their paths
+  pnpm loadtest plot <report.json> <out.svg>
+      a report's timeline charts as one standalone SVG`;
 
 class UsageError extends Error {}
 
@@ -49,6 +52,19 @@ async function main(argv: string[]): Promise<number> {
     const path = await writeBuyersFile(config.reportDir, seed);
     console.error(`seeded ${seed.buyers.length.toLocaleString("en")} buyers (run ${seed.runId}) in ${(seed.elapsedMs / 1000).toFixed(1)} s`);
     console.log(path);
+    return 0;
+  }
+  if (command === "plot") {
+    // A report's timeline as one standalone SVG (two charts stacked), e.g. for docs/benchmarks.md.
+    const [from, to] = rest;
+    if (!from || !to) throw new UsageError("plot needs <report.json> <out.svg>");
+    const report = JSON.parse(await readFile(from, "utf8")) as LoadReport;
+    const charts = timelineCharts(report).split("\n");
+    await writeFile(
+      to,
+      `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="${220 * charts.length}">${charts.map((c, i) => `<g transform="translate(0 ${220 * i})">${c.replace(/^<svg /, '<svg width="720" height="220" ')}</g>`).join("")}</svg>\n`,
+    );
+    console.log(to);
     return 0;
   }
   if (command !== "run") throw new UsageError(`unknown command ${command}`);

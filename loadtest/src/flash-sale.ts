@@ -61,7 +61,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<LoadRepor
     const buyer = options.buyers[r]!;
     await sleep(Math.random() * 2000);
     while (selling && performance.now() < deadline) {
-      await clientOf(r).call("seat_map", "GET", `/v1/sessions/${options.sessionId}/seats`, { headers: { authorization: `Bearer ${buyer.token}` } }).catch(() => {});
+      await clientOf(r).call("seat_map", "GET", `/v1/sessions/${options.sessionId}/seats`, { headers: { authorization: `Bearer ${buyer.token}` }, discard: true }).catch(() => {});
       await sleep(1500 + Math.random() * 1000);
     }
   });

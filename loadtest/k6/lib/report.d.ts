@@ -29,3 +29,4 @@ export interface LoadReport {
 }
 export declare function lineChart(title: string, unit: string, xs: number[], series: { name: string; color: string; values: (number | null)[] }[]): string;
 export declare function renderHtml(report: LoadReport): string;
+export declare function timelineCharts(report: LoadReport): string;

@@ -30,16 +30,19 @@ export function lineChart(title, unit, xs, series) {
   });
   const x = (t) => left + ((w - left - right) * t) / Math.max(1, maxX);
   const y = (v) => h - bottom - ((h - bottom - top) * v) / maxY;
-  const parts = ['<svg viewBox="0 0 ' + w + " " + h + '" role="img" aria-label="' + esc(title) + '">'];
-  parts.push('<text x="' + left + '" y="14" class="t">' + esc(title) + "</text>");
+  // Styles inline (no classes): the chart also stands alone as an .svg file (docs/benchmarks.md).
+  const parts = [
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + w + " " + h + '" font-family="sans-serif" role="img" aria-label="' + esc(title) + '">',
+  ];
+  parts.push('<text x="' + left + '" y="14" font-size="13" font-weight="bold">' + esc(title) + "</text>");
   for (let i = 0; i <= 4; i++) {
     const v = (maxY * i) / 4;
-    parts.push('<line x1="' + left + '" x2="' + (w - right) + '" y1="' + y(v) + '" y2="' + y(v) + '" class="g"/>');
-    parts.push('<text x="' + (left - 6) + '" y="' + (y(v) + 4) + '" class="a" text-anchor="end">' + fmt(v, maxY < 10 ? 1 : 0) + "</text>");
+    parts.push('<line x1="' + left + '" x2="' + (w - right) + '" y1="' + y(v) + '" y2="' + y(v) + '" stroke="#eee"/>');
+    parts.push('<text x="' + (left - 6) + '" y="' + (y(v) + 4) + '" font-size="11" fill="#666" text-anchor="end">' + fmt(v, maxY < 10 ? 1 : 0) + "</text>");
   }
-  parts.push('<text x="' + (w - right) + '" y="' + (h - 4) + '" class="a" text-anchor="end">' + fmt(maxX) + " s</text>");
-  parts.push('<text x="' + left + '" y="' + (h - 4) + '" class="a">0 s</text>');
-  parts.push('<text x="4" y="' + (top - 8) + '" class="a">' + esc(unit) + "</text>");
+  parts.push('<text x="' + (w - right) + '" y="' + (h - 4) + '" font-size="11" fill="#666" text-anchor="end">' + fmt(maxX) + " s</text>");
+  parts.push('<text x="' + left + '" y="' + (h - 4) + '" font-size="11" fill="#666">0 s</text>');
+  parts.push('<text x="4" y="' + (top - 8) + '" font-size="11" fill="#666">' + esc(unit) + "</text>");
   series.forEach((s, k) => {
     const points = [];
     for (let j = 0; j < xs.length; j++) {
@@ -47,7 +50,7 @@ export function lineChart(title, unit, xs, series) {
       if (typeof value === "number" && Number.isFinite(value)) points.push(x(xs[j]).toFixed(1) + "," + y(value).toFixed(1));
     }
     parts.push('<polyline fill="none" stroke="' + s.color + '" stroke-width="2" points="' + points.join(" ") + '"/>');
-    parts.push('<text x="' + (left + 10 + k * 150) + '" y="' + (top + 4) + '" fill="' + s.color + '" class="l">■ ' + esc(s.name) + "</text>");
+    parts.push('<text x="' + (left + 10 + k * 150) + '" y="' + (top + 4) + '" fill="' + s.color + '" font-size="12">■ ' + esc(s.name) + "</text>");
   });
   parts.push("</svg>");
   return parts.join("");
@@ -61,12 +64,27 @@ function table(head, rows) {
   return html + "</table>";
 }
 
-/** The report page. `report` is the runners' common JSON (see loadtest/README.md). */
-export function renderHtml(report) {
-  const t = report.totals;
+/** The sale's timeline as two charts: grants, payments and 429s per second; hold latency over time. */
+export function timelineCharts(report) {
   const tl = report.timeline || [];
   const xs = tl.map((p) => p.t);
   const pick = (key) => tl.map((p) => p[key]);
+  return [
+    lineChart("Sale timeline: per second", "per s", xs, [
+      { name: "holds granted", color: "#1f77b4", values: pick("grants") },
+      { name: "payments", color: "#2ca02c", values: pick("payments") },
+      { name: "429 answers", color: "#d62728", values: pick("limited") },
+    ]),
+    lineChart("Hold latency over time", "ms", xs, [
+      { name: "hold p50", color: "#9467bd", values: pick("holdP50") },
+      { name: "hold p99", color: "#ff7f0e", values: pick("holdP99") },
+    ]),
+  ].join("\n");
+}
+
+/** The report page. `report` is the runners' common JSON (see loadtest/README.md). */
+export function renderHtml(report) {
+  const t = report.totals;
   const verdict = report.failures.length === 0
     ? '<p class="ok">PASSED</p>'
     : '<p class="bad">FAILED</p><ul>' + report.failures.map((f) => "<li>" + esc(f) + "</li>").join("") + "</ul>";
@@ -91,20 +109,12 @@ export function renderHtml(report) {
     "<style>body{font:14px system-ui,sans-serif;margin:2em auto;max-width:760px;color:#222}h1{font-size:20px}",
     "table{border-collapse:collapse;margin:1em 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}",
     "td:first-child,th:first-child{text-align:left}.ok{color:#080;font-weight:bold}.bad{color:#b00;font-weight:bold}",
-    "svg{width:100%;height:auto;margin:1em 0}.g{stroke:#eee}.a{font-size:11px;fill:#666}.t{font-size:13px;font-weight:bold}.l{font-size:12px}</style></head><body>",
+    "svg{width:100%;height:auto;margin:1em 0}</style></head><body>",
     "<h1>Rush flash sale · " + esc(report.runner) + " runner · run " + esc(report.runId) + "</h1>",
     "<p>" + esc(report.startedAt) + " · " + esc(report.baseUrl) + " · session " + esc(report.sessionId) + "</p>",
     verdict,
     table(["figure", "value"], figures),
-    lineChart("Sale timeline: per second", "per s", xs, [
-      { name: "holds granted", color: "#1f77b4", values: pick("grants") },
-      { name: "payments", color: "#2ca02c", values: pick("payments") },
-      { name: "429 answers", color: "#d62728", values: pick("limited") },
-    ]),
-    lineChart("Hold latency over time", "ms", xs, [
-      { name: "hold p50", color: "#9467bd", values: pick("holdP50") },
-      { name: "hold p99", color: "#ff7f0e", values: pick("holdP99") },
-    ]),
+    timelineCharts(report),
     "<h2>Latency per step (ms)</h2>",
     table(["step", "count", "p50", "p95", "p99", "max", "threshold p99"], steps),
     "<h2>Answers</h2>",
