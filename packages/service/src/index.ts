@@ -4,6 +4,7 @@ export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, 
 export { type Running, bootConfig, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
+export { type Periodic, runEvery } from "./periodic.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
 export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";

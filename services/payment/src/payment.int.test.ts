@@ -10,6 +10,9 @@ import { type PaymentService, buildPaymentService } from "./app.ts";
 import { PaymentConfig } from "./config.ts";
 import { heldOrder as held } from "./testing/held-order.ts";
 
+/** Short, so expiry tests are quick; long enough that a loaded machine still pays within it. */
+const HOLD_TTL_MS = 3_000;
+
 /**
  * The payment service in-process against real servers; orders are written here as the order
  * service would (it is not running), so each test controls exactly what the payment side sees.
@@ -38,7 +41,7 @@ describe("payment service", () => {
     await service.app.ready();
     service.start();
     buyer = await seedUser(stack);
-    sessionId = await seedSession(stack, { rows: 1, perRow: 10, config: { holdTtlMs: 1_000, maxHoldExtensionMs: 60_000 } });
+    sessionId = await seedSession(stack, { rows: 1, perRow: 10, config: { holdTtlMs: HOLD_TTL_MS, maxHoldExtensionMs: 60_000 } });
   });
   afterAll(async () => {
     await service?.stop();
@@ -76,7 +79,7 @@ describe("payment service", () => {
 
   it("payments: money captured after the hold ran out is refunded by the reconciler", async () => {
     const { orderId } = await heldOrder("A-1-3");
-    await new Promise((r) => setTimeout(r, 1_300));
+    await new Promise((r) => setTimeout(r, HOLD_TTL_MS + 300));
     await stack.db.db.insert(payments).values({
       orderId, provider: "mock", providerRef: "mock_late", status: "succeeded", amount: "45.00", currency: "EUR", idempotencyKey: `pay:${orderId}`,
       updatedAt: new Date(Date.now() - 60_000),
@@ -88,7 +91,7 @@ describe("payment service", () => {
 
   it("payments: a hold already gone takes no money", async () => {
     const { orderId } = await heldOrder("A-1-4");
-    await new Promise((r) => setTimeout(r, 1_300));
+    await new Promise((r) => setTimeout(r, HOLD_TTL_MS + 300));
     const answer = await pay(orderId);
     expect(answer.statusCode).toBe(409);
     expect(answer.json()).toMatchObject({ code: "hold_ended", holdStatus: "expired" });

@@ -1,6 +1,6 @@
 import type { Bus } from "@rush/bus";
 import type { OrderStatus } from "@rush/contracts";
-import type { Logger } from "@rush/service";
+import { type Logger, runEvery } from "@rush/service";
 import type { TicketStore } from "../tickets/ticket-store.ts";
 import { publishOrderStatus } from "./order-events.ts";
 import type { OrderStore } from "./order-store.ts";
@@ -38,8 +38,6 @@ const TARGET: Record<Unrepaired["paymentStatus"], OrderStatus> = { succeeded: "c
 export function startRepairPass(deps: RepairDeps) {
   const { orders, tickets, repairs, bus, logger } = deps;
   const clock = deps.clock ?? Date.now;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
 
   async function repair(row: Unrepaired): Promise<void> {
     const order = await orders.find(row.orderId);
@@ -60,11 +58,11 @@ export function startRepairPass(deps: RepairDeps) {
     deps.onRepaired?.(row.paymentStatus === "succeeded" ? "completed" : "status");
   }
 
-  const pass = async () => {
+  const pass = async (stopping: () => boolean) => {
     const now = clock();
     const due = await repairs.unrepaired({ after: new Date(now - deps.lookbackMs), before: new Date(now - deps.graceMs), limit: deps.batch ?? 200 });
     for (const row of due) {
-      if (stopped) return;
+      if (stopping()) return;
       try {
         await repair(row);
       } catch (error) {
@@ -73,15 +71,5 @@ export function startRepairPass(deps: RepairDeps) {
       }
     }
   };
-  const timer = setInterval(() => {
-    running = running.then(pass).catch((error) => logger.warn({ err: error }, "repair pass failed; will retry"));
-  }, deps.everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(deps.everyMs, pass, (error) => logger.warn({ err: error }, "repair pass failed; will retry"));
 }

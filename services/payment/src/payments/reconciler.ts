@@ -1,4 +1,4 @@
-import type { Logger } from "@rush/service";
+import { type Logger, runEvery } from "@rush/service";
 import { type Attempts, type BackoffPolicy, afterFailure, backingOff } from "./backoff.ts";
 import type { PaymentStore } from "./payment-store.ts";
 import type { Settlement } from "./settlement.ts";
@@ -28,10 +28,8 @@ export interface ReconcilerDeps {
 export function startReconciler(deps: ReconcilerDeps) {
   const clock = deps.clock ?? Date.now;
   const attempts = new Map<string, Attempts>();
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
 
-  const tick = async () => {
+  const pass = async (stopping: () => boolean) => {
     const now = clock();
     for (const [id, a] of attempts) if (a.nextAt + deps.backoff.maxMs < now) attempts.delete(id);
     const due = await deps.store.stuck({
@@ -41,7 +39,7 @@ export function startReconciler(deps: ReconcilerDeps) {
       skip: backingOff(attempts, now),
     });
     for (const payment of due) {
-      if (stopped) return;
+      if (stopping()) return;
       try {
         const settled = await deps.settlement.reconcile(payment);
         const finished = settled.status !== "payment_pending";
@@ -55,15 +53,5 @@ export function startReconciler(deps: ReconcilerDeps) {
       }
     }
   };
-  const timer = setInterval(() => {
-    running = running.then(tick).catch((error) => deps.logger.warn({ err: error }, "payment reconciliation pass failed; will retry"));
-  }, deps.everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return runEvery(deps.everyMs, pass, (error) => deps.logger.warn({ err: error }, "payment reconciliation pass failed; will retry"));
 }
