@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { STREAMS, seatCommandSubject } from "@rush/contracts";
+import { KV_BUCKETS, STREAMS, seatCommandSubject } from "@rush/contracts";
 import { type NatsServer, REPO_ROOT, startNats } from "@rush/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bus, connectBus, credentialsOf } from "./connection.ts";
@@ -57,6 +57,24 @@ describe("nats permissions (the deployment's config)", () => {
     await expect(payment.js.publish("order.completed.x", "{}", { timeout: 2000 })).rejects.toThrow();
     await ticket.js.publish("seat.sold.3", "{}", { timeout: 5000 });
     await expect(order.js.publish("$KV.seat_snapshots.p3", "{}", { timeout: 2000 })).rejects.toThrow();
+  });
+
+  it("permissions: what each service does is allowed: consume and ack its events, ticket KV, payment's order wait", async () => {
+    const [ticket, order, notification, payment] = await Promise.all([as("ticket"), as("order"), as("notification"), as("payment")]);
+    await ticket.js.publish("seat.locked.5", '{"probe":1}', { timeout: 5000 });
+    for (const [bus, durable] of [[order, "order-seat-events"], [notification, "notification-seats"]] as const) {
+      const consumer = await bus.js.consumers.get(STREAMS.seatEvents, durable);
+      const message = await consumer.next({ expires: 5000 });
+      expect(message?.subject, durable).toMatch(/^seat\./);
+      expect(await message!.ackAck(), durable).toBe(true);
+    }
+    const kv = await ticket.kvm.open(KV_BUCKETS.partitionLeases);
+    await kv.put("p5", "w1");
+    expect((await kv.get("p5"))?.string()).toBe("w1");
+    const seen = new Promise<string>((resolve) => payment.nc.subscribe("order.created.*", { max: 1, callback: (_e, m) => resolve(m.subject) }));
+    await payment.nc.flush();
+    await order.js.publish("order.created.o1", "{}", { timeout: 5000 });
+    expect(await seen).toBe("order.created.o1");
   });
 
   it("permissions: credentials travel in NATS_URL and are taken out of the server list", () => {
