@@ -26,8 +26,10 @@ export interface ConnectBusOptions {
  * Publishes made while disconnected are buffered by the client and flushed on reconnect.
  */
 export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
+  const { servers, user, pass } = credentialsOf(options.servers);
   const nc = await connect({
-    servers: options.servers,
+    servers,
+    ...(user !== undefined ? { user, pass: pass ?? "" } : {}),
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -55,4 +57,22 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
       if (!nc.isClosed()) await nc.close();
     },
   };
+}
+
+/**
+ * Takes `user:password@` out of NATS URLs (`nats://order:secret@nats:4222`), so each service's
+ * credentials travel in its one NATS_URL; the client gets them as options and the bare servers.
+ */
+export function credentialsOf(servers: string | string[]): { servers: string[]; user?: string; pass?: string } {
+  let user: string | undefined;
+  let pass: string | undefined;
+  const bare = (Array.isArray(servers) ? servers : servers.split(",")).map((text) => {
+    const trimmed = text.trim();
+    if (!trimmed.includes("@")) return trimmed;
+    const url = new URL(trimmed.includes("://") ? trimmed : `nats://${trimmed}`);
+    user = decodeURIComponent(url.username);
+    pass = decodeURIComponent(url.password);
+    return `${url.protocol}//${url.host}`;
+  });
+  return { servers: bare, ...(user !== undefined ? { user, pass } : {}) };
 }

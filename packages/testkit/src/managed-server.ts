@@ -14,10 +14,10 @@ export interface ManagedServer {
 }
 
 /** Starts `bin args` (ready when its output matches `ready`) and manages its life; `dir` is its data. */
-export async function startManaged(bin: string, args: string[], ready: RegExp, dir: string): Promise<ManagedServer> {
+export async function startManaged(bin: string, args: string[], ready: RegExp, dir: string, env: Record<string, string> = {}): Promise<ManagedServer> {
   let proc: Spawned | undefined;
   const start = async () => {
-    proc = await spawnUntil(bin, args, ready);
+    proc = await spawnUntil(bin, args, ready, undefined, env);
   };
   await start();
   return {

@@ -11,14 +11,21 @@ export interface NatsServer extends ManagedServer {
   readonly storeDir: string;
 }
 
-export async function startNats(options: { bin?: string } = {}): Promise<NatsServer> {
+/**
+ * `config` is appended to the test config (e.g. an `include`); `files` are written beside it;
+ * `env` reaches the server (a config's `$VARIABLES`, which do not cross `include`s).
+ */
+export async function startNats(
+  options: { bin?: string; config?: string; files?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<NatsServer> {
   const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? "nats-server";
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), "rush-nats-"));
   // Same limits as nats/nats-server.conf where they matter to the code (snapshot sizes).
   const config = join(storeDir, "test.conf");
-  await writeFile(config, "max_payload: 8MB\n");
+  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(storeDir, name), text);
+  await writeFile(config, `max_payload: 8MB\n${options.config ?? ""}\n`);
   const args = ["-c", config, "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir, "-n", `rush-test-${port}`];
-  const server = await startManaged(bin, args, /Server is ready/, storeDir);
+  const server = await startManaged(bin, args, /Server is ready/, storeDir, options.env);
   return { ...server, url: `nats://127.0.0.1:${port}`, port, storeDir };
 }

@@ -1,0 +1,84 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { KV_BUCKETS, STREAMS, seatCommandSubject } from "@rush/contracts";
+import { type NatsServer, REPO_ROOT, startNats } from "@rush/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Bus, connectBus, credentialsOf } from "./connection.ts";
+import { ensureTopology, loadTopology } from "./topology.ts";
+
+const SERVICES = ["ticket", "gate", "catalog", "payment", "order", "notification"] as const;
+type Service = (typeof SERVICES)[number];
+
+describe("nats permissions (the deployment's config)", () => {
+  let nats: NatsServer;
+  const passwords = Object.fromEntries(SERVICES.map((s) => [s, randomBytes(12).toString("hex")])) as Record<Service, string>;
+  const buses: Bus[] = [];
+  const urlOf = (service: Service, password = passwords[service]) => `nats://${service}:${password}@127.0.0.1:${nats.port}`;
+  const as = async (service: Service) => {
+    const bus = await connectBus({ servers: urlOf(service), name: `perm-${service}` });
+    buses.push(bus);
+    return bus;
+  };
+
+  beforeAll(async () => {
+    const permissions = await readFile(join(REPO_ROOT, "nats/deploy/permissions.conf"), "utf8");
+    // The deployment's file as it is, its passwords from the environment as in a deployment.
+    const env = Object.fromEntries(SERVICES.map((s) => [`NATS_${s.toUpperCase()}_PASSWORD`, passwords[s]]));
+    nats = await startNats({ config: "include permissions.conf", files: { "permissions.conf": permissions }, env });
+    await ensureTopology(await as("ticket"), await loadTopology());
+  });
+  afterAll(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+    await nats?.dispose();
+  });
+
+  it("permissions: no anonymous access, and a wrong password is refused", async () => {
+    await expect(connectBus({ servers: `nats://127.0.0.1:${nats.port}`, name: "anonymous" })).rejects.toThrow(/Authorization/i);
+    await expect(connectBus({ servers: urlOf("order", "guess"), name: "wrong" })).rejects.toThrow(/Authorization/i);
+  });
+
+  it("permissions: the order service's user cannot publish seat commands; the gate's can", async () => {
+    const [order, gate] = await Promise.all([as("order"), as("gate")]);
+    const subject = seatCommandSubject(3);
+    const before = (await gate.jsm.streams.info(STREAMS.seatCommands)).state.messages;
+    await expect(order.js.publish(subject, "{}", { timeout: 2000 })).rejects.toThrow();
+    // A plain publish is dropped by the server (a permissions violation), not stored.
+    order.nc.publish(subject, "{}");
+    await order.nc.flush();
+    expect((await gate.jsm.streams.info(STREAMS.seatCommands)).state.messages).toBe(before);
+    await gate.js.publish(subject, "{}", { timeout: 5000 });
+    expect((await gate.jsm.streams.info(STREAMS.seatCommands)).state.messages).toBe(before + 1);
+  });
+
+  it("permissions: only the ticket workers write seat events and snapshots; payment may not write orders", async () => {
+    const [ticket, order, payment] = await Promise.all([as("ticket"), as("order"), as("payment")]);
+    await expect(order.js.publish("seat.sold.3", "{}", { timeout: 2000 })).rejects.toThrow();
+    await expect(payment.js.publish("order.completed.x", "{}", { timeout: 2000 })).rejects.toThrow();
+    await ticket.js.publish("seat.sold.3", "{}", { timeout: 5000 });
+    await expect(order.js.publish("$KV.seat_snapshots.p3", "{}", { timeout: 2000 })).rejects.toThrow();
+  });
+
+  it("permissions: what each service does is allowed: consume and ack its events, ticket KV, payment's order wait", async () => {
+    const [ticket, order, notification, payment] = await Promise.all([as("ticket"), as("order"), as("notification"), as("payment")]);
+    await ticket.js.publish("seat.locked.5", '{"probe":1}', { timeout: 5000 });
+    for (const [bus, durable] of [[order, "order-seat-events"], [notification, "notification-seats"]] as const) {
+      const consumer = await bus.js.consumers.get(STREAMS.seatEvents, durable);
+      const message = await consumer.next({ expires: 5000 });
+      expect(message?.subject, durable).toMatch(/^seat\./);
+      expect(await message!.ackAck(), durable).toBe(true);
+    }
+    const kv = await ticket.kvm.open(KV_BUCKETS.partitionLeases);
+    await kv.put("p5", "w1");
+    expect((await kv.get("p5"))?.string()).toBe("w1");
+    const seen = new Promise<string>((resolve) => payment.nc.subscribe("order.created.*", { max: 1, callback: (_e, m) => resolve(m.subject) }));
+    await payment.nc.flush();
+    await order.js.publish("order.created.o1", "{}", { timeout: 5000 });
+    expect(await seen).toBe("order.created.o1");
+  });
+
+  it("permissions: credentials travel in NATS_URL and are taken out of the server list", () => {
+    expect(credentialsOf("nats://order:p%40ss@nats:4222")).toEqual({ servers: ["nats://nats:4222"], user: "order", pass: "p@ss" });
+    expect(credentialsOf("nats://127.0.0.1:4222")).toEqual({ servers: ["nats://127.0.0.1:4222"] });
+  });
+});
