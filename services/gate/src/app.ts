@@ -33,6 +33,7 @@ import {
 } from "./plugins/upstream-routes.ts";
 import { webApp } from "./plugins/web-app.ts";
 import { clientIpResolver } from "./plugins/client-ip.ts";
+import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
 import { securityHeaders, tlsResolver } from "./plugins/security-headers.ts";
 import { idempotency } from "./plugins/idempotency.ts";
@@ -95,6 +96,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
     admission: createAdmissionTokens(config.ADMISSION_SECRET, config.ADMISSION_TTL_SECONDS),
   };
 
+  await compression(app);
   await app.register(docs);
   await app.register(rateLimits, {
     redis,
