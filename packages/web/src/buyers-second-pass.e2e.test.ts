@@ -280,4 +280,29 @@ describe("browser app, second pass", () => {
     await expect.poll(async () => (await context.cookies()).some((c) => c.name === "rush_refresh")).toBe(false);
     expect(violations).toEqual([]);
   });
+
+  it("weight: a cold load of the 20,000-seat map on slow 4G with a 4× slower CPU transfers < 400 KB (time to interactive printed)", async () => {
+    const big = await createSale(api, adminToken, { areas: 20, rows: 25, perRow: 40, name: `${eventName} Arena` });
+    const context = await newContext();
+    const page = await newPage("4g", context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    // Lighthouse's "slow 4G": 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up; and a 4× slower CPU.
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 });
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    const bytes = new Map<string, number>();
+    const urls = new Map<string, string>();
+    cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+    cdp.on("Network.loadingFinished", (e) => bytes.set(e.requestId, e.encodedDataLength));
+    const started = Date.now();
+    await page.goto(`/sessions/${big.sessionId}`);
+    await page.waitForFunction(() => (window.__rush?.seatMap?.lastDrawMs() ?? 0) > 0, undefined, { timeout: 120_000, polling: 50 });
+    const interactive = Date.now() - started;
+    await page.waitForLoadState("networkidle");
+    const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+    const biggest = [...bytes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([id, n]) => `${new URL(urls.get(id) ?? "x:/").pathname} ${(n / 1024).toFixed(0)} KB`);
+    console.log(`web e2e: cold 20,000-seat map on slow 4G + 4x CPU: interactive after ${interactive} ms, ${(total / 1024).toFixed(0)} KB transferred (${biggest.join(", ")})`);
+    expect(await page.evaluate(() => window.__rush!.seatMap!.seatCount)).toBe(20_000);
+    expect(total).toBeLessThan(400 * 1024);
+  });
 });
