@@ -6,7 +6,7 @@ export { createLogger, type Logger } from "./logger.ts";
 export { createMetrics } from "./metrics.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
-export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
+export { type TrustedProxies, reachedOverTls, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
 export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";

@@ -34,7 +34,8 @@ describe("browser app, second pass", () => {
     api = apiOf(stack.gate.url);
     adminToken = await login(api, ADMIN.email, ADMIN.password);
     sale = await createSale(api, adminToken, { areas: 20, rows: 2, perRow: 16, name: eventName, startsInDays: 20 });
-  });
+    // Building the app and starting six services is slow on a shared, loaded machine.
+  }, 600_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});

@@ -11,6 +11,7 @@ import {
   postgresCheck,
   redisCheck,
   type ServiceAppOptions,
+  reachedOverTls,
   trustedProxies,
 } from "@rush/service";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -35,7 +36,7 @@ import { webApp } from "./plugins/web-app.ts";
 import { clientIpResolver } from "./plugins/client-ip.ts";
 import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
-import { securityHeaders, tlsResolver } from "./plugins/security-headers.ts";
+import { securityHeaders } from "./plugins/security-headers.ts";
 import { idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
@@ -80,9 +81,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   const trust = trustProxyOf(config.TRUST_PROXY);
   const clientIp = clientIpResolver(trust);
   const proxies = typeof trust === "object" ? trustedProxies(trust) : undefined;
-  securityHeaders(app, {
-    viaTls: tlsResolver((request) => (proxies ? proxies.has(request.socket.remoteAddress ?? "") : trust !== false && trust !== 0)),
-  });
+  securityHeaders(app, { viaTls: (request) => reachedOverTls(request, (peer) => (proxies ? proxies.has(peer) : trust !== false && trust !== 0)) });
   const ctx: GateContext = {
     config,
     redis,
