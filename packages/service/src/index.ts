@@ -7,7 +7,7 @@ export { createMetrics } from "./metrics.ts";
 export { type Periodic, runEvery } from "./periodic.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
-export { type TrustedProxies, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
+export { type TrustedProxies, reachedOverTls, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";
 export { ipGroup } from "./ip-group.ts";
 export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";

@@ -44,3 +44,20 @@ export function trustedProxies(entries: readonly string[]): TrustedProxies {
     },
   };
 }
+
+/** What `reachedOverTls` reads of a request (a Fastify request, or Node's). */
+interface TlsEvidence {
+  socket: { encrypted?: boolean; remoteAddress?: string | undefined };
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Whether the client reached us over TLS: our own socket is encrypted, or the peer is a proxy
+ * we trust and the nearest `X-Forwarded-Proto` hop says https (what sets `Secure` cookies and HSTS).
+ */
+export function reachedOverTls(request: TlsEvidence, trustsPeer: (peer: string) => boolean): boolean {
+  if (request.socket.encrypted) return true;
+  if (!trustsPeer(request.socket.remoteAddress ?? "")) return false;
+  const header = request.headers["x-forwarded-proto"];
+  return (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").at(-1)?.trim().toLowerCase() === "https";
+}

@@ -12,6 +12,7 @@ import {
   postgresCheck,
   redisCheck,
   type ServiceAppOptions,
+  reachedOverTls,
   trustedProxies,
 } from "@rush/service";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -34,8 +35,9 @@ import {
 } from "./plugins/upstream-routes.ts";
 import { webApp } from "./plugins/web-app.ts";
 import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts";
+import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
-import { securityHeaders, tlsResolver } from "./plugins/security-headers.ts";
+import { securityHeaders } from "./plugins/security-headers.ts";
 import { idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
@@ -95,9 +97,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   const clientIp = clientIpResolver(trust);
   const limitKey = clientIpGroupResolver(clientIp);
   const proxies = typeof trust === "object" ? trustedProxies(trust) : undefined;
-  securityHeaders(app, {
-    viaTls: tlsResolver((request) => (proxies ? proxies.has(request.socket.remoteAddress ?? "") : trust !== false && trust !== 0)),
-  });
+  securityHeaders(app, { viaTls: (request) => reachedOverTls(request, (peer) => (proxies ? proxies.has(peer) : trust !== false && trust !== 0)) });
   const ctx: GateContext = {
     config,
     redis,
@@ -111,6 +111,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
     admission: createAdmissionTokens(config.ADMISSION_SECRET, config.ADMISSION_TTL_SECONDS),
   };
 
+  await compression(app);
   await app.register(docs);
   await app.register(rateLimits, {
     redis,

@@ -48,11 +48,24 @@ export async function registerBuyer(api: Api, name: string): Promise<{ email: st
   return { email, password, token: await login(api, email, password) };
 }
 
-/** A published, on-sale session: `areas` areas of rows × seats in a grid, three price categories. */
+/**
+ * A published, on-sale session: `areas` areas of rows × seats in a grid, three price categories.
+ * `saleOpensInMs` puts the sale's opening ahead; `publish: false` leaves a draft; `startsInDays`
+ * moves the date (30 days by default).
+ */
 export async function createSale(
   api: Api,
   token: string,
-  shape: { areas: number; rows: number; perRow: number; name?: string; waitingRoom?: { enabled: boolean; admitPerSecond: number } },
+  shape: {
+    areas: number;
+    rows: number;
+    perRow: number;
+    name?: string;
+    waitingRoom?: { enabled: boolean; admitPerSecond: number };
+    saleOpensInMs?: number;
+    startsInDays?: number;
+    publish?: boolean;
+  },
 ): Promise<{ sessionId: string; eventId: string }> {
   const ids = Array.from({ length: shape.areas }, (_, i) => `S${String(i + 1).padStart(2, "0")}`);
   const venue = await ok(
@@ -84,10 +97,10 @@ export async function createSale(
     api<{ id: string }>("POST", `/v1/events/${event.id}/sessions`, {
       token,
       body: {
-        startsAt: new Date(Date.now() + 30 * day).toISOString(),
-        endsAt: new Date(Date.now() + 30 * day + 3 * 3_600_000).toISOString(),
-        saleStartsAt: new Date(Date.now() - 60_000).toISOString(),
-        saleEndsAt: new Date(Date.now() + 29 * day).toISOString(),
+        startsAt: new Date(Date.now() + (shape.startsInDays ?? 30) * day).toISOString(),
+        endsAt: new Date(Date.now() + (shape.startsInDays ?? 30) * day + 3 * 3_600_000).toISOString(),
+        saleStartsAt: new Date(Date.now() + (shape.saleOpensInMs ?? -60_000)).toISOString(),
+        saleEndsAt: new Date(Date.now() + ((shape.startsInDays ?? 30) - 1) * day).toISOString(),
         priceCategories: [
           { name: "Premium", areaIds: ids.slice(0, third), price: { amount: "95.00", currency: "EUR" } },
           { name: "Standard", areaIds: ids.slice(third, 2 * third), price: { amount: "65.00", currency: "EUR" } },
@@ -100,6 +113,6 @@ export async function createSale(
     }),
     "create session",
   );
-  await ok(api("POST", `/v1/sessions/${session.id}/publish`, { token }), "publish");
+  if (shape.publish !== false) await ok(api("POST", `/v1/sessions/${session.id}/publish`, { token }), "publish");
   return { sessionId: session.id, eventId: event.id };
 }

@@ -27,7 +27,7 @@ export async function startStack(database: TestDatabase): Promise<Stack> {
   };
   const processes: ServiceProcess[] = [];
   const spawn = async (name: string, extra: Record<string, string> = {}) => {
-    const service = await spawnService(name, { ...env, ...extra }, { readyTimeoutMs: 90_000 });
+    const service = await spawnService(name, { ...env, ...extra }, { readyTimeoutMs: 240_000 });
     processes.push(service);
     return service;
   };

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { publishSession } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { canOrganize, useAuth } from "../app/auth-state.ts";
+import { saleState, saleStateWords } from "../format/sale-state.ts";
 import { onLinkClick } from "../app/router.ts";
 import { EventForm } from "./event-form.tsx";
 import { SessionForm } from "./session-form.tsx";
@@ -62,7 +63,8 @@ export function OrganizerPage() {
           <h2 id="publish-title">4 · Publish</h2>
           {published ? (
             <p class="notice success" data-testid="published">
-              On sale: {published.inventory.seats.toLocaleString("en")} seats loaded.{" "}
+              Published: {published.inventory.seats.toLocaleString("en")} seats loaded.{" "}
+              {saleStateWords(saleState(published, Date.now()), published, Date.now())}.{" "}
               <a href={`/sessions/${session.id}`} onClick={onLinkClick}>
                 Open the seat map
               </a>

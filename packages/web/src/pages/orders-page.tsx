@@ -4,7 +4,7 @@ import { getSession, myOrders } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { useAuth } from "../app/auth-state.ts";
 import { navigate, onLinkClick } from "../app/router.ts";
-import { isPayable } from "../buy/open-holds.ts";
+import { isPayable, sharedHold } from "../buy/open-holds.ts";
 import { useNow } from "../buy/panels.tsx";
 import { outcomeWords, payOrder, payProblemWords } from "../buy/pay-flow.ts";
 import { formatMoney } from "../format/money.ts";
@@ -30,6 +30,8 @@ function OrderCard(props: { order: OrderView; session: SessionView | undefined; 
     setMessage(null);
     try {
       const outcome = await payOrder(order.id);
+      // Whatever the outcome, a tab still showing this hold must look again.
+      if (outcome.status !== "failed") sharedHold.write(order.sessionId, null);
       if (outcome.status === "completed") return navigate(`/tickets?order=${order.id}`);
       setMessage(outcomeWords(outcome));
       props.onChanged();

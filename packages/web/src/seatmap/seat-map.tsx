@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { SeatMapController } from "./controller.ts";
 import { categoryOfSeat, describeSeat } from "./describe.ts";
 import { formatMoney } from "../format/money.ts";
-import { areaCountWords, areaCounts } from "./overview.ts";
+import { areaCountWords, areaCounts, areaFill } from "./overview.ts";
 import type { SeatLayout } from "./layout.ts";
 import { type SeatStatuses, statusName } from "./seat-state.ts";
 
@@ -32,6 +32,8 @@ export interface SeatMapDebug {
   overview(): boolean;
   /** The middle of an area on screen, in page coordinates. */
   areaPoint(areaId: string): { x: number; y: number } | null;
+  /** How the whole-venue view paints an area now: its fill and whether it reads as sold out. */
+  areaLook(areaId: string): { fill: string; soldOut: boolean } | null;
   seatCount: number;
 }
 
@@ -74,6 +76,10 @@ export function SeatMap(props: SeatMapProps) {
         seatRadiusPx: () => controller.seatRadiusPx(),
         overview: () => controller.isOverview(),
         areaPoint: (id) => controller.areaPagePoint(layout.areas.findIndex((a) => a.id === id)),
+        areaLook: (id) => {
+          const a = layout.areas.findIndex((area) => area.id === id);
+          return a < 0 ? null : areaFill(layout.areas[a]!.category, areaCounts(layout, statuses)[a]!);
+        },
         seatCount: layout.count,
       },
     };

@@ -1,4 +1,4 @@
-import type { TrustedProxies } from "@rush/service";
+import { type TrustedProxies, reachedOverTls } from "@rush/service";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
 /**
@@ -10,18 +10,6 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 export const REFRESH_COOKIE = "rush_refresh";
 const PATH = "/v1/auth";
 
-/**
- * Whether the client reached us over TLS: directly, or as the nearest trusted proxy (the gate,
- * or the TLS terminator in front of it) says in `X-Forwarded-Proto`.
- */
-export function viaTls(request: FastifyRequest, trustedProxies: TrustedProxies): boolean {
-  if ((request.socket as { encrypted?: boolean }).encrypted) return true;
-  if (!trustedProxies.has(request.socket.remoteAddress ?? "")) return false;
-  const header = request.headers["x-forwarded-proto"];
-  const nearest = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").at(-1)?.trim().toLowerCase();
-  return nearest === "https";
-}
-
 export interface RefreshCookies {
   set(request: FastifyRequest, reply: FastifyReply, token: string): void;
   clear(request: FastifyRequest, reply: FastifyReply): void;
@@ -30,7 +18,8 @@ export interface RefreshCookies {
 export function refreshCookies(options: { maxAgeSeconds: number; trustedProxies: TrustedProxies }): RefreshCookies {
   const write = (request: FastifyRequest, reply: FastifyReply, value: string, maxAge: number) => {
     const attributes = [`${REFRESH_COOKIE}=${value}`, `Path=${PATH}`, `Max-Age=${maxAge}`, "HttpOnly", "SameSite=Strict"];
-    if (viaTls(request, options.trustedProxies)) attributes.push("Secure");
+    // Secure whenever the client came over TLS (directly or through a trusted proxy).
+    if (reachedOverTls(request, (peer) => options.trustedProxies.has(peer))) attributes.push("Secure");
     reply.header("set-cookie", attributes.join("; "));
   };
   return {

@@ -1,7 +1,7 @@
-import { installProblemHandlers } from "@rush/service";
+import { installProblemHandlers, reachedOverTls } from "@rush/service";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_CSP, APP_CSP, HSTS, securityHeaders, tlsResolver } from "./security-headers.ts";
+import { API_CSP, APP_CSP, HSTS, securityHeaders } from "./security-headers.ts";
 
 describe("security headers", () => {
   let app: FastifyInstance;
@@ -10,7 +10,7 @@ describe("security headers", () => {
     app = Fastify();
     installProblemHandlers(app);
     // inject() comes from 127.0.0.1: trust it as the TLS-terminating proxy.
-    securityHeaders(app, { viaTls: tlsResolver((request) => request.socket.remoteAddress === "127.0.0.1") });
+    securityHeaders(app, { viaTls: (request) => reachedOverTls(request, (peer) => peer === "127.0.0.1") });
     app.get("/", async (_request, reply) => reply.type("text/html").send("<!doctype html><title>Rush</title>"));
     app.get("/v1/thing", async () => ({ ok: true }));
     app.get("/docs/", async (_request, reply) => reply.type("text/html").send("<html>docs</html>"));
@@ -42,8 +42,8 @@ describe("security headers", () => {
   });
 
   it("security headers: a peer that is not a trusted proxy cannot claim TLS; the docs keep only framing rules", async () => {
-    const untrusted = tlsResolver(() => false);
-    expect(untrusted({ socket: {}, headers: { "x-forwarded-proto": "https" } } as never)).toBe(false);
+    expect(reachedOverTls({ socket: { remoteAddress: "203.0.113.9" }, headers: { "x-forwarded-proto": "https" } }, () => false)).toBe(false);
+    expect(reachedOverTls({ socket: { encrypted: true }, headers: {} }, () => false)).toBe(true);
     const docs = await app.inject({ method: "GET", url: "/docs/" });
     expect(docs.headers["content-security-policy"]).toBe("frame-ancestors 'none'");
     expect(docs.headers["x-frame-options"]).toBe("DENY");

@@ -51,13 +51,3 @@ export function securityHeaders(app: FastifyInstance, options: SecurityHeadersOp
     return payload;
   });
 }
-
-/** TLS as the gate sees it: its own socket, or the nearest trusted proxy's `X-Forwarded-Proto`. */
-export function tlsResolver(trustsPeer: (request: FastifyRequest) => boolean): (request: FastifyRequest) => boolean {
-  return (request) => {
-    if ((request.socket as { encrypted?: boolean }).encrypted) return true;
-    if (!trustsPeer(request)) return false;
-    const header = request.headers["x-forwarded-proto"];
-    return (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").at(-1)?.trim().toLowerCase() === "https";
-  };
-}

@@ -1,6 +1,7 @@
 import { type PublicSeatStatus, SeatMapView, SessionIdParams, seatStatusFor } from "@rush/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
+import { encodedJson } from "../plugins/compression.ts";
 import { type SeatMapSnapshot, createSeatMapCache } from "../sessions/seat-map-cache.ts";
 import { sessionOr404 } from "../sessions/sale-window.ts";
 
@@ -24,15 +25,15 @@ function view(sessionId: string, snapshot: SeatMapSnapshot, viewer: string | und
 /**
  * `GET /v1/sessions/:id/seats`: the live seat map from the Redis read model; a signed-in
  * caller's own holds show as `mine`. Everyone without a hold sees the same bytes, so that answer
- * is validated and serialised once per version (a flash sale polls it thousands of times a second).
+ * is validated, serialised and compressed once per version (a flash sale polls it thousands of times a second).
  */
 export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = async (app, { ctx }) => {
   const seatMaps = createSeatMapCache(ctx.redis);
-  const shared = new WeakMap<SeatMapSnapshot, string>();
+  const shared = new WeakMap<SeatMapSnapshot, ReturnType<typeof encodedJson>>();
   const sharedJson = (sessionId: string, snapshot: SeatMapSnapshot) => {
     let json = shared.get(snapshot);
     if (json === undefined) {
-      json = JSON.stringify(SeatMapView.parse(view(sessionId, snapshot, undefined)));
+      json = encodedJson(JSON.stringify(SeatMapView.parse(view(sessionId, snapshot, undefined))));
       shared.set(snapshot, json);
     }
     return json;
@@ -54,8 +55,8 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const viewer = request.principal?.sub;
       const snapshot = await seatMaps.get(sessionId);
       if (viewer !== undefined && snapshot.holders.has(viewer)) return view(sessionId, snapshot, viewer);
-      // A string is sent as it is (validated once, when built), so the schema-typed send is bypassed on purpose.
-      return reply.type("application/json").send(sharedJson(sessionId, snapshot) as unknown as SeatMapView);
+      // Sent as built (validated once, compressed once per encoding), so the schema-typed send is bypassed on purpose.
+      return sharedJson(sessionId, snapshot).send(request, reply as never);
     },
   );
 };

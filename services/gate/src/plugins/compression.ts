@@ -1,0 +1,64 @@
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import fastifyCompress from "@fastify/compress";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+/** Brotli's default (11) costs ~40× the CPU of 4 for a few percent: answers are compressed per request. */
+const BROTLI_QUALITY = 4;
+
+/**
+ * br or gzip for every answer of 1 KiB or more when the client asks (the browser app's assets,
+ * venue seat maps, seat states, proxied JSON). Request bodies are never decompressed here: the
+ * proxied routes forward them byte for byte (signed webhooks), with their own Content-Encoding.
+ */
+export async function compression(app: FastifyInstance): Promise<void> {
+  app.addHook("onRoute", (route) => {
+    route.config = { ...(route.config as object), decompress: false } as typeof route.config;
+  });
+  await app.register(fastifyCompress, {
+    global: true,
+    threshold: 1024,
+    encodings: ["br", "gzip"],
+    brotliOptions: { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
+  });
+}
+
+export type Encoding = "br" | "gzip";
+
+/** The encoding to answer with, from `Accept-Encoding` (br first; q=0 refuses). */
+export function preferredEncoding(request: FastifyRequest): Encoding | undefined {
+  const header = String(request.headers["accept-encoding"] ?? "").toLowerCase();
+  const accepted = new Set(
+    header
+      .split(",")
+      .map((part) => part.trim().split(";"))
+      .filter(([, q]) => !q || Number(q.trim().replace(/^q=/, "")) > 0)
+      .map(([name]) => name!.trim()),
+  );
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip") || accepted.has("*")) return "gzip";
+  return undefined;
+}
+
+/**
+ * One JSON text with its compressed forms made once and kept (a seat map read by thousands of
+ * buyers is compressed once per version, not once per request).
+ */
+export function encodedJson(json: string): { send(request: FastifyRequest, reply: FastifyReply): FastifyReply } {
+  const variants = new Map<Encoding, Buffer>();
+  const bytes = (encoding: Encoding) => {
+    let body = variants.get(encoding);
+    if (!body) {
+      body = encoding === "br" ? brotliCompressSync(json, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : gzipSync(json);
+      variants.set(encoding, body);
+    }
+    return body;
+  };
+  return {
+    send(request, reply) {
+      reply.type("application/json").header("vary", "accept-encoding");
+      const encoding = json.length >= 1024 ? preferredEncoding(request) : undefined;
+      if (!encoding) return reply.send(json);
+      return reply.header("content-encoding", encoding).send(bytes(encoding));
+    },
+  };
+}
