@@ -3,6 +3,7 @@ export { type Check, natsCheck, postgresCheck, redisCheck } from "./checks.ts";
 export { BaseConfig, ConfigError, loadConfig } from "./config.ts";
 export { type Running, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
+export { consumerMetrics } from "./consumer-metrics.ts";
 export { createMetrics } from "./metrics.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";
 export { seatReplyLookup } from "./seat-replies.ts";

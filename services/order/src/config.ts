@@ -1,3 +1,4 @@
+import { DEFAULT_PARTITIONS } from "@rush/contracts";
 import { BaseConfig, loadConfig } from "@rush/service";
 import { z } from "zod";
 import { DEV_TICKET_SEED } from "./tickets/ticket-qr.ts";
@@ -11,6 +12,10 @@ export const OrderConfig = BaseConfig.extend({
   TICKET_SIGNING_KEY: z.string().min(40).default(DEV_TICKET_SEED),
   /** Prices of a session are read from Postgres at most this often. */
   PRICE_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Seat partitions (the same everywhere): where to send the release of a hold that can have no order. */
+  PARTITIONS: z.coerce.number().int().min(1).max(1024).default(DEFAULT_PARTITIONS),
+  /** Seat and payment events handled at once (events of one hold or order stay in order). */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 }).superRefine((config, ctx) => {
   if (config.NODE_ENV !== "production") return;
   if (config.JWT_SECRET === DEV_JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "required in production" });
