@@ -25,6 +25,8 @@ const CatalogEnv = BaseConfig.extend({
   SCRYPT_LOG_N: int(10, 20).default(15),
   /** Hashing threads; one core stays for the event loop. */
   PASSWORD_HASH_THREADS: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
+  /** Sign-ups and logins whose hash would wait longer than this are answered 503 + Retry-After at once. */
+  PASSWORD_WAIT_BUDGET_MS: int(100, 60_000).default(3_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 10_000).default(10),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),

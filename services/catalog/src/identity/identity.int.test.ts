@@ -63,6 +63,24 @@ describe("identity", () => {
     expect(unknown.json()).toMatchObject({ code: "invalid_credentials" });
   });
 
+  it("auth: 20 concurrent sign-up + login flows from one client get answers, or 429/503 with Retry-After, never another 5xx", async () => {
+    const flow = async (i: number) => {
+      const email = `burst-${i}@example.com`;
+      const answers = [await register(email)];
+      if (answers[0]!.statusCode === 201) {
+        answers.push(await stack.call({ method: "POST", url: "/v1/auth/login", payload: { email, password: TEST_PASSWORD } }));
+      }
+      return answers;
+    };
+    const answers = (await Promise.all(Array.from({ length: 20 }, (_, i) => flow(i)))).flat();
+    for (const answer of answers) {
+      // 429: this file's per-IP login limit is 8 attempts (production: 100); both say when to retry.
+      expect([200, 201, 429, 503]).toContain(answer.statusCode);
+      if (answer.statusCode >= 429) expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    }
+    expect(answers.some((a) => a.statusCode === 200)).toBe(true);
+  });
+
   it("auth: /v1/me needs a valid bearer token", async () => {
     expect((await stack.call({ method: "GET", url: "/v1/me" })).statusCode).toBe(401);
     expect((await me("not.a.jwt")).statusCode).toBe(401);
