@@ -56,14 +56,20 @@ export class Worker {
   async start(): Promise<void> {
     await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
     await this.#tick();
-    this.#timer = setInterval(() => {
-      this.#ticking = this.#ticking.then(() => this.#tick()).catch((error) => this.deps.logger.warn({ err: error }, "lease tick failed"));
-    }, this.deps.config.LEASE_RENEW_MS);
+    this.#timer = setInterval(() => this.#queueTick(), this.deps.config.LEASE_RENEW_MS);
   }
 
-  /** Redis came back from a restart: every actor writes its locks and read model again. */
+  /**
+   * Redis came back from a restart: every actor writes its locks and read model again, and the
+   * actors its outage failed restart now rather than at the next lease tick.
+   */
   resyncAll(): void {
     for (const { actor } of this.#owned.values()) actor.requestResync();
+    if ([...this.#owned.values()].some((o) => o.failed)) this.#queueTick();
+  }
+
+  #queueTick(): void {
+    this.#ticking = this.#ticking.then(() => this.#tick()).catch((error) => this.deps.logger.warn({ err: error }, "lease tick failed"));
   }
 
   async #tick(): Promise<void> {
