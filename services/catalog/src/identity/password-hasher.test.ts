@@ -13,7 +13,11 @@ describe("password hasher", () => {
   it("password hasher: a burst is served in arrival order, and what would wait past the budget is refused at once with Retry-After", async () => {
     const finished: number[] = [];
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, i) => hasher.hash(`password number ${i}`).then((hash) => (finished.push(i), hash))),
+      Array.from({ length: 30 }, async (_, i) => {
+        const hash = await hasher.hash(`password number ${i}`);
+        finished.push(i);
+        return hash;
+      }),
     );
     const refused = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
     expect(finished.length).toBeGreaterThan(0);
