@@ -108,14 +108,18 @@ export class Worker {
       for (const partition of this.partitions.slice(share)) await this.#handBack(partition);
     } else if (this.#owned.size < share) {
       const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p)));
+      const starting: Promise<void>[] = [];
       for (const partition of free) {
         if (this.#owned.size >= share || this.#stopped) break;
         const revision = await leases.acquire(partition, config.WORKER_ID);
         if (revision === undefined) continue;
         const owned: Owned = { revision, renewedAt: clock(), actor: this.#newActor(partition), failed: false };
         this.#owned.set(partition, owned);
-        await this.#startActor(partition, owned);
+        // Started side by side: a dead worker's 32 partitions restored one after another took
+        // seconds of the takeover (each loads a snapshot and replays its log).
+        starting.push(this.#startActor(partition, owned));
       }
+      await Promise.all(starting);
     }
     this.deps.metrics.ownedPartitions.set(this.#owned.size);
   }
