@@ -72,7 +72,8 @@ async function pay(api: Api, token: string, hold: Record<string, unknown>, tally
   while (Date.now() < deadline) {
     const answer = await api("POST", `/v1/orders/${hold.orderId}/pay`, { token, body: { provider: "mock" }, timeoutMs: 8_000 });
     count(tally, `pay ${answer.status}${answer.status === 409 && typeof answer.body.code === "string" ? ` ${answer.body.code}` : ""}`);
-    if (answer.status === 200) return;
+    // `already_paid`: an earlier attempt went through (its answer was lost in a fault).
+    if (answer.status === 200 || answer.body.code === "already_paid") return;
     if (![0, 404, 409, 429, 502, 503, 504].includes(answer.status)) break;
     await sleep(Math.min(5_000, Math.max(250, 1000 * Number(answer.headers.get("retry-after") ?? 0))));
   }
