@@ -1,12 +1,12 @@
 /**
  * `pnpm start` (run by `./scripts/start`, which starts the servers first): migrates, starts
  * every service in `services/`, waits until each is ready, loads the demo data, prints the
- * URLs, and on Ctrl-C drains every service and stops the servers.
+ * URLs, restarts a service that dies, and on Ctrl-C drains every service and stops the servers.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { runMigrations } from "@rush/db";
@@ -36,6 +36,10 @@ function discoverServices(): ServiceManifest[] {
 }
 
 const children: { label: string; child: ChildProcess; port: number }[] = [];
+/** Where the runner records each instance's pid and port (`pnpm chaos` reads it to kill a worker). */
+const PROCESSES_FILE = join(resolve(ROOT, process.env.DATA_DIR ?? ".data"), "services.json");
+const recordProcesses = () =>
+  writeFileSync(PROCESSES_FILE, `${JSON.stringify(children.map(({ label, child, port }) => ({ label, pid: child.pid, port })), null, 2)}\n`);
 
 /** Every service port moves by PORT_OFFSET (see ./scripts/start), so two stacks can run side by side. */
 const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
@@ -57,9 +61,15 @@ const peerUrls = (): Record<string, string> => ({
 const CPU_PROF_DIR = process.env.SERVICE_CPU_PROF_DIR;
 const profileArgs = (label: string) => (CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${join(CPU_PROF_DIR, label.replace("#", "-"))}`] : []);
 
-function startInstance(service: ServiceManifest, index: number): void {
+/**
+ * A dev supervisor: a service that dies (a crash, a SIGKILL in a chaos run) is started again
+ * after 0.5, 1, 2 … s (capped at 15 s; back to 0.5 s once it ran a minute), so one death costs
+ * that service's seconds, not the whole stack.
+ */
+function startInstance(service: ServiceManifest, index: number, attempt = 0): void {
   const port = service.port + PORT_OFFSET + index * 100;
   const label = service.instances > 1 ? `${service.name}#${index + 1}` : service.name;
+  const startedAt = Date.now();
   const child = spawn(process.execPath, [...profileArgs(label), "--import", "tsx", "src/main.ts"], {
     cwd: service.dir,
     env: { ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
@@ -73,10 +83,19 @@ function startInstance(service: ServiceManifest, index: number): void {
     createInterface({ input: stream }).on("line", (line) => prettyPrint(label, line));
   }
   child.once("exit", (code, signal) => {
-    if (!stopping) console.error(`[${label}] exited (${signal ?? code}); stopping everything`);
-    if (!stopping) void stopAll(1);
+    if (stopping) return;
+    const next = Date.now() - startedAt > 60_000 ? 0 : attempt + 1;
+    const delayMs = Math.min(15_000, 500 * 2 ** Math.max(0, next - 1));
+    console.error(`[${label}] exited (${signal ?? code}); restarting in ${delayMs} ms`);
+    setTimeout(() => {
+      if (stopping) return;
+      const at = children.findIndex((c) => c.child === child);
+      if (at >= 0) children.splice(at, 1);
+      startInstance(service, index, next);
+    }, delayMs);
   });
   children.push({ label, child, port });
+  recordProcesses();
 }
 
 const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };

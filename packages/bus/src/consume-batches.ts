@@ -1,7 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
-import type { ConsumeOptions, Consumption } from "./consume.ts";
+import { type ConsumeOptions, type Consumption, deliveries } from "./consume.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
 
 export interface BatchItem<T> {
@@ -13,8 +13,8 @@ export interface BatchItem<T> {
 export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
   /**
    * Handles every message that arrived together, in stream order, with one round of I/O. If it
-   * throws, the batch is handled again message by message through `handle`, so one bad
-   * message fails alone (handlers are idempotent: a redelivery does the same).
+   * throws, the batch is settled again message by message through `handle`, so one bad
+   * message fails (and is parked) alone; handlers are idempotent, as a redelivery does the same.
    */
   handleBatch: (items: BatchItem<T>[]) => Promise<void>;
   /** Most messages handled in one batch. */
@@ -28,53 +28,41 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
  * A lone message is a batch of one, so nothing waits for company.
  */
 export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions<T>): Promise<Consumption> {
-  const maxDeliver = options.maxDeliver ?? 5;
   const maxBatch = options.maxBatch ?? 256;
+  const { park, settle, report } = deliveries(bus, options);
   const queue: JsMsg[] = [];
   let running: Promise<void> | undefined;
-
-  const failed = (msg: JsMsg, error: unknown) => {
-    const attempt = msg.info.deliveryCount;
-    if (attempt >= maxDeliver) {
-      options.logger.error({ subject: msg.subject, seq: msg.seq, attempt, err: error }, "message failed too often; terminated");
-      msg.term();
-    } else {
-      options.logger.warn({ subject: msg.subject, seq: msg.seq, attempt, err: error }, "handler failed; will retry");
-      msg.nak(Math.min(30_000, 250 * 2 ** attempt));
-    }
-  };
 
   const handle = async (taken: JsMsg[]) => {
     const items: BatchItem<T>[] = [];
     for (const msg of taken) {
       const decoded = decode(options.schema, msg.data);
       if (decoded.ok) items.push({ value: decoded.value, trace: traceContextOf(msg.headers), msg });
-      else {
-        options.logger.error({ subject: msg.subject, seq: msg.seq, error: decoded.error }, "poison message terminated");
-        msg.term();
-      }
+      else await park(msg, "schema", decoded.error.slice(0, 2_000));
     }
     if (items.length === 0) return;
     try {
       await options.handleBatch(items);
-      for (const { msg } of items) msg.ack();
+      for (const { msg } of items) {
+        msg.ack();
+        report({ kind: "handled" });
+      }
       return;
     } catch (error) {
-      if (items.length > 1) options.logger.warn({ err: error, size: items.length }, "batch failed; handling its messages one by one");
+      if (items.length > 1) options.logger.warn({ err: error, size: items.length }, "batch failed; settling its messages one by one");
     }
-    for (const { value, trace, msg } of items) {
-      try {
-        await options.handle(value, trace, msg);
-        msg.ack();
-      } catch (error) {
-        failed(msg, error);
-      }
-    }
+    // One by one, as `consume` would: what fails for good is parked, what may pass is retried.
+    for (const { value, msg } of items) await settle(msg, value);
   };
 
   const drain = async () => {
-    while (queue.length > 0) await handle(queue.splice(0, maxBatch));
-    running = undefined;
+    try {
+      while (queue.length > 0) await handle(queue.splice(0, maxBatch));
+    } catch (error) {
+      options.logger.error({ err: error, consumer: options.consumer }, "consumer batch failed");
+    } finally {
+      running = undefined;
+    }
   };
 
   const consumer = await bus.js.consumers.get(options.stream, options.consumer);

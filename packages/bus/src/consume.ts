@@ -2,6 +2,8 @@ import type { JsMsg } from "@nats-io/jetstream";
 import type { z } from "zod";
 import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
+import { type DeadLetterReason, errorText, parkMessage } from "./dead-letters.ts";
+import { type FailureKind, classifyFailure, retryDelayMs } from "./failures.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
 
 /** The slice of a pino logger the bus uses. */
@@ -10,6 +12,9 @@ export interface BusLogger {
   error(obj: object, msg: string): void;
 }
 
+/** What became of one delivery: handled, redelivered later, or parked in DEAD_LETTERS. */
+export type ConsumeOutcome = { kind: "handled" } | { kind: "retried" } | { kind: "parked"; reason: DeadLetterReason };
+
 export interface ConsumeOptions<T> {
   stream: string;
   /** An existing durable consumer (see `nats/consumers`). */
@@ -17,50 +22,64 @@ export interface ConsumeOptions<T> {
   schema: z.ZodType<T>;
   handle: (value: T, ctx: TraceContext, msg: JsMsg) => Promise<void>;
   logger: BusLogger;
-  /** After this many failed deliveries the message is terminated and logged, never retried forever. */
+  /** Deliveries a transiently failing message gets before it is parked (default 20, ≈ 75 s of retries). */
   maxDeliver?: number;
   /** How many messages the client keeps buffered. */
   maxMessages?: number;
+  /** Messages handled at once (default 1). Messages with the same `keyOf` are handled one after another, in order. */
+  concurrency?: number;
+  keyOf?: (value: T) => string | undefined;
+  /** Which failures are permanent (parked at once); default: only a `PermanentFailure`. */
+  classify?: (error: unknown) => FailureKind;
+  /** Told every delivery's outcome (metrics). */
+  onOutcome?: (outcome: ConsumeOutcome) => void;
 }
 
 export interface Consumption {
-  /** Stops pulling, lets the message in hand finish, and resolves when the loop has ended. */
+  /** Stops pulling, lets the messages in hand finish, and resolves when the loop has ended. */
   stop(): Promise<void>;
   readonly done: Promise<void>;
 }
 
 /**
- * Runs a durable pull consumer through a typed handler: a message that fails its schema is
- * terminated at once (poison); one whose handler throws is redelivered with backoff until
- * `maxDeliver`, then terminated.
+ * Runs a durable pull consumer through a typed handler, so that no message can hold back the
+ * ones behind it: a message that fails its schema or fails permanently is parked in
+ * DEAD_LETTERS at once; one that fails transiently is redelivered with a backoff capped at a few
+ * seconds, and parked after `maxDeliver` deliveries. Nothing is dropped silently: a message is
+ * only terminated once its dead letter is stored (otherwise it is redelivered).
  */
 export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<Consumption> {
-  const maxDeliver = options.maxDeliver ?? 5;
-  const consumer = await bus.js.consumers.get(options.stream, options.consumer);
-  const messages = await consumer.consume({ max_messages: options.maxMessages ?? 256 });
+  const { consumer: name, logger } = options;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const { park, settle } = deliveries(bus, options);
+  const consumer = await bus.js.consumers.get(options.stream, name);
+  const messages = await consumer.consume({ max_messages: options.maxMessages ?? Math.max(256, concurrency * 4) });
+
+  const inflight = new Set<Promise<void>>();
+  const lanes = new Map<string, Promise<void>>();
+  const track = (task: Promise<void>, key?: string) => {
+    const tracked = task.catch((error) => logger.error({ err: error, consumer: name }, "consumer task failed"));
+    inflight.add(tracked);
+    if (key !== undefined) lanes.set(key, tracked);
+    void tracked.finally(() => {
+      inflight.delete(tracked);
+      if (key !== undefined && lanes.get(key) === tracked) lanes.delete(key);
+    });
+  };
+
   const done = (async () => {
     for await (const msg of messages) {
+      while (inflight.size >= concurrency) await Promise.race(inflight);
       const decoded = decode(options.schema, msg.data);
       if (!decoded.ok) {
-        options.logger.error({ subject: msg.subject, seq: msg.seq, error: decoded.error }, "poison message terminated");
-        // No reason argument: nats-server 2.9 ignores `+TERM <reason>` (2.10+ syntax) and would redeliver.
-        msg.term();
+        track(park(msg, "schema", decoded.error.slice(0, 2_000)));
         continue;
       }
-      try {
-        await options.handle(decoded.value, traceContextOf(msg.headers), msg);
-        msg.ack();
-      } catch (error) {
-        const attempt = msg.info.deliveryCount;
-        if (attempt >= maxDeliver) {
-          options.logger.error({ subject: msg.subject, seq: msg.seq, attempt, err: error }, "message failed too often; terminated");
-          msg.term();
-        } else {
-          options.logger.warn({ subject: msg.subject, seq: msg.seq, attempt, err: error }, "handler failed; will retry");
-          msg.nak(Math.min(30_000, 250 * 2 ** attempt));
-        }
-      }
+      const key = options.keyOf?.(decoded.value);
+      const before = key === undefined ? undefined : lanes.get(key);
+      track(before ? before.then(() => settle(msg, decoded.value)) : settle(msg, decoded.value), key);
     }
+    await Promise.all(inflight);
   })();
   return {
     done,
@@ -69,4 +88,50 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
       await done;
     },
   };
+}
+
+/**
+ * What to do with one delivery, shared by `consume` and `consumeBatches`: `settle` runs the
+ * handler and acks, retries a transient failure with backoff, and parks a permanent or
+ * exhausted one; `park` stores a dead letter and only then terminates the message.
+ */
+export function deliveries<T>(bus: Bus, options: ConsumeOptions<T>) {
+  const { stream, consumer: name, logger } = options;
+  const maxDeliver = options.maxDeliver ?? 20;
+  const classify = options.classify ?? classifyFailure;
+  const report = options.onOutcome ?? (() => {});
+
+  const park = async (msg: JsMsg, reason: DeadLetterReason, error: string) => {
+    const attempts = msg.info.deliveryCount;
+    try {
+      await parkMessage(bus, msg, { stream, consumer: name }, { reason, error, attempts });
+    } catch (parkError) {
+      logger.warn({ subject: msg.subject, seq: msg.seq, err: parkError }, "could not park a message; will retry");
+      msg.nak(retryDelayMs(attempts));
+      report({ kind: "retried" });
+      return;
+    }
+    logger.error({ subject: msg.subject, seq: msg.seq, consumer: name, reason, attempts, error }, "message parked in DEAD_LETTERS");
+    // No reason argument: nats-server 2.9 ignores `+TERM <reason>` (2.10+ syntax) and would redeliver.
+    msg.term();
+    report({ kind: "parked", reason });
+  };
+
+  const settle = async (msg: JsMsg, value: T) => {
+    try {
+      await options.handle(value, traceContextOf(msg.headers), msg);
+      msg.ack();
+      report({ kind: "handled" });
+      return;
+    } catch (error) {
+      const attempt = msg.info.deliveryCount;
+      if (classify(error) === "permanent") return park(msg, "permanent", errorText(error));
+      if (attempt >= maxDeliver) return park(msg, "exhausted", errorText(error));
+      logger.warn({ subject: msg.subject, seq: msg.seq, attempt, err: error }, "handler failed; will retry");
+      msg.nak(retryDelayMs(attempt));
+      report({ kind: "retried" });
+    }
+  };
+
+  return { park, settle, report };
 }

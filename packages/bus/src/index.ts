@@ -2,7 +2,9 @@ export { type AsyncPublisher, createAsyncPublisher } from "./async-publisher.ts"
 export { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
 export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";
-export { type BusLogger, type ConsumeOptions, type Consumption, consume } from "./consume.ts";
+export { type BusLogger, type ConsumeOptions, type ConsumeOutcome, type Consumption, consume } from "./consume.ts";
+export { DEAD_LETTER_HEADERS, type DeadLetterReason, errorText, parkMessage } from "./dead-letters.ts";
+export { type FailureKind, PermanentFailure, classifyFailure, retryDelayMs } from "./failures.ts";
 export { type BatchItem, type ConsumeBatchesOptions, consumeBatches } from "./consume-batches.ts";
 export { BusError } from "./errors.ts";
 export {

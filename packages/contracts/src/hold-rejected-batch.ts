@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_COMMANDS_PER_BATCH } from "./seat-command-batch.ts";
-import { HoldRejected } from "./seat-events.ts";
+import { HoldRejected, SeatEvent } from "./seat-events.ts";
 
 /** One refusal of a batch, with the trace of the request it answers. */
 export const HoldRejectedEntry = z.object({
@@ -27,3 +27,11 @@ export function readHoldRejections(json: unknown): HoldRejectedEntry[] {
   const isBatch = typeof json === "object" && json !== null && (json as { type?: unknown }).type === "HoldRejectedBatch";
   return isBatch ? HoldRejectedBatch.parse(json).entries : [{ event: HoldRejected.parse(json) }];
 }
+
+/**
+ * Every message a consumer of SEAT_EVENTS can be delivered: one `SeatEvent`, or (on
+ * `seat.lock.failed.<p>`) a `HoldRejectedBatch`. Consumers of `seat.>` decode this, not
+ * `SeatEvent` alone, so a batch of refusals is handled or explicitly ignored, never parked as poison.
+ */
+export const SeatStreamMessage = z.discriminatedUnion("type", [...SeatEvent.options, HoldRejectedBatch]);
+export type SeatStreamMessage = z.infer<typeof SeatStreamMessage>;

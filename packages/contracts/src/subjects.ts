@@ -7,6 +7,7 @@ export const STREAMS = {
   seatEvents: "SEAT_EVENTS",
   orders: "ORDERS",
   payments: "PAYMENTS",
+  deadLetters: "DEAD_LETTERS",
 } as const;
 
 export const KV_BUCKETS = {
@@ -39,6 +40,9 @@ export const seatReplySubject = (gateId: string, commandId: string): string => `
 
 export const orderSubject = (event: string, orderId: string): string => `order.${event}.${orderId}`;
 export const paymentSubject = (event: string, paymentId: string): string => `payment.${event}.${paymentId}`;
+
+/** Where a consumer parks a message it can never process (DEAD_LETTERS, see nats/README.md). */
+export const deadLetterSubject = (consumer: string): string => `dead.${consumer}`;
 
 /** NATS header names carried on every message we publish. */
 export const HEADERS = {

@@ -21,3 +21,16 @@ export async function withConflicts<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * True when Postgres refused the data itself: a data exception (SQLSTATE class 22, e.g. a bad
+ * date) or a broken integrity constraint (class 23, e.g. a foreign key to a missing user). Doing
+ * the same again can never succeed, unlike a lost connection, a deadlock or a server restart.
+ */
+export function isPermanentDbError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}

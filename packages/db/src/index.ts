@@ -1,4 +1,4 @@
 export { createDb, type Database, type Db } from "./client.ts";
-export { ConflictError, withConflicts } from "./errors.ts";
+export { ConflictError, isPermanentDbError, withConflicts } from "./errors.ts";
 export { MIGRATIONS_DIR, runMigrations } from "./migrate.ts";
 export * from "./schema/index.ts";

@@ -3,6 +3,7 @@ export { type Check, natsCheck, postgresCheck, redisCheck } from "./checks.ts";
 export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, loadConfig, refuseDevDefaults } from "./config.ts";
 export { type Running, bootConfig, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
+export { consumerMetrics } from "./consumer-metrics.ts";
 export { createMetrics } from "./metrics.ts";
 export { type Periodic, runEvery } from "./periodic.ts";
 export { connectRedisSubscriber, createRedis } from "./redis.ts";

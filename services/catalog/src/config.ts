@@ -27,6 +27,8 @@ const CatalogEnv = BaseConfig.extend({
   PASSWORD_HASH_THREADS: int(1, 64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   /** Failed logins to one account from one client IP per window: that source stops, the owner elsewhere does not. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: int(1, 10_000).default(10),
+  /** Sign-ups and logins whose hash would wait longer than this are answered 503 + Retry-After at once. */
+  PASSWORD_WAIT_BUDGET_MS: int(100, 60_000).default(3_000),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 1_000_000).default(100),
   /** Failed logins to one account from anywhere per window; past it only IPs the account logged in from before may try. */
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1_000_000).default(100),

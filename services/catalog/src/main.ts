@@ -26,7 +26,11 @@ await runService(
     });
     await ensureTopology(bus, await loadTopology());
     const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });
-    const hasher = await createPasswordHasher({ threads: config.PASSWORD_HASH_THREADS, logN: config.SCRYPT_LOG_N });
+    const hasher = await createPasswordHasher({
+      threads: config.PASSWORD_HASH_THREADS,
+      logN: config.SCRYPT_LOG_N,
+      waitBudgetMs: config.PASSWORD_WAIT_BUDGET_MS,
+    });
     const seeded = await seedAdmin(db.db, hasher, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
     if (seeded === "refused") {
       // Someone registered ADMIN_EMAIL with another password: it stays a plain account.

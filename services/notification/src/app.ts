@@ -1,7 +1,7 @@
 import type { Bus, Consumption } from "@rush/bus";
 import { SOCKET_EVENTS, socketRooms } from "@rush/contracts";
 import type { Db } from "@rush/db";
-import { type Logger, createServiceApp, natsCheck, postgresCheck, redisCheck } from "@rush/service";
+import { type Logger, consumerMetrics, createServiceApp, natsCheck, postgresCheck, redisCheck } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -69,6 +69,8 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
     },
   });
   const consumptions: Consumption[] = [];
+  const outcomes = consumerMetrics(deps.metrics);
+  const hooks = (consumer: string) => outcomes.of(consumer);
 
   return {
     app,
@@ -80,8 +82,8 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
       // broadcasts from other instances reach this one.
       await deps.sub.ping();
       consumptions.push(
-        await followSeats(bus, deltas, logger),
-        await followOrders(bus, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger),
+        await followSeats(bus, deltas, logger, hooks),
+        await followOrders(bus, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger, hooks),
       );
     },
     async stop() {

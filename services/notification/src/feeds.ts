@@ -1,33 +1,45 @@
-import { type Bus, type BusLogger, type Consumption, consume, consumeBatches } from "@rush/bus";
-import { OrderEvent, type OrderUpdate, STREAMS, SeatEvent, seatStatusChange } from "@rush/contracts";
+import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consume, consumeBatches } from "@rush/bus";
+import { OrderEvent, type OrderUpdate, STREAMS, SeatStreamMessage, seatStatusChange } from "@rush/contracts";
 import type { SeatDeltas } from "./seat-deltas.ts";
 
 /** The durable consumers (nats/consumers) shared by every notification instance. */
 export const NOTIFICATION_CONSUMERS = { seats: "notification-seats", orders: "notification-orders" } as const;
+/** What each of them decodes: every message type its filter can deliver (see the contract test). */
+export const NOTIFICATION_CONSUMER_SCHEMAS = { seats: SeatStreamMessage, orders: OrderEvent } as const;
 
+/** Per-consumer outcome hooks (metrics); none by default. */
+export type OutcomeHooks = (consumer: string) => (outcome: ConsumeOutcome) => void;
+const noHooks: OutcomeHooks = () => () => {};
+
+/**
 /**
  * Seat events → dirty seats of their session. Events are acked once their seats are recorded in
  * Redis; whichever instance holds the session's flush turn sends the delta. Events delivered
  * together are recorded together: one Redis call per session per batch instead of one per event.
+ * A batch of refusals changes no seat: ignored, like a single refusal.
  */
-export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger): Promise<Consumption> {
-  const markOne = async (event: SeatEvent) => {
-    const change = seatStatusChange(event);
-    if (change) await deltas.mark(event.sessionId, change.seatIds);
+export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hooks: OutcomeHooks = noHooks): Promise<Consumption> {
+  const changeOf = (message: SeatStreamMessage) => {
+    if (message.type === "HoldRejectedBatch") return undefined;
+    const change = seatStatusChange(message);
+    return change && { sessionId: message.sessionId, seatIds: change.seatIds };
   };
   return consumeBatches(bus, {
     stream: STREAMS.seatEvents,
     consumer: NOTIFICATION_CONSUMERS.seats,
-    schema: SeatEvent,
+    schema: NOTIFICATION_CONSUMER_SCHEMAS.seats,
     logger,
-    maxDeliver: 20,
     maxMessages: 1000,
-    handle: markOne,
+    onOutcome: hooks(NOTIFICATION_CONSUMERS.seats),
+    handle: async (message) => {
+      const change = changeOf(message);
+      if (change) await deltas.mark(change.sessionId, change.seatIds);
+    },
     handleBatch: async (items) => {
       const bySession = new Map<string, string[]>();
       for (const { value } of items) {
-        const change = seatStatusChange(value);
-        if (change) bySession.set(value.sessionId, [...(bySession.get(value.sessionId) ?? []), ...change.seatIds]);
+        const change = changeOf(value);
+        if (change) bySession.set(change.sessionId, [...(bySession.get(change.sessionId) ?? []), ...change.seatIds]);
       }
       await Promise.all([...bySession].map(([sessionId, seatIds]) => deltas.mark(sessionId, seatIds)));
     },
@@ -35,12 +47,18 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger): Pr
 }
 
 /** Order events → the buyer's room. */
-export function followOrders(bus: Bus, send: (buyerId: string, update: OrderUpdate) => void, logger: BusLogger): Promise<Consumption> {
+export function followOrders(
+  bus: Bus,
+  send: (buyerId: string, update: OrderUpdate) => void,
+  logger: BusLogger,
+  hooks: OutcomeHooks = noHooks,
+): Promise<Consumption> {
   return consume(bus, {
     stream: STREAMS.orders,
     consumer: NOTIFICATION_CONSUMERS.orders,
-    schema: OrderEvent,
+    schema: NOTIFICATION_CONSUMER_SCHEMAS.orders,
     logger,
+    onOutcome: hooks(NOTIFICATION_CONSUMERS.orders),
     handle: async (event) => send(event.buyerId, { orderId: event.orderId, status: event.status, at: event.at }),
   });
 }

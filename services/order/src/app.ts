@@ -1,13 +1,14 @@
-import { type Bus, type Consumption, consume, consumeBatches } from "@rush/bus";
-import { PaymentEvent, STREAMS, SeatEvent } from "@rush/contracts";
-import type { Db } from "@rush/db";
-import { type Logger, createServiceApp, installApi, natsCheck, postgresCheck } from "@rush/service";
+import { type Bus, type Consumption, type FailureKind, classifyFailure, consume, consumeBatches } from "@rush/bus";
+import { PaymentEvent, STREAMS, SeatStreamMessage } from "@rush/contracts";
+import { type Db, isPermanentDbError } from "@rush/db";
+import { type Logger, consumerMetrics, createServiceApp, installApi, natsCheck, postgresCheck } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { OrderConfig } from "./config.ts";
 import { createOrderMetrics } from "./metrics.ts";
 import { orderRoutes } from "./orders/order-routes.ts";
-import { createOrderStore } from "./orders/order-store.ts";
+import { UnpricedAreaError, createOrderStore } from "./orders/order-store.ts";
+import { createOrphanHoldReleaser } from "./orders/orphan-holds.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
 import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
@@ -20,6 +21,8 @@ import { createTicketStore } from "./tickets/ticket-store.ts";
 
 /** The durable consumers (nats/consumers) this service reads. */
 export const ORDER_CONSUMERS = { seatEvents: "order-seat-events", payments: "order-payments" } as const;
+/** What each of them decodes: every message type its filter can deliver (see the contract test). */
+export const ORDER_CONSUMER_SCHEMAS = { seatEvents: SeatStreamMessage, payments: PaymentEvent } as const;
 
 export interface OrderDeps {
   config: OrderConfig;
@@ -37,6 +40,14 @@ export interface OrderService {
   /** Stops the consumers after the message in hand. */
   stop(): Promise<void>;
 }
+
+/**
+ * Permanent: Postgres refused the data (a buyer it does not know, a bad value) or the area has no
+ * price. Parked at once (and the hold released); anything else is retried.
+ */
+export const isPermanentOrderFailure = (error: unknown): boolean =>
+  isPermanentDbError(error) || error instanceof UnpricedAreaError || classifyFailure(error) === "permanent";
+const classify = (error: unknown): FailureKind => (isPermanentOrderFailure(error) ? "permanent" : "transient");
 
 /** Builds the order service (HTTP + stream followers) from its dependencies; starts nothing. */
 export async function buildOrderService(deps: OrderDeps): Promise<OrderService> {
@@ -63,8 +74,11 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     tickets,
     logger,
     onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
+    isPermanent: isPermanentOrderFailure,
+    releaseOrphan: createOrphanHoldReleaser({ bus, partitions: config.PARTITIONS, logger, clock }),
   });
   const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
+  const outcomes = consumerMetrics(deps.metrics);
   const handlePayment = createPaymentEventHandler({ bus, orders });
   const consumptions: Consumption[] = [];
   let repairPass: ReturnType<typeof startRepairPass> | undefined;
@@ -76,19 +90,25 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
         await consumeBatches(bus, {
           stream: STREAMS.seatEvents,
           consumer: ORDER_CONSUMERS.seatEvents,
-          schema: SeatEvent,
+          schema: ORDER_CONSUMER_SCHEMAS.seatEvents,
           handle: handleSeatEvent,
+          // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
+          // transaction; a batch that fails is settled message by message (parking what never works).
           handleBatch: handleSeatEvents,
           logger,
-          maxDeliver: 10,
+          classify,
+          onOutcome: outcomes.of(ORDER_CONSUMERS.seatEvents),
         }),
         await consume(bus, {
           stream: STREAMS.payments,
           consumer: ORDER_CONSUMERS.payments,
-          schema: PaymentEvent,
+          schema: ORDER_CONSUMER_SCHEMAS.payments,
           handle: handlePayment,
           logger,
-          maxDeliver: 10,
+          classify,
+          concurrency: config.CONSUMER_CONCURRENCY,
+          keyOf: (event) => event.orderId,
+          onOutcome: outcomes.of(ORDER_CONSUMERS.payments),
         }),
       );
       // Whatever becomes of a seat or payment event, paid orders end with tickets or a refund.

@@ -1,3 +1,4 @@
+import { DEFAULT_PARTITIONS } from "@rush/contracts";
 import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
 import { DEV_TICKET_SEED } from "./tickets/ticket-qr.ts";
@@ -22,6 +23,10 @@ export const OrderConfig = BaseConfig.extend({
   REPAIR_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How far back the repair pass looks (its scan grows with the payments in this window). */
   REPAIR_LOOKBACK_MS: z.coerce.number().int().min(1).default(86_400_000),
+  /** Seat partitions (the same everywhere): where to send the release of a hold that can have no order. */
+  PARTITIONS: z.coerce.number().int().min(1).max(1024).default(DEFAULT_PARTITIONS),
+  /** Seat and payment events handled at once (events of one hold or order stay in order). */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 }).superRefine((config, ctx) => {
   refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, TICKET_SIGNING_KEY: DEV_TICKET_SEED });
 });

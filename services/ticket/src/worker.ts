@@ -56,14 +56,20 @@ export class Worker {
   async start(): Promise<void> {
     await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
     await this.#tick();
-    this.#timer = setInterval(() => {
-      this.#ticking = this.#ticking.then(() => this.#tick()).catch((error) => this.deps.logger.warn({ err: error }, "lease tick failed"));
-    }, this.deps.config.LEASE_RENEW_MS);
+    this.#timer = setInterval(() => this.#queueTick(), this.deps.config.LEASE_RENEW_MS);
   }
 
-  /** Redis came back from a restart: every actor writes its locks and read model again. */
+  /**
+   * Redis came back from a restart: every actor writes its locks and read model again, and the
+   * actors its outage failed restart now rather than at the next lease tick.
+   */
   resyncAll(): void {
     for (const { actor } of this.#owned.values()) actor.requestResync();
+    if ([...this.#owned.values()].some((o) => o.failed)) this.#queueTick();
+  }
+
+  #queueTick(): void {
+    this.#ticking = this.#ticking.then(() => this.#tick()).catch((error) => this.deps.logger.warn({ err: error }, "lease tick failed"));
   }
 
   async #tick(): Promise<void> {
@@ -102,14 +108,18 @@ export class Worker {
       for (const partition of this.partitions.slice(share)) await this.#handBack(partition);
     } else if (this.#owned.size < share) {
       const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p)));
+      const starting: Promise<void>[] = [];
       for (const partition of free) {
         if (this.#owned.size >= share || this.#stopped) break;
         const revision = await leases.acquire(partition, config.WORKER_ID);
         if (revision === undefined) continue;
         const owned: Owned = { revision, renewedAt: clock(), actor: this.#newActor(partition), failed: false };
         this.#owned.set(partition, owned);
-        await this.#startActor(partition, owned);
+        // Started side by side: a dead worker's 32 partitions restored one after another took
+        // seconds of the takeover (each loads a snapshot and replays its log).
+        starting.push(this.#startActor(partition, owned));
       }
+      await Promise.all(starting);
     }
     this.deps.metrics.ownedPartitions.set(this.#owned.size);
   }

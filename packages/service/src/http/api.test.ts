@@ -47,6 +47,11 @@ describe("api: auth, validation and problem+json", () => {
     typed.get("/down", async () => {
       throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:6379"), { code: "ECONNREFUSED" });
     });
+    typed.get("/pg-restarting", async () => {
+      // What drizzle throws while PostgreSQL restarts: its query error, caused by the server's.
+      const cause = Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+      throw new Error("Failed query: select 1", { cause });
+    });
     typed.get("/bug", async () => {
       throw new TypeError("undefined is not a function");
     });
@@ -127,9 +132,11 @@ describe("api: auth, validation and problem+json", () => {
   });
 
   it("problem: an unreachable dependency is 503 with Retry-After; a bug or a broken response contract is 500 without details", async () => {
-    const down = await app.inject({ method: "GET", url: "/down" });
-    expect(down.statusCode).toBe(503);
-    expect(down.headers["retry-after"]).toBeDefined();
+    for (const url of ["/down", "/pg-restarting"]) {
+      const down = await app.inject({ method: "GET", url });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers["retry-after"]).toBeDefined();
+    }
     for (const url of ["/bug", "/bad-answer"]) {
       const res = await app.inject({ method: "GET", url });
       expect(res.statusCode).toBe(500);

@@ -11,6 +11,9 @@ export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+  // Postgres going away: a connection exception (class 08) or a restart's "terminating
+  // connection", "shutting down", "starting up" (57P01–57P03), wrapped by drizzle as the cause.
+  if (typeof code === "string" && /^(08[0-9A-Z]{3}|57P0[1-3])$/.test(code)) return true;
   if (UNAVAILABLE_NAMES.has(error.name) || UNAVAILABLE_NAMES.has(error.constructor?.name ?? "")) return true;
   if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(error.message))) return true;
   return isDependencyUnavailable(error.cause, depth + 1);

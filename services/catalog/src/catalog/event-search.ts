@@ -7,8 +7,15 @@ import { eventColumns, withSessions } from "./events.ts";
 
 // Ranked pages: the score is rounded to a fixed decimal so the cursor compares exactly.
 const RankedCursor = z.object({ s: z.string().regex(/^\d+(\.\d+)?$/), id: z.uuid() });
-// Unranked pages: newest first; created_at as Postgres text keeps its microseconds.
-const RecentCursor = z.object({ c: z.string().max(64), id: z.uuid() });
+// Unranked pages: newest first; created_at as Postgres text keeps its microseconds. Checked
+// here, not by Postgres: a forged key would otherwise fail the `::timestamptz` cast as a 500.
+const PG_TIMESTAMPTZ = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const PgTimestamp = z
+  .string()
+  .max(64)
+  .regex(PG_TIMESTAMPTZ)
+  .refine((text) => !Number.isNaN(Date.parse(text.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"))), "not a time");
+const RecentCursor = z.object({ c: PgTimestamp, id: z.uuid() });
 // The public listing: by the next published session's start (an ISO instant), then id.
 const DateCursor = z.object({ t: z.iso.datetime({ offset: true }), id: z.uuid() });
 

@@ -137,4 +137,25 @@ describe("search", () => {
     expect(forged.statusCode).toBe(400);
     expect((await stack.call({ method: "GET", url: "/v1/events?sort=newest" })).statusCode).toBe(400);
   });
+
+  it("search: a cursor that is not base64url JSON, or whose key is not a time or a score, is 400", async () => {
+    const forge = (key: object) => Buffer.from(JSON.stringify(key)).toString("base64url");
+    const id = "0b9c2d4e-1f2a-4b3c-8d4e-5f6a7b8c9d0e";
+    for (const cursor of [
+      "%%%garbage",
+      encodeURIComponent("%%%garbage"),
+      forge({ c: "not-a-time", id }),
+      forge({ c: "2026-13-45 99:99:99+00", id }),
+      forge({ c: "2026-01-01 10:00:00.123456+00" }),
+    ]) {
+      const answer = await stack.call({ method: "GET", url: `/v1/events?cursor=${cursor}` });
+      expect(answer.statusCode, cursor).toBe(400);
+      expect(answer.headers["content-type"]).toContain("application/problem+json");
+    }
+    const ranked = await stack.call({ method: "GET", url: `/v1/events?q=jazz&cursor=${forge({ s: "1e999", id })}` });
+    expect(ranked.statusCode).toBe(400);
+    // A well-formed key we could have given out still pages (no match after it: an empty page).
+    const fine = await stack.call({ method: "GET", url: `/v1/events?cursor=${forge({ c: "1970-01-02 00:00:00+00", id })}` });
+    expect(fine.statusCode).toBe(200);
+  });
 });

@@ -69,6 +69,26 @@ describe("identity", () => {
     expect(unknown.json()).toMatchObject({ code: "invalid_credentials" });
   });
 
+  it("auth: 20 concurrent sign-up + login flows from one client get answers, or 429/503 with Retry-After, never another 5xx", async () => {
+    const flow = async (i: number) => {
+      const email = `burst-${i}@example.com`;
+      const answers = [await register(email)];
+      if (answers[0]!.statusCode === 201) {
+        // One client of its own (through the gate), so its logins spend no other test's per-IP budget.
+        const headers = { "x-forwarded-for": "192.0.2.200" };
+        answers.push(await stack.call({ method: "POST", url: "/v1/auth/login", headers, payload: { email, password: TEST_PASSWORD } }));
+      }
+      return answers;
+    };
+    const answers = (await Promise.all(Array.from({ length: 20 }, (_, i) => flow(i)))).flat();
+    for (const answer of answers) {
+      // 429: this file's per-IP login limit is 8 attempts (production: 100); both say when to retry.
+      expect([200, 201, 429, 503]).toContain(answer.statusCode);
+      if (answer.statusCode >= 429) expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    }
+    expect(answers.some((a) => a.statusCode === 200)).toBe(true);
+  });
+
   it("auth: /v1/me needs a valid bearer token", async () => {
     expect((await stack.call({ method: "GET", url: "/v1/me" })).statusCode).toBe(401);
     expect((await me("not.a.jwt")).statusCode).toBe(401);

@@ -2,6 +2,7 @@
 // nor the libuv thread pool (which fs and dns share). Plain JavaScript because worker threads
 // load it without the TypeScript loader (vitest workers have none).
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { performance } from "node:perf_hooks";
 
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
@@ -16,11 +17,19 @@ function derive(password, salt, logN, r, p) {
 
 /**
  * `{op: "hash", password, logN}` → `$scrypt$ln=<logN>,r=8,p=1$<salt>$<key>` (base64, PHC style);
- * `{op: "verify", password, hash}` → boolean. The stored hash carries its own cost, so a raised
- * `logN` applies to new hashes while old ones keep verifying.
+ * `{op: "verify", password, hash}` → boolean; either as `{value, ms}` with the time it took (the
+ * pool admits work by it). The stored hash carries its own cost, so a raised `logN` applies to
+ * new hashes while old ones keep verifying.
  * @param {{op: "hash", password: string, logN: number} | {op: "verify", password: string, hash: string}} task
  */
 export default function run(task) {
+  const start = performance.now();
+  const value = compute(task);
+  return { value, ms: performance.now() - start };
+}
+
+/** @param {{op: "hash", password: string, logN: number} | {op: "verify", password: string, hash: string}} task */
+function compute(task) {
   if (task.op === "hash") {
     const salt = randomBytes(SALT_LENGTH);
     const key = derive(task.password, salt, task.logN, R, P);

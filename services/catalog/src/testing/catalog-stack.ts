@@ -52,7 +52,11 @@ export async function startCatalogStack(env: Record<string, string> = {}): Promi
   const bus = await connectBus({ servers: nats.url, name: "catalog-test" });
   await ensureTopology(bus, await loadTopology());
   const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });
-  const hasher: PasswordHasher = await createPasswordHasher({ threads: config.PASSWORD_HASH_THREADS, logN: config.SCRYPT_LOG_N });
+  const hasher: PasswordHasher = await createPasswordHasher({
+      threads: config.PASSWORD_HASH_THREADS,
+      logN: config.SCRYPT_LOG_N,
+      waitBudgetMs: config.PASSWORD_WAIT_BUDGET_MS,
+    });
   await seedAdmin(db.db, hasher, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   const app = await buildApp({
     config,

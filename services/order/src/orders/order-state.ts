@@ -1,4 +1,4 @@
-import type { OrderStatus, PaymentStatus, SeatEvent } from "@rush/contracts";
+import type { OrderStatus, PaymentStatus, SeatEvent, SeatStreamMessage } from "@rush/contracts";
 
 /**
  * The order state machine, pure. Facts arrive from two streams (seat events, payment events)
@@ -29,6 +29,33 @@ export function nextStatus(current: OrderStatus, target: OrderStatus): OrderStat
   if (current === "failed") return target === "refunded" ? target : undefined;
   return RANK[target] > RANK[current] ? target : undefined;
 }
+
+/**
+ * What the order service does with each message its `seat.>` consumer can be delivered: a
+ * `Record`, so a new message type does not compile until someone decides. Refusals (single or
+ * batched), rejections and inventory changes concern no order.
+ */
+export const ORDER_SEAT_MESSAGES: Record<SeatStreamMessage["type"], "follow" | "ignore"> = {
+  SeatsHeld: "follow",
+  HoldExtended: "follow",
+  HoldExpired: "follow",
+  HoldReleased: "follow",
+  HoldRevoked: "follow",
+  SeatsSold: "follow",
+  InventoryLoaded: "ignore",
+  InventoryRejected: "ignore",
+  HoldRejected: "ignore",
+  HoldRejectedBatch: "ignore",
+  HoldDuplicate: "ignore",
+  ReleaseRejected: "ignore",
+  ExtendRejected: "ignore",
+  // The payment service compensates a refused confirm (refund) from the seat reply it waits for.
+  ConfirmRejected: "ignore",
+  SeatsBlocked: "ignore",
+  SeatsUnblocked: "ignore",
+  BlockRejected: "ignore",
+  UnblockRejected: "ignore",
+};
 
 /** Where a seat event points an order, if anywhere. */
 export function targetOfSeatEvent(event: SeatEvent): OrderStatus | undefined {

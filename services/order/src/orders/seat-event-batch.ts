@@ -1,10 +1,8 @@
 import type { BatchItem, Bus } from "@rush/bus";
-import { type SeatEvent, orderIdForHold } from "@rush/contracts";
+import { type SeatStreamMessage, type SeatsHeld, orderIdForHold } from "@rush/contracts";
 import { publishOrderStatus } from "./order-events.ts";
 import type { OrderStore } from "./order-store.ts";
 import { isBuyerId } from "./seat-event-handler.ts";
-
-type SeatsHeld = Extract<SeatEvent, { type: "SeatsHeld" }>;
 
 /**
  * Seat events in batches: consecutive granted holds open their orders together (one
@@ -13,7 +11,7 @@ type SeatsHeld = Extract<SeatEvent, { type: "SeatsHeld" }>;
  * SeatsHeld, so the order service keeps up with the engine instead of trailing it by seconds
  * (which is what made an immediate pay miss its order).
  */
-export function createSeatEventBatchHandler(deps: { bus: Bus; orders: OrderStore; handleOne: (event: SeatEvent, item: BatchItem<SeatEvent>) => Promise<void> }) {
+export function createSeatEventBatchHandler(deps: { bus: Bus; orders: OrderStore; handleOne: (message: SeatStreamMessage, item: BatchItem<SeatStreamMessage>) => Promise<void> }) {
   const { bus, orders } = deps;
 
   const openOrders = async (run: BatchItem<SeatsHeld>[]) => {
@@ -35,7 +33,7 @@ export function createSeatEventBatchHandler(deps: { bus: Bus; orders: OrderStore
     );
   };
 
-  return async function handleBatch(items: BatchItem<SeatEvent>[]): Promise<void> {
+  return async function handleBatch(items: BatchItem<SeatStreamMessage>[]): Promise<void> {
     let run: BatchItem<SeatsHeld>[] = [];
     for (const item of items) {
       const event = item.value;

@@ -1,9 +1,9 @@
 import type { Bus, TraceContext } from "@rush/bus";
-import { type SeatEvent, orderIdForHold } from "@rush/contracts";
+import { type SeatEvent, type SeatStreamMessage, type SeatsHeld, orderIdForHold } from "@rush/contracts";
 import type { Logger } from "@rush/service";
 import type { TicketStore } from "../tickets/ticket-store.ts";
 import { publishOrderStatus } from "./order-events.ts";
-import { targetOfSeatEvent } from "./order-state.ts";
+import { ORDER_SEAT_MESSAGES, targetOfSeatEvent } from "./order-state.ts";
 import type { HoldFacts, OrderStore, Transition } from "./order-store.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,6 +17,10 @@ export interface SeatEventHandlerDeps {
   tickets: TicketStore;
   logger: Logger;
   onDoubleSale?: (seatIds: string[]) => void;
+  /** Whether a failure can never succeed (the message is then parked, not retried). */
+  isPermanent: (error: unknown) => boolean;
+  /** Gives back a hold whose order can never be created. */
+  releaseOrphan: (event: SeatsHeld, trace: TraceContext) => Promise<void>;
 }
 
 /** The hold an event describes, when it is one an order follows. */
@@ -56,7 +60,19 @@ export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
     if (transition.changed || transition.order.status === target) await publishOrderStatus(bus, transition.order, transition.previous, trace);
   };
 
-  return async function handle(event: SeatEvent, trace: TraceContext): Promise<void> {
+  const ensure = async (event: SeatEvent, facts: HoldFacts, trace: TraceContext) => {
+    try {
+      return await orders.ensure(facts);
+    } catch (error) {
+      // Released before the message is parked: if releasing fails, the message is retried instead.
+      if (event.type === "SeatsHeld" && deps.isPermanent(error)) await deps.releaseOrphan(event, trace);
+      throw error;
+    }
+  };
+
+  return async function handle(message: SeatStreamMessage, trace: TraceContext): Promise<void> {
+    if (ORDER_SEAT_MESSAGES[message.type] === "ignore" || message.type === "HoldRejectedBatch") return;
+    const event = message;
     if (event.type === "HoldExtended") {
       await orders.extend(orderIdForHold(event.holdId), event.expiresAt);
       return;
@@ -64,8 +80,9 @@ export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
     const target = targetOfSeatEvent(event);
     const facts = factsOf(event);
     if (!target || !facts) return;
+    // Holds placed outside the buying API (tests, benchmarks) have no user behind them.
     if (!isBuyerId(facts.buyerId)) return;
-    const { order, created } = await orders.ensure(facts);
+    const { order, created } = await ensure(event, facts, trace);
     if (target === "created") {
       if (created || order.status === "created") await publishOrderStatus(bus, order, null, trace);
       return;

@@ -1,0 +1,33 @@
+import type { ConsumeOutcome } from "@rush/bus";
+import { Counter, type Registry } from "prom-client";
+
+/**
+ * Per-consumer delivery outcomes for `/metrics`: `rush_consumer_messages_total{consumer,outcome}`
+ * and `rush_dead_letters_total{consumer,reason}` — a rising dead-letter count is an alert, since
+ * each one is a message nothing will process until someone replays it.
+ */
+export function consumerMetrics(registry: Registry) {
+  const messages = new Counter({
+    name: "rush_consumer_messages_total",
+    help: "Deliveries to a durable consumer by outcome (handled, retried, parked)",
+    labelNames: ["consumer", "outcome"],
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: "rush_dead_letters_total",
+    help: "Messages parked in DEAD_LETTERS by consumer and reason (schema, permanent, exhausted)",
+    labelNames: ["consumer", "reason"],
+    registers: [registry],
+  });
+  return {
+    /** The `onOutcome` hook for `consume` of one consumer. */
+    of(consumer: string) {
+      // Zero series up front, so a dashboard shows 0 rather than nothing before the first parking.
+      for (const reason of ["schema", "permanent", "exhausted"]) deadLetters.inc({ consumer, reason }, 0);
+      return (outcome: ConsumeOutcome) => {
+        messages.inc({ consumer, outcome: outcome.kind });
+        if (outcome.kind === "parked") deadLetters.inc({ consumer, reason: outcome.reason });
+      };
+    },
+  };
+}

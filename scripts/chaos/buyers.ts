@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { type Api, sleep } from "./client.ts";
+import { AREAS } from "./setup.ts";
+
+/** What the buyers saw, per second of the run. */
+export interface Tally {
+  startedAt: number;
+  grants: number[];
+  /** Answer codes of holds and pays: `hold 201`, `pay 404`, `hold 409 too_many_holds`, … */
+  codes: Map<string, number>;
+  grantTimes: number[];
+  /** When a buyer with no live hold was refused for too many holds. */
+  phantomRefusals: number[];
+  soldOut: boolean;
+}
+
+export const newTally = (): Tally => ({ startedAt: Date.now(), grants: [], codes: new Map(), grantTimes: [], phantomRefusals: [], soldOut: false });
+
+const count = (tally: Tally, key: string) => tally.codes.set(key, (tally.codes.get(key) ?? 0) + 1);
+
+/**
+ * One buyer, until `until` or the sale is over: hold 1–2 best-available seats and pay for each
+ * hold in the background (retrying what the API says to retry; giving the hold back if paying
+ * fails for good), so paying never slows the holds that measure recovery. The buyer keeps at
+ * most as many live holds as the gate allows (`max` of its `too_many_holds`), and counts a
+ * `too_many_holds` that comes while it has fewer: a refusal for holds it does not have.
+ */
+export async function buyer(api: Api, token: string, sessionId: string, tally: Tally, until: () => boolean): Promise<void> {
+  let misses = 0;
+  let live = 0;
+  let cap = 2;
+  const paying = new Set<Promise<void>>();
+  while (!until() && !tally.soldOut) {
+    if (live >= cap) {
+      await sleep(100);
+      continue;
+    }
+    const areaId = AREAS[Math.floor(Math.random() * AREAS.length)];
+    const hold = await api("POST", `/v1/sessions/${sessionId}/holds`, {
+      token,
+      body: { areaId, quantity: 1 + Math.floor(Math.random() * 2) },
+      headers: { "idempotency-key": randomUUID() },
+      timeoutMs: 8_000,
+    });
+    const code = typeof hold.body.code === "string" ? ` ${hold.body.code}` : "";
+    count(tally, `hold ${hold.status}${hold.status === 409 ? code : ""}`);
+    if (hold.status === 409 && hold.body.code === "too_many_holds") {
+      if (live < Number(hold.body.max ?? cap)) tally.phantomRefusals.push(Date.now());
+      cap = Number(hold.body.max ?? cap);
+    } else if (hold.status === 409 && ++misses > 40) tally.soldOut = true;
+    if (hold.status !== 201) {
+      await sleep(hold.status === 0 || hold.status >= 429 ? 250 : 50);
+      continue;
+    }
+    misses = 0;
+    const second = Math.floor((Date.now() - tally.startedAt) / 1000);
+    tally.grants[second] = (tally.grants[second] ?? 0) + 1;
+    tally.grantTimes.push(Date.now());
+    live++;
+    const task = pay(api, token, hold.body, tally).finally(() => {
+      live--;
+      paying.delete(task);
+    });
+    paying.add(task);
+  }
+  await Promise.all(paying);
+}
+
+/** Pays a hold within 30 s, honouring Retry-After; gives the hold back if that fails. */
+async function pay(api: Api, token: string, hold: Record<string, unknown>, tally: Tally): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const answer = await api("POST", `/v1/orders/${hold.orderId}/pay`, { token, body: { provider: "mock" }, timeoutMs: 8_000 });
+    count(tally, `pay ${answer.status}${answer.status === 409 && typeof answer.body.code === "string" ? ` ${answer.body.code}` : ""}`);
+    // `already_paid`: an earlier attempt went through (its answer was lost in a fault).
+    if (answer.status === 200 || answer.body.code === "already_paid") return;
+    if (![0, 404, 409, 429, 502, 503, 504].includes(answer.status)) break;
+    await sleep(Math.min(5_000, Math.max(250, 1000 * Number(answer.headers.get("retry-after") ?? 0))));
+  }
+  count(tally, `release ${(await api("DELETE", `/v1/holds/${hold.holdId}`, { token })).status}`);
+}
