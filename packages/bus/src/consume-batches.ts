@@ -52,7 +52,20 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
       if (items.length > 1) options.logger.warn({ err: error, size: items.length }, "batch failed; settling its messages one by one");
     }
     // One by one, as `consume` would: what fails for good is parked, what may pass is retried.
-    for (const { value, msg } of items) await settle(msg, value);
+    // With `keyOf`, messages of one key stay in order and keys go side by side, so a batch of
+    // messages that all fail costs one round trip per key chain, not one per message in a row.
+    if (!options.keyOf) {
+      for (const { value, msg } of items) await settle(msg, value);
+      return;
+    }
+    const lanes = new Map<string, Promise<void>>();
+    const settled = items.map(({ value, msg }) => {
+      const key = options.keyOf?.(value);
+      const settling = (key === undefined ? Promise.resolve() : (lanes.get(key) ?? Promise.resolve())).then(() => settle(msg, value));
+      if (key !== undefined) lanes.set(key, settling);
+      return settling;
+    });
+    await Promise.all(settled);
   };
 
   const drain = async () => {

@@ -95,6 +95,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
           // transaction; a batch that fails is settled message by message (parking what never works).
           handleBatch: handleSeatEvents,
+          // A hold's events stay in order when a failed batch is settled message by message.
+          keyOf: (message) => ("holdId" in message ? message.holdId : undefined),
           logger,
           classify,
           onOutcome: outcomes.of(ORDER_CONSUMERS.seatEvents),
