@@ -45,8 +45,17 @@ function holdBody(shape: SaleShape, quantity: number, explicit: boolean) {
  * best available, again after a 409), pay most holds with the mock provider and wait for the
  * order to complete. Every answer is recorded; what matters for the verdict is returned.
  */
-export async function runBuyer(n: number, buyer: SeededBuyer, client: Client, recorder: Recorder, shape: SaleShape): Promise<BuyerOutcome> {
-  const outcome: BuyerOutcome = { paid: false, released: false, refused: 0, pending: 0, challenged: false };
+export const newOutcome = (): BuyerOutcome => ({ paid: false, released: false, refused: 0, pending: 0, challenged: false });
+
+/** Fills `outcome` as the buyer goes, so a request that never gets an answer loses nothing already learned. */
+export async function runBuyer(
+  n: number,
+  buyer: SeededBuyer,
+  client: Client,
+  recorder: Recorder,
+  shape: SaleShape,
+  outcome: BuyerOutcome = newOutcome(),
+): Promise<BuyerOutcome> {
   const auth = { authorization: `Bearer ${buyer.token}` };
   const queuePath = `/v1/sessions/${shape.sessionId}/queue`;
   const live = () => performance.now() < shape.deadline;

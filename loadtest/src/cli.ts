@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     const charts = timelineCharts(report).split("\n");
     await writeFile(
       to,
-      `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="${220 * charts.length}">${charts.map((c, i) => `<g transform="translate(0 ${220 * i})">${c.replace(/^<svg /, '<svg width="720" height="220" ')}</g>`).join("")}</svg>\n`,
+      `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="${220 * charts.length}"><title>Flash sale ${report.runId}: timeline</title>${charts.map((c, i) => `<g transform="translate(0 ${220 * i})">${c.replace(/^<svg /, '<svg width="720" height="220" ')}</g>`).join("")}</svg>\n`,
     );
     console.log(to);
     return 0;

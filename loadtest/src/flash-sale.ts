@@ -1,7 +1,7 @@
 import type { LoadReport } from "../k6/lib/report.js";
 import { failuresOf } from "../k6/lib/rules.js";
 import { auditSale } from "./audit.ts";
-import { type BuyerOutcome, runBuyer } from "./buyer.ts";
+import { type BuyerOutcome, newOutcome, runBuyer } from "./buyer.ts";
 import { createClient } from "./http-client.ts";
 import { assertLoopback } from "./loopback.ts";
 import { createRecorder } from "./recorder.ts";
@@ -74,11 +74,11 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<LoadRepor
     options.buyers.map(async (buyer, n) => {
       await sleep(options.rampSeconds * 1000 * Math.sqrt(n / total));
       if (performance.now() >= deadline) return;
-      try {
-        outcomes.push(await runBuyer(n, buyer, clientOf(n), recorder, shape));
-      } catch {
+      const outcome = newOutcome();
+      outcomes.push(outcome);
+      await runBuyer(n, buyer, clientOf(n), recorder, shape, outcome).catch(() => {
         noAnswer++;
-      }
+      });
     }),
   );
   const elapsedSeconds = (performance.now() - t0) / 1000;

@@ -34,6 +34,7 @@ export function lineChart(title, unit, xs, series) {
   const parts = [
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + w + " " + h + '" font-family="sans-serif" role="img" aria-label="' + esc(title) + '">',
   ];
+  parts.push("<title>" + esc(title) + "</title>");
   parts.push('<text x="' + left + '" y="14" font-size="13" font-weight="bold">' + esc(title) + "</text>");
   for (let i = 0; i <= 4; i++) {
     const v = (maxY * i) / 4;
