@@ -28,7 +28,7 @@ export async function payOrder(
       answer = await pay(orderId, options.method);
     } catch (error) {
       const notYet = error instanceof ApiError && (error.status === 404 || error.status === 0 || error.status === 503);
-      if (!notYet || attempt >= 6) throw error;
+      if (!notYet || attempt >= 4) throw error;
       await sleep(Math.min(250 * 2 ** attempt, 1500));
     }
   }
