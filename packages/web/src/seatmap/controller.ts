@@ -66,8 +66,6 @@ export class SeatMapController {
       limits: () => this.limits(),
       seatAt: (x, y) => this.seatAt(x, y),
       onTap: (seat) => {
-        // Seats too small to tell apart: a tap opens the area, as on the maps buyers know.
-        if (this.isOverview()) return this.showArea(this.areaOf(seat));
         this.focus = seat;
         this.events.onFocus(seat);
         this.events.onPick(seat);

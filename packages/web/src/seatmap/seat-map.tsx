@@ -104,7 +104,7 @@ export function SeatMap(props: SeatMapProps) {
     const a = controllerRef.current?.areaOf(seat) ?? 0;
     const area = layout.areas[a]!;
     const price = categoryOfSeat(layout, categories, seat);
-    return `${area.name}${price ? ` · ${price.name} ${formatMoney(price.price)}` : ""} · ${areaCountWords(areaCounts(layout, statuses)[a]!)}. Click to zoom in.`;
+    return `${area.name}${price ? ` · ${price.name} ${formatMoney(price.price)}` : ""} · ${areaCountWords(areaCounts(layout, statuses)[a]!)}. Zoom in to see the seats.`;
   };
   const announcement = focus >= 0 ? describe(focus) : "";
   const controller = controllerRef.current;
