@@ -1,10 +1,8 @@
 import { join } from "node:path";
+import { DEV_JWT_SECRET } from "@rush/service";
 import { z } from "zod";
 
 const REPO_ROOT = new URL("../..", import.meta.url).pathname;
-
-/** The services' development JWT secret (each service's config defaults to it outside production). */
-export const DEV_JWT_SECRET = "rush-dev-jwt-secret-change-me";
 
 /**
  * The load tools' environment, parsed once. Defaults find the stack `./scripts/start` runs,

@@ -8,10 +8,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
-import { ACCESS_TOKEN } from "@rush/contracts";
 import { createDb } from "@rush/db";
+import { accessTokenSigner } from "@rush/service";
 import { REPO_ROOT } from "@rush/testkit";
-import { createSigner } from "fast-jwt";
 import { sessionBody } from "../../../scripts/demo.ts";
 
 export const BENCH_JWT_SECRET = "rush-bench-jwt-secret-0123456789";
@@ -114,7 +113,7 @@ function stackPids(runnerPid: number, dataDir: string): Map<string, number[]> {
 /** `count` buyers inserted in one statement, each with an access token signed with the stack's secret. */
 export async function seedBuyers(databaseUrl: string, count: number): Promise<string[]> {
   const { sql, close } = createDb(databaseUrl, { max: 1, applicationName: "bench-seed" });
-  const sign = createSigner({ key: BENCH_JWT_SECRET, algorithm: "HS256", expiresIn: ACCESS_TOKEN.ttlSeconds * 1000 });
+  const sign = accessTokenSigner(BENCH_JWT_SECRET);
   const run = randomUUID().slice(0, 8);
   const ids = Array.from({ length: count }, () => randomUUID());
   try {
@@ -125,7 +124,7 @@ export async function seedBuyers(databaseUrl: string, count: number): Promise<st
   } finally {
     await close();
   }
-  return ids.map((sub, i) => sign({ sub, email: `bench-${run}-${i}@bench.invalid`, roles: ["customer"], iss: ACCESS_TOKEN.issuer, aud: ACCESS_TOKEN.audience }));
+  return ids.map((id, i) => sign({ id, email: `bench-${run}-${i}@bench.invalid`, roles: ["customer"] }));
 }
 
 async function call<T>(url: string, method: string, body?: unknown, token?: string): Promise<T> {
