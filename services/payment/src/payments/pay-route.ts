@@ -78,6 +78,9 @@ async function atProvider<T>(log: FastifyBaseLogger, call: () => Promise<T>): Pr
 }
 
 /** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
+/** How old a `created` payment must be before a new pay resumes it (its provider call has surely ended). */
+const RESUME_AFTER_MS = 30_000;
+
 export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
   const { bus, store, seats, settlement, clock } = options;
 
@@ -93,7 +96,10 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       if (order.status !== "created") throw notPayable(order.status);
       // A payment whose provider call failed before anything was charged is taken up again (same keys, same provider payment).
       const resumed = await store.findByOrder(orderId);
-      if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider)) throw notPayable("payment_pending");
+      // Only a payment left `created` well past a provider call's time is taken up again: a younger
+      // one is a concurrent pay still under way (two pays at once must not both go ahead).
+      const stale = resumed && clock() - resumed.updatedAt.getTime() > RESUME_AFTER_MS;
+      if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider || !stale)) throw notPayable("payment_pending");
       const provider = options.providers[request.body.provider];
       if (!provider) throw new HttpProblem(422, "provider_unavailable", "Provider unavailable", `${request.body.provider} is not configured here`);
       if (!isCurrency(order.currency)) {
