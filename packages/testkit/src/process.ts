@@ -19,7 +19,8 @@ export function spawnUntil(
   command: string,
   args: string[],
   ready: RegExp,
-  timeoutMs = 20_000,
+  // Generous: a JetStream server recovering its store on a loaded 2-core machine can take a while.
+  timeoutMs = 60_000,
   env: Record<string, string> = {},
 ): Promise<Spawned> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });

@@ -107,18 +107,20 @@ export function SeatMap(props: SeatMapProps) {
     return `${area.name}${price ? ` · ${price.name} ${formatMoney(price.price)}` : ""} · ${areaCountWords(areaCounts(layout, statuses)[a]!)}. Zoom in to see the seats.`;
   };
   const announcement = focus >= 0 ? describe(focus) : "";
+  // Handlers read controllerRef at click time: the controller is made in an effect after the first
+  // render, so a value captured while rendering can be null or a detached predecessor.
   const controller = controllerRef.current;
 
   return (
     <div class="seatmap">
       <div class="seatmap-toolbar" role="toolbar" aria-label="Seat map view">
-        <button type="button" class="icon-button" aria-label="Zoom in" onClick={() => controller?.zoomBy(1.5)}>
+        <button type="button" class="icon-button" aria-label="Zoom in" onClick={() => controllerRef.current?.zoomBy(1.5)}>
           +
         </button>
-        <button type="button" class="icon-button" aria-label="Zoom out" onClick={() => controller?.zoomBy(1 / 1.5)}>
+        <button type="button" class="icon-button" aria-label="Zoom out" onClick={() => controllerRef.current?.zoomBy(1 / 1.5)}>
           −
         </button>
-        <button type="button" class="text-button" onClick={() => controller?.fit()}>
+        <button type="button" class="text-button" onClick={() => controllerRef.current?.fit()}>
           Whole venue
         </button>
       </div>
