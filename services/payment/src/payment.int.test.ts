@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PurchaseStack, type TestUser, seedSession, seedUser, startPurchaseStack } from "../../order/src/testing/purchase-stack.ts";
 import { type PaymentService, buildPaymentService } from "./app.ts";
 import { PaymentConfig } from "./config.ts";
+import { createPaymentStore } from "./payments/payment-store.ts";
+import { createMockProvider } from "./providers/mock-provider.ts";
+import type { PaymentProvider } from "./providers/provider.ts";
 import { heldOrder as held } from "./testing/held-order.ts";
 
 /** Short, so expiry tests are quick; long enough that a loaded machine still pays within it. */
@@ -25,6 +28,18 @@ describe("payment service", () => {
   let sessionId: string;
 
   const heldOrder = (seatId: string) => held(stack, sessionId, buyer.id, seatId);
+  /** The provider's network: while true, every call to it fails as a dropped connection does. */
+  let providerDown = false;
+
+  /** The mock provider behind a network that can fail (the slow methods are not used here). */
+  function flakyMock(): PaymentProvider {
+    const mock = createMockProvider({ webhookSecret: "w".repeat(32), slowMs: 60_000, deliver: async () => {} });
+    const reachable = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A) => {
+      if (providerDown) throw new Error("connect ECONNREFUSED (provider network down)");
+      return call(...args);
+    };
+    return { ...mock, create: reachable(mock.create), confirm: reachable(mock.confirm) };
+  }
 
   beforeAll(async () => {
     database = await testDatabase("payment");
@@ -35,6 +50,7 @@ describe("payment service", () => {
       bus: stack.bus,
       db: stack.db,
       seats: stack.seats,
+      providers: { mock: flakyMock() },
       logger: createLogger("payment-test", "silent"),
       metrics: createMetrics("payment-test"),
     });
@@ -102,5 +118,42 @@ describe("payment service", () => {
     const answer = await pay("00000000-0000-4000-8000-00000000abcd");
     expect(answer.statusCode).toBe(404);
     expect(answer.headers["content-type"]).toContain("application/problem+json");
+  });
+
+  it("payments: a provider that did not answer is a 503; paying again right away takes the same payment up and completes", async () => {
+    const { orderId } = await heldOrder("A-1-6");
+    providerDown = true;
+    const failed = await pay(orderId).finally(() => {
+      providerDown = false;
+    });
+    expect(failed.statusCode).toBe(503);
+    expect(failed.json()).toMatchObject({ code: "provider_unreachable" });
+    expect(failed.headers["retry-after"]).toBe("5");
+    const [open] = await stack.db.db.select().from(payments).where(eq(payments.orderId, orderId));
+    expect(open).toMatchObject({ status: "created", reason: "provider_unreachable" });
+
+    const retried = await pay(orderId);
+    expect(retried.json()).toMatchObject({ orderId, status: "completed", paymentId: open!.id });
+    expect(await stack.db.db.select().from(payments).where(eq(payments.orderId, orderId))).toHaveLength(1);
+  });
+
+  it("payments: of two attempts to take up one open payment, exactly one gets it; a fresh one is left to its own attempt", async () => {
+    const store = createPaymentStore(stack.db.db);
+    const { orderId } = await heldOrder("A-1-7");
+    const payment = await store.open({ orderId, provider: "mock", amount: "45.00", currency: "EUR" });
+    const longAgo = new Date(Date.now() - 60_000);
+    // Just opened, its provider call still under way: nobody else may take it.
+    expect(await store.claim(payment.id, longAgo)).toBeUndefined();
+    // Its provider call failed: free to take up, by one attempt only.
+    await store.release(payment.id);
+    const both = await Promise.all([store.claim(payment.id, longAgo), store.claim(payment.id, longAgo)]);
+    expect(both.filter(Boolean)).toHaveLength(1);
+    expect(await store.claim(payment.id, longAgo)).toBeUndefined();
+    // An attempt that died without a word leaves it untouched: after long enough, it is taken up.
+    expect(await store.claim(payment.id, new Date(Date.now() + 1000))).toMatchObject({ id: payment.id, status: "created", reason: null });
+    // Never a payment past `created`.
+    await store.move(payment.id, ["created"], "pending", { providerRef: "mock_x" });
+    await store.release(payment.id);
+    expect(await store.claim(payment.id, new Date(Date.now() + 1000))).toBeUndefined();
   });
 });

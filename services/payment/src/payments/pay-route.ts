@@ -68,19 +68,21 @@ async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs
  * A provider call that failed (network, outage) is a 503 to retry, not a lost payment: the
  * payment stays open, a retried pay resumes it, and the reconciler asks the provider later.
  */
-async function atProvider<T>(log: FastifyBaseLogger, call: () => Promise<T>): Promise<T> {
+async function atProvider<T>(log: FastifyBaseLogger, call: () => Promise<T>, release: () => Promise<void>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     log.warn({ err: error }, "payment provider call failed; the payment stays open");
+    // Left unmarked (the database is down too), a retry waits RESUME_AFTER_MS instead.
+    await release().catch((err: unknown) => log.warn({ err }, "could not mark the payment free to resume"));
     throw new HttpProblem(503, "provider_unreachable", "Payment provider unreachable", "the payment provider did not answer; retry", {}, { "retry-after": "5" });
   }
 }
 
-/** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
-/** How old a `created` payment must be before a new pay resumes it (its provider call has surely ended). */
+/** How old an unmarked `created` payment must be before a new pay resumes it (its provider call has surely ended). */
 const RESUME_AFTER_MS = 30_000;
 
+/** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
 export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
   const { bus, store, seats, settlement, clock } = options;
 
@@ -96,10 +98,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       if (order.status !== "created") throw notPayable(order.status);
       // A payment whose provider call failed before anything was charged is taken up again (same keys, same provider payment).
       const resumed = await store.findByOrder(orderId);
-      // Only a payment left `created` well past a provider call's time is taken up again: a younger
-      // one is a concurrent pay still under way (two pays at once must not both go ahead).
-      const stale = resumed && clock() - resumed.updatedAt.getTime() > RESUME_AFTER_MS;
-      if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider || !stale)) throw notPayable("payment_pending");
+      if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider)) throw notPayable("payment_pending");
       const provider = options.providers[request.body.provider];
       if (!provider) throw new HttpProblem(422, "provider_unavailable", "Provider unavailable", `${request.body.provider} is not configured here`);
       if (!isCurrency(order.currency)) {
@@ -133,30 +132,38 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
 
       let payment: PaymentRow;
       try {
-        payment = resumed ?? (await store.open({ orderId, provider: provider.name, amount: order.totalAmount, currency: order.currency }));
+        // Resuming is a claim, not a read: a concurrent pay still at the provider keeps its payment.
+        const claimed = resumed && (await store.claim(resumed.id, new Date(clock() - RESUME_AFTER_MS)));
+        if (resumed && !claimed) throw notPayable("payment_pending");
+        payment = claimed || (await store.open({ orderId, provider: provider.name, amount: order.totalAmount, currency: order.currency }));
       } catch (error) {
         if (error instanceof ConflictError) throw notPayable("payment_pending");
         throw error;
       }
-      const outcome = await atProvider(request.log, async () => {
-        const { providerRef } = await provider.create({
-          paymentId: payment.id,
-          orderId,
-          amount: { amount: order.totalAmount, currency: order.currency },
-          idempotencyKey: `create:${payment.id}`,
-        });
-        const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
-        if (pending) {
-          payment = pending;
-          await publishPaymentStatus(bus, payment, order);
-        }
-        return provider.confirm({
-          paymentId: payment.id,
-          providerRef,
-          ...(request.body.method ? { method: request.body.method } : {}),
-          idempotencyKey: `confirm:${payment.id}`,
-        });
-      });
+      const paymentId = payment.id;
+      const outcome = await atProvider(
+        request.log,
+        async () => {
+          const { providerRef } = await provider.create({
+            paymentId: payment.id,
+            orderId,
+            amount: { amount: order.totalAmount, currency: order.currency },
+            idempotencyKey: `create:${payment.id}`,
+          });
+          const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
+          if (pending) {
+            payment = pending;
+            await publishPaymentStatus(bus, payment, order);
+          }
+          return provider.confirm({
+            paymentId: payment.id,
+            providerRef,
+            ...(request.body.method ? { method: request.body.method } : {}),
+            idempotencyKey: `confirm:${payment.id}`,
+          });
+        },
+        () => store.release(paymentId),
+      );
       let settled: Settled;
       switch (outcome.status) {
         case "succeeded":

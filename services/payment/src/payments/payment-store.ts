@@ -2,6 +2,9 @@ import { type PaymentProviderName, type PaymentStatus, parseSeatId } from "@rush
 import { type Database, orderItems, orders, paymentEvents, payments, withConflicts } from "@rush/db";
 import { and, asc, eq, inArray, isNull, lt, notInArray, or } from "drizzle-orm";
 
+/** The mark `release` leaves on a payment no provider call is working on. */
+const PROVIDER_UNREACHABLE = "provider_unreachable";
+
 export type PaymentRow = typeof payments.$inferSelect;
 /** An order as payment sees it: the row, and the area its hold lives in (its seats name it). */
 export type OrderRow = typeof orders.$inferSelect & { areaId: string };
@@ -21,6 +24,14 @@ export interface PaymentStore {
   ): Promise<PaymentRow | undefined>;
   /** The seat engine answered the confirm: the payment needs no more reconciling. */
   settle(paymentId: string, detail: Record<string, unknown>): Promise<void>;
+  /**
+   * Takes up a `created` payment for a new pay attempt, atomically: only when its last provider
+   * call failed (`release`) or it has been untouched since `staleBefore`. Of two attempts at
+   * once, one gets the row and the other `undefined`.
+   */
+  claim(paymentId: string, staleBefore: Date): Promise<PaymentRow | undefined>;
+  /** A provider call for this `created` payment failed with nothing charged: a retry may take it up at once. */
+  release(paymentId: string): Promise<void>;
   find(paymentId: string): Promise<PaymentRow | undefined>;
   findByOrder(orderId: string): Promise<PaymentRow | undefined>;
   findByProviderRef(provider: PaymentProviderName, providerRef: string): Promise<PaymentRow | undefined>;
@@ -81,6 +92,28 @@ export function createPaymentStore(db: Database): PaymentStore {
           .returning();
         if (row) await tx.insert(paymentEvents).values({ paymentId, status: row.status, detail: { settled: true, ...detail } });
       });
+    },
+
+    async claim(paymentId, staleBefore) {
+      const [row] = await db
+        .update(payments)
+        .set({ reason: null, updatedAt: new Date() })
+        .where(
+          and(
+            eq(payments.id, paymentId),
+            eq(payments.status, "created"),
+            or(eq(payments.reason, PROVIDER_UNREACHABLE), lt(payments.updatedAt, staleBefore)),
+          ),
+        )
+        .returning();
+      return row;
+    },
+
+    async release(paymentId) {
+      await db
+        .update(payments)
+        .set({ reason: PROVIDER_UNREACHABLE, updatedAt: new Date() })
+        .where(and(eq(payments.id, paymentId), eq(payments.status, "created")));
     },
 
     find: (paymentId) => one(eq(payments.id, paymentId)),
