@@ -12,7 +12,8 @@ type Service = (typeof SERVICES)[number];
 
 describe("nats permissions (the deployment's config)", () => {
   let nats: NatsServer;
-  const passwords = Object.fromEntries(SERVICES.map((s) => [s, randomBytes(12).toString("hex")])) as Record<Service, string>;
+  // A letter first, as permissions.conf asks: the server parses "7e…" as a number and stops.
+  const passwords = Object.fromEntries(SERVICES.map((s) => [s, `p${randomBytes(12).toString("hex")}`])) as Record<Service, string>;
   const buses: Bus[] = [];
   const urlOf = (service: Service, password = passwords[service]) => `nats://${service}:${password}@127.0.0.1:${nats.port}`;
   const as = async (service: Service) => {
