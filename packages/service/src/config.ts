@@ -1,3 +1,4 @@
+import { Role } from "@rush/contracts";
 import { z } from "zod";
 
 /** The local dev stack's addresses (`bash infra/infra.sh env`): defaults only in development and test. */
@@ -23,6 +24,15 @@ export const BaseConfig = z.object({
   NATS_URL: z.string().default(DEV_URLS.NATS_URL),
   REDIS_URL: z.string().default(DEV_URLS.REDIS_URL),
   DATABASE_URL: z.string().default(DEV_URLS.DATABASE_URL),
+  /**
+   * Roles whose privileged routes need a token from a sign-in with a second factor (comma
+   * separated, e.g. `admin,organizer`): the organization's policy. Empty: none required.
+   */
+  SECOND_FACTOR_ROLES: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))
+    .pipe(z.array(Role)),
   /** How long SIGTERM waits for in-flight work before closing anyway. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 });

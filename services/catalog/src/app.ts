@@ -15,6 +15,8 @@ import { authRoutes } from "./identity/auth-routes.ts";
 import { createLoginThrottle } from "./identity/login-throttle.ts";
 import type { PasswordHasher } from "./identity/password-hasher.ts";
 import { createRefreshTokenStore } from "./identity/refresh-tokens.ts";
+import { twoFactorRoutes } from "./identity/two-factor-routes.ts";
+import { createTwoFactorStore } from "./identity/two-factor.ts";
 import { userRoutes } from "./identity/user-routes.ts";
 import { createCatalogMetrics } from "./metrics.ts";
 
@@ -38,8 +40,9 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
   const { config, db, redis } = deps;
   const clock = deps.clock ?? Date.now;
   const app = createServiceApp({ logger: deps.logger, metrics: deps.metrics, checks: deps.checks, bodyLimit: BODY_LIMIT });
-  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
   const metrics = createCatalogMetrics(deps.metrics);
+  const twoFactor = createTwoFactorStore(db, config.TWO_FACTOR_KEY);
 
   await app.register(authRoutes, {
     db,
@@ -54,9 +57,12 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
     refreshTokens: createRefreshTokenStore(db, { ttlMs: config.REFRESH_TOKEN_TTL_DAYS * 86_400_000, clock }),
     refreshCookieMaxAgeSeconds: config.REFRESH_TOKEN_TTL_DAYS * 86_400,
     trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
+    twoFactor,
     metrics,
+    clock,
   });
-  await app.register(userRoutes, { db });
+  await app.register(twoFactorRoutes, { twoFactor, issuer: "Rush", clock });
+  await app.register(userRoutes, { db, twoFactor });
   await app.register(venueRoutes, { db });
   await app.register(eventRoutes, { db });
   await app.register(sessionRoutes, {

@@ -14,7 +14,7 @@ describe("config", () => {
   it("config: production refuses to start without an admin and a real JWT secret, naming each", () => {
     const load = () => loadCatalogConfig({ NODE_ENV: "production", JWT_SECRET: DEV_JWT_SECRET });
     expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/JWT_SECRET[\s\S]*ADMIN_EMAIL[\s\S]*ADMIN_PASSWORD/);
+    expect(load).toThrow(/JWT_SECRET[\s\S]*TWO_FACTOR_KEY[\s\S]*ADMIN_EMAIL[\s\S]*ADMIN_PASSWORD/);
   });
 
   it("config: no NODE_ENV applies production rules: no dev secret, no dev admin, a 32-character JWT secret", () => {
@@ -27,6 +27,7 @@ describe("config", () => {
       NODE_ENV: "production",
       ...REAL_URLS,
       JWT_SECRET: "a-production-secret-of-at-least-32-chars",
+      TWO_FACTOR_KEY: "a-production-key-sealing-totp-secrets",
       ADMIN_EMAIL: "Ops@Example.com",
       ADMIN_PASSWORD: "a long production password",
     });

@@ -5,6 +5,8 @@ import { z } from "zod";
 
 /** Shared with the gate, so tokens signed here verify there. Only in development and test. */
 export { DEV_JWT_SECRET };
+/** Seals two-factor secrets at rest; published here, so development and test only. */
+export const DEV_TWO_FACTOR_KEY = "rush-dev-two-factor-key-change-me";
 export const DEV_ADMIN = { email: "admin@example.com", password: "admin-dev-password" } as const;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -12,6 +14,8 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const CatalogEnv = BaseConfig.extend({
   PORT: int(1, 65535).default(8105),
   JWT_SECRET: z.string().min(16).optional(),
+  /** Seals TOTP secrets at rest (AES-256-GCM, key derived by HKDF). Its own key: rotating JWT_SECRET must not void every enrolment. */
+  TWO_FACTOR_KEY: z.string().min(32).optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10).optional(),
   /** Logical seat partitions: must match the ticket workers'. */
@@ -47,13 +51,14 @@ export const CatalogConfig = CatalogEnv.superRefine((env, ctx) => {
     const problem = trustedProxyProblem(entry);
     if (problem) ctx.addIssue({ code: "custom", path: ["TRUSTED_PROXIES"], message: problem });
   }
-  refuseDevDefaults(ctx, env, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, ADMIN_EMAIL: DEV_ADMIN.email, ADMIN_PASSWORD: DEV_ADMIN.password });
+  refuseDevDefaults(ctx, env, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, TWO_FACTOR_KEY: DEV_TWO_FACTOR_KEY, ADMIN_EMAIL: DEV_ADMIN.email, ADMIN_PASSWORD: DEV_ADMIN.password });
   if (!devDefaultsAllowed(env) && env.JWT_SECRET !== undefined && env.JWT_SECRET.length < 32) {
     ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "at least 32 characters outside development" });
   }
-}).transform(({ JWT_SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, TRUSTED_PROXIES, ...rest }) => ({
+}).transform(({ JWT_SECRET, TWO_FACTOR_KEY, ADMIN_EMAIL, ADMIN_PASSWORD, TRUSTED_PROXIES, ...rest }) => ({
   ...rest,
   JWT_SECRET: JWT_SECRET ?? DEV_JWT_SECRET,
+  TWO_FACTOR_KEY: TWO_FACTOR_KEY ?? DEV_TWO_FACTOR_KEY,
   ADMIN_EMAIL: (ADMIN_EMAIL ?? DEV_ADMIN.email).toLowerCase(),
   ADMIN_PASSWORD: ADMIN_PASSWORD ?? DEV_ADMIN.password,
   TRUSTED_PROXIES: splitList(TRUSTED_PROXIES),

@@ -60,7 +60,7 @@ describe("catalog process", () => {
     let service: ServiceProcess | undefined;
     const secret = "a-deployment-secret-of-at-least-32-characters";
     try {
-      service = await spawnService("catalog", { ...env, NODE_ENV: undefined, JWT_SECRET: secret, ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "a long admin password" });
+      service = await spawnService("catalog", { ...env, NODE_ENV: undefined, JWT_SECRET: secret, TWO_FACTOR_KEY: "a-deployment-key-for-sealing-totp-secrets", ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "a long admin password" });
       const users = (token: string) => fetch(`${service!.url}/v1/users?email=ops@example.com`, { headers: { authorization: `Bearer ${token}` } });
       const forged = await users(forgeToken(DEV_JWT_SECRET, { sub: crypto.randomUUID(), email: "x@example.com", roles: ["admin"] }));
       expect(forged.status).toBe(401);

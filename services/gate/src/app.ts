@@ -91,7 +91,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   app.addHook("onClose", async () => {
     await internal.close();
   });
-  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
 
   const trust = trustProxyOf(config.TRUST_PROXY);
   const clientIp = clientIpResolver(trust);

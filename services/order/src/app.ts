@@ -64,7 +64,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     metrics: deps.metrics,
     checks: { nats: natsCheck(bus), postgres: postgresCheck(db.sql) },
   });
-  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
   await app.register(orderRoutes, { orders });
   await app.register(ticketRoutes, { tickets, signer, clock, qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000 });
 

@@ -63,7 +63,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     metrics: deps.metrics,
     checks: { nats: natsCheck(bus), postgres: postgresCheck(db.sql), ...(deps.redis ? { redis: redisCheck(deps.redis) } : {}) },
   });
-  await installApi(app, { jwtSecret: config.JWT_SECRET });
+  await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
 
   const selfUrl = () => {
     const address = app.server.address();

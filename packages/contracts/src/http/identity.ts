@@ -19,6 +19,8 @@ export const UserView = z.object({
   roles: z.array(Role),
   /** For staff: the organizer whose events they check tickets in for. */
   staffOf: z.uuid().optional(),
+  /** Whether sign-in asks for a one-time code (TOTP enrolled and confirmed). */
+  twoFactor: z.boolean().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -32,10 +34,24 @@ export type RegisterRequest = z.infer<typeof RegisterRequest>;
 export const RegisterResponse = z.object({ user: UserView });
 export type RegisterResponse = z.infer<typeof RegisterResponse>;
 
+/** Six digits from an authenticator app (RFC 6238: SHA-1, 30 s steps). */
+export const OneTimeCode = z.string().regex(/^\d{6}$/, "six digits");
+/** A recovery code as printed (`xxxxx-xxxxx`, case and dashes ignored). */
+export const RecoveryCode = z
+  .string()
+  .trim()
+  .max(32)
+  .transform((s) => s.replaceAll("-", "").toLowerCase())
+  .pipe(z.string().regex(/^[a-z2-7]{10}$/, "a recovery code as printed at enrolment"));
+
 export const LoginRequest = z.object({
   email: Email,
   // No length rules here: a login never says which rule a wrong password broke.
   password: z.string().min(1).max(256),
+  /** The authenticator app's current code, for an account with two-factor sign-in. */
+  otp: OneTimeCode.optional(),
+  /** Instead of `otp`: one of the recovery codes given at enrolment (each works once). */
+  recoveryCode: RecoveryCode.optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -80,3 +96,20 @@ export const UserRoleParams = z.object({ id: z.uuid(), role: GrantableRole });
 export const UserLookupQuery = z.object({ email: Email });
 export const UserList = z.object({ items: z.array(UserView) });
 export type UserList = z.infer<typeof UserList>;
+
+/** `POST /v1/auth/totp/enroll`: a new, unconfirmed secret (replaces an unconfirmed one). */
+export const TotpEnrollment = z.object({
+  /** Base32, for typing into an app by hand. */
+  secret: z.string(),
+  /** `otpauth://totp/...`: what the QR code shown to the user encodes. */
+  otpauthUri: z.string(),
+});
+export type TotpEnrollment = z.infer<typeof TotpEnrollment>;
+
+/** `POST /v1/auth/totp/confirm` and `/disable`: a current code proves the app holds the secret. */
+export const TotpCodeRequest = z.object({ otp: OneTimeCode });
+export type TotpCodeRequest = z.infer<typeof TotpCodeRequest>;
+
+/** Shown once, at confirmation: each signs in once in place of a code. */
+export const TotpRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
+export type TotpRecoveryCodes = z.infer<typeof TotpRecoveryCodes>;

@@ -31,7 +31,7 @@ declare module "@fastify/jwt" {
 const unauthorized = (detail: string) =>
   new HttpProblem(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="rush"' });
 
-async function authenticate(request: FastifyRequest, auth: RouteAuth): Promise<void> {
+async function authenticate(request: FastifyRequest, auth: RouteAuth, secondFactorRoles: readonly Role[]): Promise<void> {
   if (!request.headers.authorization) {
     if (auth.optional) return;
     throw unauthorized("a bearer token is required");
@@ -44,8 +44,13 @@ async function authenticate(request: FastifyRequest, auth: RouteAuth): Promise<v
   }
   const parsed = AccessTokenClaims.safeParse(claims);
   if (!parsed.success) throw unauthorized("the token's claims are not ours");
-  if (auth.roles && !auth.roles.some((role) => parsed.data.roles.includes(role))) {
-    throw new HttpProblem(403, "forbidden", "Forbidden", `needs one of the roles: ${auth.roles.join(", ")}`);
+  if (auth.roles) {
+    const held = auth.roles.filter((role) => parsed.data.roles.includes(role));
+    if (held.length === 0) throw new HttpProblem(403, "forbidden", "Forbidden", `needs one of the roles: ${auth.roles.join(", ")}`);
+    // Acting in a role the organization guards with a second factor needs a sign-in that used one.
+    if (held.every((role) => secondFactorRoles.includes(role)) && !parsed.data.amr?.includes("otp")) {
+      throw new HttpProblem(403, "second_factor_required", "Forbidden", `acting as ${held.join(" or ")} needs two-factor sign-in: enrol at POST /v1/auth/totp/enroll, then sign in with a code`);
+    }
   }
   request.principal = parsed.data;
 }
@@ -54,7 +59,7 @@ async function authenticate(request: FastifyRequest, auth: RouteAuth): Promise<v
  * JWT verification driven by route options (never repeated in handlers): HS256 only (so
  * `alg: none` and algorithm confusion fail), issuer and audience checked, expiry enforced.
  */
-export const authPlugin = fp<{ secret: string }>(
+export const authPlugin = fp<{ secret: string; secondFactorRoles?: readonly Role[] }>(
   async (app: FastifyInstance, options) => {
     await app.register(fastifyJwt, {
       secret: options.secret,
@@ -68,7 +73,7 @@ export const authPlugin = fp<{ secret: string }>(
       const auth = route.config?.auth;
       if (!auth) return;
       const existing = route.preHandler ? [route.preHandler].flat() : [];
-      route.preHandler = [async (request: FastifyRequest) => authenticate(request, auth), ...existing];
+      route.preHandler = [async (request: FastifyRequest) => authenticate(request, auth, options.secondFactorRoles ?? []), ...existing];
     });
   },
   { name: "rush-auth" },

@@ -11,6 +11,7 @@ import type { PasswordHasher } from "./password-hasher.ts";
 import { readRefreshCookie, refreshCookies } from "./refresh-cookie.ts";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import { tokenPair } from "./tokens.ts";
+import type { TwoFactorStore } from "./two-factor.ts";
 import { createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
 
 export interface AuthRoutesOptions {
@@ -18,20 +19,24 @@ export interface AuthRoutesOptions {
   hasher: PasswordHasher;
   throttle: LoginThrottle;
   refreshTokens: RefreshTokenStore;
+  twoFactor: TwoFactorStore;
   trustedProxies: TrustedProxies;
   metrics: CatalogMetrics;
   /** How long the browser keeps the refresh cookie (the refresh token's own lifetime). */
   refreshCookieMaxAgeSeconds: number;
+  clock?: () => number;
 }
 
 // One answer for an unknown email and a wrong password: no hint which one it was.
 const badCredentials = () => new HttpProblem(401, "invalid_credentials", "Unauthorized", "email or password is wrong");
+const invalidOtp = () => new HttpProblem(401, "invalid_otp", "Unauthorized", "the one-time code or recovery code is wrong, expired or already used");
 const badRefresh = (code: string, detail: string) => new HttpProblem(401, code, "Unauthorized", detail);
 
 /** `/v1/auth/*`: register, login, refresh (rotation with reuse detection), logout. */
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, options) => {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const { db, hasher, throttle, refreshTokens, metrics } = options;
+  const { db, hasher, throttle, refreshTokens, twoFactor, metrics } = options;
+  const clock = options.clock ?? Date.now;
   const cookies = refreshCookies({ maxAgeSeconds: options.refreshCookieMaxAgeSeconds, trustedProxies: options.trustedProxies });
 
   app.post(
@@ -51,7 +56,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
   );
 
   app.post("/v1/auth/login", { schema: { body: LoginRequest, response: { 200: TokenPair } } }, async (request, reply) => {
-    const { email, password } = request.body;
+    const { email, password, otp, recoveryCode } = request.body;
     const ip = clientIp(request, options.trustedProxies);
     const gate = await throttle.attempt(email, ip);
     if (!gate.allowed) {
@@ -70,9 +75,22 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
       metrics.logins.inc({ outcome: "invalid" });
       throw badCredentials();
     }
+    // The second step, for an account that has one: still throttled as a failed attempt until it passes.
+    const secondFactor = await twoFactor.enrolled(user.id);
+    if (secondFactor) {
+      if (otp === undefined && recoveryCode === undefined) {
+        metrics.logins.inc({ outcome: "otp_required" });
+        throw new HttpProblem(401, "otp_required", "Unauthorized", "this account signs in with a one-time code: send `otp` from the authenticator app, or a `recoveryCode`");
+      }
+      const passed = otp !== undefined ? await twoFactor.verify(user.id, otp, clock()) : await twoFactor.redeem(user.id, recoveryCode!);
+      if (!passed) {
+        metrics.logins.inc({ outcome: "invalid" });
+        throw invalidOtp();
+      }
+    }
     await throttle.succeeded(email, ip);
     metrics.logins.inc({ outcome: "ok" });
-    const pair = await tokenPair(app, refreshTokens, user);
+    const pair = await tokenPair(app, refreshTokens, user, secondFactor);
     cookies.set(request, reply, pair.refreshToken);
     return pair;
   });
@@ -90,7 +108,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
     if (outcome.status === "invalid") throw badRefresh("invalid_refresh_token", "unknown, expired or revoked refresh token");
     const user = await findUserById(db, outcome.userId);
     if (!user) throw badRefresh("invalid_refresh_token", "the account no longer exists");
-    const pair = await tokenPair(app, refreshTokens, user, outcome.refreshToken);
+    const pair = await tokenPair(app, refreshTokens, user, outcome.secondFactor, outcome.refreshToken);
     cookies.set(request, reply, pair.refreshToken);
     return pair;
   });

@@ -4,15 +4,15 @@ import { and, eq, isNull } from "drizzle-orm";
 
 /** What presenting a refresh token led to. */
 export type RotateOutcome =
-  | { status: "rotated"; userId: string; refreshToken: string }
+  | { status: "rotated"; userId: string; refreshToken: string; secondFactor: boolean }
   /** Unknown, expired or revoked: no new token. */
   | { status: "invalid" }
   /** Already rotated once: someone replayed it, so its whole family is now revoked. */
   | { status: "reused"; userId: string; familyId: string };
 
 export interface RefreshTokenStore {
-  /** A new token, in `familyId` (a new family: a new login). */
-  issue(userId: string, familyId?: string): Promise<string>;
+  /** A new token of a new family (a new login); `secondFactor`: the login checked one. */
+  issue(userId: string, secondFactor?: boolean): Promise<string>;
   /** Trades a live token for a new one of the same family, once. */
   rotate(refreshToken: string): Promise<RotateOutcome>;
   /** Revokes every token of the presented token's family (logout); unknown tokens are ignored. */
@@ -23,11 +23,12 @@ export interface RefreshTokenStore {
 const digest = (token: string) => createHash("sha256").update(token).digest("base64url");
 
 export function createRefreshTokenStore(db: Database, options: { ttlMs: number; clock: () => number }): RefreshTokenStore {
-  const insert = async (tx: Pick<Database, "insert">, userId: string, familyId: string) => {
+  const insert = async (tx: Pick<Database, "insert">, userId: string, familyId: string, secondFactor: boolean) => {
     const token = randomBytes(32).toString("base64url");
     await tx.insert(refreshTokens).values({
       userId,
       familyId,
+      secondFactor,
       tokenHash: digest(token),
       expiresAt: new Date(options.clock() + options.ttlMs),
     });
@@ -40,7 +41,7 @@ export function createRefreshTokenStore(db: Database, options: { ttlMs: number; 
       .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
   return {
-    issue: (userId, familyId = randomUUID()) => insert(db, userId, familyId),
+    issue: (userId, secondFactor = false) => insert(db, userId, randomUUID(), secondFactor),
 
     rotate: (refreshToken) =>
       // The row lock serialises two presentations of one token: the second sees it rotated.
@@ -54,7 +55,12 @@ export function createRefreshTokenStore(db: Database, options: { ttlMs: number; 
         }
         if (row.expiresAt <= now) return { status: "invalid" };
         await tx.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.id, row.id));
-        return { status: "rotated", userId: row.userId, refreshToken: await insert(tx, row.userId, row.familyId) };
+        return {
+          status: "rotated",
+          userId: row.userId,
+          secondFactor: row.secondFactor,
+          refreshToken: await insert(tx, row.userId, row.familyId, row.secondFactor),
+        };
       }),
 
     revokeFamily: async (refreshToken) => {

@@ -3,6 +3,7 @@ import type { Database } from "@rush/db";
 import { HttpProblem } from "@rush/service";
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { TwoFactorStore } from "./two-factor.ts";
 import { addRoles, findUserByEmail, findUserById, removeRole, toUserView } from "./users.ts";
 
 const noSuchUser = (id: string) => new HttpProblem(404, "user_not_found", "Not Found", `no user ${id}`);
@@ -11,13 +12,13 @@ const noSuchUser = (id: string) => new HttpProblem(404, "user_not_found", "Not F
  * `GET /v1/me`, and the admin's user management: look an account up by email, grant or take
  * away `organizer` / `staff`. New roles reach the user's tokens at the next login or refresh.
  */
-export const userRoutes: FastifyPluginAsync<{ db: Database }> = async (parent, { db }) => {
+export const userRoutes: FastifyPluginAsync<{ db: Database; twoFactor: TwoFactorStore }> = async (parent, { db, twoFactor }) => {
   const app = parent.withTypeProvider<ZodTypeProvider>();
 
   app.get("/v1/me", { config: { auth: {} }, schema: { response: { 200: UserView } } }, async (request) => {
     const user = await findUserById(db, request.principal!.sub);
     if (!user) throw new HttpProblem(401, "unauthorized", "Unauthorized", "the account no longer exists");
-    return toUserView(user);
+    return { ...toUserView(user), twoFactor: await twoFactor.enrolled(user.id) };
   });
 
   app.get(

@@ -34,7 +34,8 @@ export interface CatalogStack {
 
 export const TEST_PASSWORD = "correct horse battery";
 
-export async function startCatalogStack(env: Record<string, string> = {}): Promise<CatalogStack> {
+/** `clock`: the service's time (e.g. moved ahead to reach the next one-time-code step). */
+export async function startCatalogStack(env: Record<string, string> = {}, options: { clock?: () => number } = {}): Promise<CatalogStack> {
   const [nats, redisServer, database] = await Promise.all([startNats(), startRedis(), testDatabase("catalog")]);
   await runMigrations(database.url);
   const config = loadCatalogConfig({
@@ -67,6 +68,7 @@ export async function startCatalogStack(env: Record<string, string> = {}): Promi
     redis,
     hasher,
     seatCommands,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.ready();
 
