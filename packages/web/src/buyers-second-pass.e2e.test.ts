@@ -7,6 +7,8 @@ import { collectProblems, launchBrowser, screenshot } from "./e2e/browser.ts";
 import { buildApp, frontDoorOf } from "./e2e/front-door.ts";
 import { ADMIN, type Api, apiOf, createSale, login, registerBuyer } from "./e2e/seed.ts";
 import { type Stack, startStack } from "./e2e/stack.ts";
+// The RFC 6238 code an authenticator app would show (the catalog's own, RFC-vector-tested functions).
+import { base32Decode, hotp, stepAt } from "../../../services/catalog/src/identity/totp.ts";
 
 /**
  * Issue 14 (buyers) and 17.10 end to end: the built app in Chromium against the whole platform,
@@ -282,6 +284,58 @@ describe("browser app, second pass", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(async () => (await context.cookies()).some((c) => c.name === "rush_refresh")).toBe(false);
     expect(violations).toEqual([]);
+  });
+
+  it("two-factor: a buyer turns it on in the browser (QR and key shown, recovery codes once); sign-in then asks for the code, or a recovery code", async () => {
+    const buyer = await registerBuyer(api, "Tess");
+    const context = await newContext();
+    const page = await newPage("two-factor", context);
+    await page.goto("/signin?next=%2Faccount%2Fsecurity");
+    await signIn(page, buyer.email, buyer.password);
+    await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+    await page.getByTestId("totp-qr").waitFor();
+    const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
+    /** Signed out once the server ended the login (a navigation right away could cut the request off). */
+    const signOut = async (p: Page) => {
+      await p.getByRole("button", { name: "Sign out" }).click();
+      await p.getByRole("link", { name: "Sign in" }).waitFor();
+    };
+    const code = (steps = 0) => hotp(base32Decode(secret), stepAt(Date.now()) + steps);
+    await page.getByLabel("Code from the app").fill("000000" === code() ? "111111" : "000000");
+    await page.getByRole("button", { name: "Turn on", exact: true }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("current code");
+    await page.getByLabel("Code from the app").fill(code());
+    await page.getByRole("button", { name: "Turn on", exact: true }).click();
+    await page.getByTestId("recovery-codes").waitFor();
+    const recovery = await page.locator("[data-testid=recovery-codes] code").allTextContents();
+    expect(recovery).toHaveLength(10);
+    await screenshot(page, "30-two-factor-on");
+
+    // Signed out, the password alone leads to the code step; the app's next code signs in.
+    await signOut(page);
+    await page.goto("/signin?next=%2Forders");
+    await signIn(page, buyer.email, buyer.password);
+    await page.getByRole("heading", { name: "Two-factor sign-in" }).waitFor();
+    await page.getByLabel("Code from your authenticator app").fill(code(1));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "My orders" }).waitFor();
+    await expect.poll(() => page.getByTestId("signed-in-as").textContent()).toBe("Tess");
+
+    // A lost phone: a recovery code, once.
+    await signOut(page);
+    for (const expected of ["signed in", "refused"] as const) {
+      await page.goto("/signin?next=%2Forders");
+      await signIn(page, buyer.email, buyer.password);
+      await page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+      await page.getByLabel("Recovery code").fill(recovery[0]!);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      if (expected === "signed in") {
+        await page.getByRole("heading", { name: "My orders" }).waitFor();
+        await signOut(page);
+      } else {
+        await expect.poll(() => page.getByRole("alert").textContent()).toContain("already used");
+      }
+    }
   });
 
   it("weight: a cold load of the 20,000-seat map on slow 4G with a 4× slower CPU transfers < 400 KB (time to interactive printed)", async () => {

@@ -19,6 +19,8 @@ import type {
   SessionView,
   TicketList,
   TokenPair,
+  TotpEnrollment,
+  TotpRecoveryCodes,
   UserView,
   VenueSummary,
   VenueView,
@@ -33,9 +35,14 @@ const path = (template: string, id: string) => template.replace(":id", encodeURI
 export const register = (body: { email: string; password: string; displayName: string }) =>
   post<RegisterResponse>("/v1/auth/register", body);
 
-export async function login(body: { email: string; password: string }): Promise<void> {
+/** With two-factor sign-in on, the first try answers 401 `otp_required`: ask for `otp` (or a `recoveryCode`) and send again. */
+export async function login(body: { email: string; password: string; otp?: string; recoveryCode?: string }): Promise<void> {
   storeTokens(await post<TokenPair>("/v1/auth/login", body));
 }
+
+export const enrollTotp = () => post<TotpEnrollment>("/v1/auth/totp/enroll", {}, { auth: true });
+export const confirmTotp = (otp: string) => post<TotpRecoveryCodes>("/v1/auth/totp/confirm", { otp }, { auth: true });
+export const disableTotp = (otp: string) => send("POST", "/v1/auth/totp/disable", { body: { otp }, auth: true });
 
 /** Ends the login on the server (the refresh cookie names it) and forgets the access token here. */
 export async function logout(): Promise<void> {

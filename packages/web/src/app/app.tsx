@@ -5,6 +5,7 @@ import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
 import { EventPage } from "../pages/event-page.tsx";
 import { EventsPage } from "../pages/events-page.tsx";
 import { OrdersPage } from "../pages/orders-page.tsx";
+import { SecurityPage } from "../pages/security-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";
 import { TicketsPage } from "../pages/tickets-page.tsx";
 import { canOrganize, useAuth } from "./auth-state.ts";
@@ -20,6 +21,7 @@ const TITLES: Record<Route["name"], string> = {
   tickets: "My tickets",
   orders: "My orders",
   organizer: "Organizer",
+  security: "Sign-in security",
   notFound: "Not found",
 };
 
@@ -42,6 +44,8 @@ function Page(props: { route: Route }) {
       return <OrdersPage />;
     case "organizer":
       return <OrganizerPage />;
+    case "security":
+      return <SecurityPage />;
     case "notFound":
       return (
         <div>
@@ -96,9 +100,9 @@ export function App() {
         <div class="account">
           {auth.tokens ? (
             <>
-              <span class="muted" data-testid="signed-in-as">
+              <a class="muted" href="/account/security" onClick={onLinkClick} data-testid="signed-in-as" title="Sign-in security">
                 {auth.user?.displayName ?? ""}
-              </span>
+              </a>
               <button
                 type="button"
                 class="link-button"

@@ -8,6 +8,7 @@ export type Route =
   | { name: "tickets" }
   | { name: "orders" }
   | { name: "organizer" }
+  | { name: "security" }
   | { name: "notFound"; path: string };
 
 const UUID = "([0-9a-fA-F-]{36})";
@@ -21,6 +22,7 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/tickets\/?$/, () => ({ name: "tickets" })],
   [/^\/orders\/?$/, () => ({ name: "orders" })],
   [/^\/organizer\/?$/, () => ({ name: "organizer" })],
+  [/^\/account\/security\/?$/, () => ({ name: "security" })],
 ];
 
 export function matchRoute(pathname: string): Route {

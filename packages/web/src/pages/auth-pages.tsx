@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { login, register } from "../api/endpoints.ts";
-import { messageOf } from "../api/problem.ts";
+import { ApiError, messageOf } from "../api/problem.ts";
 import { safeNext } from "../app/routes.ts";
 import { navigate, onLinkClick, useLocation } from "../app/router.ts";
 import { FormActions } from "../app/form-actions.tsx";
@@ -24,11 +24,49 @@ function useForm() {
 
 const value = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
 
-/** `/signin?next=…` */
+/** `/signin?next=…`: email and password, then, for an account with two-factor sign-in, its code. */
 export function SignInPage() {
   const { search } = useLocation();
   const next = safeNext(search.get("next"));
   const { error, busy, run } = useForm();
+  /** The password was right and the account asks for a code: the second step. */
+  const [secondStep, setSecondStep] = useState<{ email: string; password: string } | null>(null);
+  const [useRecovery, setUseRecovery] = useState(false);
+
+  if (secondStep) {
+    return (
+      <section class="auth-card">
+        <h1>Two-factor sign-in</h1>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            const form = event.currentTarget;
+            const entered = value(form, "code").trim();
+            void run(async () => {
+              await login({ ...secondStep, ...(useRecovery ? { recoveryCode: entered } : { otp: entered.replace(/\s/g, "") }) });
+              navigate(next, { replace: true });
+            });
+          }}
+        >
+          <label class="field">
+            <span>{useRecovery ? "Recovery code" : "Code from your authenticator app"}</span>
+            {useRecovery ? (
+              <input key="recovery" name="code" autoComplete="off" required maxLength={32} placeholder="xxxxx-xxxxx" />
+            ) : (
+              <input key="otp" name="code" inputMode="numeric" autoComplete="one-time-code" required pattern="\s*\d{3}\s*\d{3}\s*" maxLength={8} />
+            )}
+          </label>
+          <FormActions error={error} busy={busy} label="Sign in" busyLabel="Checking…" />
+        </form>
+        <p>
+          <button type="button" class="link-button" onClick={() => setUseRecovery(!useRecovery)}>
+            {useRecovery ? "Use the authenticator app instead" : "Lost your phone? Use a recovery code"}
+          </button>
+        </p>
+      </section>
+    );
+  }
+
   return (
     <section class="auth-card">
       <h1>Sign in</h1>
@@ -36,8 +74,17 @@ export function SignInPage() {
         onSubmit={(event) => {
           event.preventDefault();
           const form = event.currentTarget;
+          const credentials = { email: value(form, "email"), password: value(form, "password") };
           void run(async () => {
-            await login({ email: value(form, "email"), password: value(form, "password") });
+            try {
+              await login(credentials);
+            } catch (e) {
+              if (e instanceof ApiError && e.code === "otp_required") {
+                setSecondStep(credentials);
+                return;
+              }
+              throw e;
+            }
             navigate(next, { replace: true });
           });
         }}
