@@ -39,7 +39,11 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
       const bySession = new Map<string, string[]>();
       for (const { value } of items) {
         const change = changeOf(value);
-        if (change) bySession.set(change.sessionId, [...(bySession.get(change.sessionId) ?? []), ...change.seatIds]);
+        if (!change) continue;
+        // Appended in place: copying the session's list per event was quadratic in the batch.
+        const seats = bySession.get(change.sessionId);
+        if (seats) seats.push(...change.seatIds);
+        else bySession.set(change.sessionId, [...change.seatIds]);
       }
       await Promise.all([...bySession].map(([sessionId, seatIds]) => deltas.mark(sessionId, seatIds)));
     },
