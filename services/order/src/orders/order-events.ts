@@ -10,8 +10,10 @@ const encoder = new TextEncoder();
  */
 const publishers = new WeakMap<Bus, AsyncPublisher>();
 const publisherOf = (bus: Bus) => {
-  let publisher = publishers.get(bus);
-  if (!publisher) publishers.set(bus, (publisher = createAsyncPublisher(bus)));
+  const known = publishers.get(bus);
+  if (known) return known;
+  const publisher = createAsyncPublisher(bus);
+  publishers.set(bus, publisher);
   return publisher;
 };
 
