@@ -76,6 +76,9 @@ describe("nats permissions (the deployment's config)", () => {
     await payment.nc.flush();
     await order.js.publish("order.created.o1", "{}", { timeout: 5000 });
     expect(await seen).toBe("order.created.o1");
+    // Each notification instance reads order.> through its own ordered consumer.
+    const orders = await notification.js.consumers.get(STREAMS.orders, { filter_subjects: "order.>" });
+    expect((await orders.next({ expires: 5000 }))?.subject).toBe("order.created.o1");
   });
 
   it("permissions: credentials travel in NATS_URL and are taken out of the server list", () => {

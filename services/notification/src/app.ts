@@ -83,7 +83,8 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
       await deps.sub.ping();
       consumptions.push(
         await followSeats(bus, deltas, logger, hooks),
-        await followOrders(bus, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger, hooks),
+        // Each instance reads every order event and tells only its own sockets (see followOrders).
+        await followOrders(bus, (buyerId, update) => io?.local.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger, hooks),
       );
     },
     async stop() {

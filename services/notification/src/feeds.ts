@@ -1,8 +1,9 @@
-import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consume, consumeBatches } from "@rush/bus";
+import { DeliverPolicy } from "@nats-io/jetstream";
+import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consumeBatches, decode } from "@rush/bus";
 import { OrderEvent, type OrderUpdate, STREAMS, SeatStreamMessage, seatStatusChange } from "@rush/contracts";
 import type { SeatDeltas } from "./seat-deltas.ts";
 
-/** The durable consumers (nats/consumers) shared by every notification instance. */
+/** The durable consumer (nats/consumers) shared by every notification instance, and the ordered one each reads `order.>` with (named for metrics). */
 export const NOTIFICATION_CONSUMERS = { seats: "notification-seats", orders: "notification-orders" } as const;
 /** What each of them decodes: every message type its filter can deliver (see the contract test). */
 export const NOTIFICATION_CONSUMER_SCHEMAS = { seats: SeatStreamMessage, orders: OrderEvent } as const;
@@ -11,7 +12,6 @@ export const NOTIFICATION_CONSUMER_SCHEMAS = { seats: SeatStreamMessage, orders:
 export type OutcomeHooks = (consumer: string) => (outcome: ConsumeOutcome) => void;
 const noHooks: OutcomeHooks = () => () => {};
 
-/**
 /**
  * Seat events → dirty seats of their session. Events are acked once their seats are recorded in
  * Redis; whichever instance holds the session's flush turn sends the delta. Events delivered
@@ -39,26 +39,52 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
       const bySession = new Map<string, string[]>();
       for (const { value } of items) {
         const change = changeOf(value);
-        if (change) bySession.set(change.sessionId, [...(bySession.get(change.sessionId) ?? []), ...change.seatIds]);
+        if (!change) continue;
+        // Appended in place: copying the session's list per event was quadratic in the batch.
+        const seats = bySession.get(change.sessionId);
+        if (seats) seats.push(...change.seatIds);
+        else bySession.set(change.sessionId, [...change.seatIds]);
       }
       await Promise.all([...bySession].map(([sessionId, seatIds]) => deltas.mark(sessionId, seatIds)));
     },
   });
 }
 
-/** Order events → the buyer's room. */
-export function followOrders(
+/**
+ * Order events → the buyer's room, on THIS instance's sockets. Every instance reads `order.>`
+ * itself through an ordered consumer (ephemeral, no acks, resumed from its last sequence after a
+ * NATS restart) and tells only its own sockets: the Redis adapter would otherwise carry each
+ * update to every instance anyway, after a shared durable consumer's delivery and ack — three
+ * messages and a Redis PUBLISH per order event instead of one delivery per instance. A message
+ * that fails its contract is logged and skipped: a live update has no one to retry it for.
+ */
+export async function followOrders(
   bus: Bus,
   send: (buyerId: string, update: OrderUpdate) => void,
   logger: BusLogger,
   hooks: OutcomeHooks = noHooks,
 ): Promise<Consumption> {
-  return consume(bus, {
-    stream: STREAMS.orders,
-    consumer: NOTIFICATION_CONSUMERS.orders,
-    schema: NOTIFICATION_CONSUMER_SCHEMAS.orders,
-    logger,
-    onOutcome: hooks(NOTIFICATION_CONSUMERS.orders),
-    handle: async (event) => send(event.buyerId, { orderId: event.orderId, status: event.status, at: event.at }),
+  const report = hooks(NOTIFICATION_CONSUMERS.orders);
+  const consumer = await bus.js.consumers.get(STREAMS.orders, { filter_subjects: "order.>", deliver_policy: DeliverPolicy.New });
+  const messages = await consumer.consume({
+    max_messages: 1000,
+    callback: (msg) => {
+      const decoded = decode(NOTIFICATION_CONSUMER_SCHEMAS.orders, msg.data);
+      if (!decoded.ok) {
+        logger.warn({ subject: msg.subject, seq: msg.seq, error: decoded.error.slice(0, 500) }, "order event skipped: it breaks its contract");
+        return;
+      }
+      const event = decoded.value;
+      send(event.buyerId, { orderId: event.orderId, status: event.status, at: event.at });
+      report({ kind: "handled" });
+    },
   });
+  const done = messages.closed().then(() => {});
+  return {
+    done,
+    stop: async () => {
+      messages.stop();
+      await done;
+    },
+  };
 }

@@ -54,7 +54,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   const { config, bus, db, logger } = deps;
   const clock = deps.clock ?? Date.now;
   const metrics = createOrderMetrics(deps.metrics);
-  const orders = createOrderStore(db.db, createPriceBook(db.db, { ttlMs: config.PRICE_CACHE_MS, now: clock }));
+  const orders = createOrderStore(db.db, db.sql, createPriceBook(db.db, { ttlMs: config.PRICE_CACHE_MS, now: clock }));
   const tickets = createTicketStore(db.db);
   const previousKeys = config.TICKET_PREVIOUS_PUBLIC_KEYS.split(",").map((k) => k.trim()).filter(Boolean);
   const signer = createTicketSigner(config.TICKET_SIGNING_KEY, previousKeys);

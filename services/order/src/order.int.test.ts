@@ -5,9 +5,12 @@ import { orderItems, orders } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OrderService, buildOrderService } from "./app.ts";
+import { type OrderService, buildOrderService, isPermanentOrderFailure } from "./app.ts";
+import { normalizeAmount } from "./orders/money.ts";
+import { createOrderStore } from "./orders/order-store.ts";
+import { createPriceBook } from "./orders/price-book.ts";
 import { OrderConfig } from "./config.ts";
 import { type PurchaseStack, TEST_PARTITIONS, type TestUser, hold, seedSession, seedUser, startPurchaseStack } from "./testing/purchase-stack.ts";
 
@@ -69,6 +72,42 @@ describe("order service", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await stack.db.db.select().from(orders).where(eq(orders.holdId, holdId))).toHaveLength(1);
     expect(await stack.db.db.select().from(orderItems).where(eq(orderItems.orderId, orderId))).toHaveLength(1);
+  });
+
+  it("orders: a batch of holds opens every order and its items in one statement; a replayed batch adds nothing", async () => {
+    const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
+    const facts = (seatIds: string[]) => {
+      const holdId = randomUUID();
+      return { orderId: orderIdForHold(holdId), holdId, buyerId: buyer.id, sessionId, areaId: "A", seatIds, expiresAt: Date.now() + 60_000 };
+    };
+    const [one, two] = [facts(["A-2-2", "A-2-3"]), facts(["A-2-4"])];
+    const first = await store.ensureMany([one, two, one]);
+    expect(first.map((r) => [r.order.id, r.created])).toEqual([[one.orderId, true], [two.orderId, true]]);
+    // What it returns without reading back is what PostgreSQL stored.
+    for (const { order } of first) expect({ ...order, totalAmount: normalizeAmount(order.totalAmount) }).toEqual({ ...(await orderRow(order.id))!, totalAmount: normalizeAmount(order.totalAmount) });
+    expect(first[0]!.order).toMatchObject({ status: "created", totalAmount: "25.00", currency: "EUR", expiresAt: new Date(one.expiresAt) });
+
+    const three = facts(["A-2-5"]);
+    await store.moveTo(two.orderId, "payment_pending");
+    const again = await store.ensureMany([two, three, one]);
+    expect(again.map((r) => [r.order.id, r.created, r.order.status]).sort()).toEqual(
+      [[one.orderId, false, "created"], [two.orderId, false, "payment_pending"], [three.orderId, true, "created"]].sort(),
+    );
+    const items = await stack.db.db.select().from(orderItems).where(inArray(orderItems.orderId, [one.orderId, two.orderId, three.orderId]));
+    expect(items.map((i) => `${i.orderId === one.orderId ? 1 : i.orderId === two.orderId ? 2 : 3}:${i.seatId}:${i.amount}`).sort()).toEqual(
+      ["1:A-2-2:12.50", "1:A-2-3:12.50", "2:A-2-4:12.50", "3:A-2-5:12.50"],
+    );
+  });
+
+  it("orders: a batch with a buyer PostgreSQL does not know fails whole and writes nothing", async () => {
+    const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
+    const good = randomUUID();
+    const bad = randomUUID();
+    const facts = (holdId: string, buyerId: string) => ({ orderId: orderIdForHold(holdId), holdId, buyerId, sessionId, areaId: "A", seatIds: ["A-2-6"], expiresAt: Date.now() + 60_000 });
+    const failure = await store.ensureMany([facts(good, buyer.id), facts(bad, randomUUID())]).catch((error: unknown) => error);
+    expect(isPermanentOrderFailure(failure)).toBe(true);
+    expect(await orderRow(orderIdForHold(good))).toBeUndefined();
+    expect(await stack.db.db.select().from(orderItems).where(eq(orderItems.orderId, orderIdForHold(good)))).toHaveLength(0);
   });
 
   it("orders: expiry follows the hold — extended, then run out", async () => {

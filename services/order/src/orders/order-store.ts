@@ -1,7 +1,9 @@
 import { type Money, type OrderStatus, type OrderView, parseSeatId } from "@rush/contracts";
 import { type Database, orderItems, orders } from "@rush/db";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import type { Db } from "@rush/db";
 import { normalizeAmount, times } from "./money.ts";
+import { type OrderToOpen, insertOrders, openedRow } from "./open-orders.ts";
 import { nextStatus } from "./order-state.ts";
 import type { PriceBook } from "./price-book.ts";
 
@@ -42,7 +44,7 @@ export interface OrderCursor {
 export interface OrderStore {
   /** Creates the order of a hold (status `created`) unless it exists; idempotent by hold id. */
   ensure(facts: HoldFacts): Promise<{ order: OrderRow; created: boolean }>;
-  /** `ensure` for many holds at once: two multi-row inserts in one transaction. */
+  /** `ensure` for many holds at once: one statement for all their orders and items. */
   ensureMany(facts: readonly HoldFacts[]): Promise<{ order: OrderRow; created: boolean }[]>;
   /** Moves an order towards `target` per the state machine; `undefined` if there is no such order. */
   moveTo(orderId: string, target: OrderStatus): Promise<Transition | undefined>;
@@ -55,7 +57,7 @@ export interface OrderStore {
 
 export const moneyOf = (order: OrderRow): Money => ({ amount: normalizeAmount(order.totalAmount), currency: order.currency });
 
-export function createOrderStore(db: Database, prices: PriceBook): OrderStore {
+export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook): OrderStore {
   const find = async (orderId: string) => (await db.select().from(orders).where(eq(orders.id, orderId)).limit(1))[0];
 
   return {
@@ -95,41 +97,21 @@ export function createOrderStore(db: Database, prices: PriceBook): OrderStore {
     async ensureMany(many) {
       const unique = [...new Map(many.map((f) => [f.orderId, f])).values()];
       if (unique.length === 0) return [];
-      const priced: { facts: HoldFacts; price: Money; total: Money }[] = [];
-      // One after another: the first miss loads the session's prices, the rest hit the cache.
+      const priced: OrderToOpen[] = [];
       for (const facts of unique) {
+        // One after another: the first miss loads the session's prices, the rest hit the cache.
         const price = await prices.priceOf(facts.sessionId, facts.areaId);
         if (!price) throw new UnpricedAreaError(facts.sessionId, facts.areaId);
-        priced.push({ facts, price, total: times(price, facts.seatIds.length) });
+        priced.push({ ...facts, price, total: times(price, facts.seatIds.length) });
       }
       const now = new Date();
-      return db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(orders)
-          .values(
-            priced.map(({ facts, total }) => ({
-              id: facts.orderId,
-              holdId: facts.holdId,
-              sessionId: facts.sessionId,
-              buyerId: facts.buyerId,
-              status: "created" as const,
-              totalAmount: total.amount,
-              currency: total.currency,
-              expiresAt: new Date(facts.expiresAt),
-              createdAt: now,
-            })),
-          )
-          .onConflictDoNothing()
-          .returning();
-        const fresh = new Set(inserted.map((o) => o.id));
-        const items = priced
-          .filter(({ facts }) => fresh.has(facts.orderId))
-          .flatMap(({ facts, price }) => facts.seatIds.map((seatId) => ({ orderId: facts.orderId, seatId, amount: price.amount, currency: price.currency })));
-        if (items.length > 0) await tx.insert(orderItems).values(items);
-        const missing = unique.filter((f) => !fresh.has(f.orderId)).map((f) => f.orderId);
-        const existing = missing.length > 0 ? await tx.select().from(orders).where(inArray(orders.id, missing)) : [];
-        return [...inserted.map((order) => ({ order, created: true })), ...existing.map((order) => ({ order, created: false }))];
-      });
+      const fresh = await insertOrders(sql, priced, now);
+      const opened = priced.filter((order) => fresh.has(order.orderId)).map((order) => ({ order: openedRow(order, now), created: true }));
+      if (opened.length === unique.length) return opened;
+      // A redelivered hold: its order is already there, in whatever status it has reached since.
+      const missing = unique.filter((f) => !fresh.has(f.orderId)).map((f) => f.orderId);
+      const existing = await db.select().from(orders).where(inArray(orders.id, missing));
+      return [...opened, ...existing.map((order) => ({ order, created: false }))];
     },
 
     async moveTo(orderId, target) {

@@ -15,18 +15,14 @@ export function createSeatEventBatchHandler(deps: { bus: Bus; orders: OrderStore
   const { bus, orders } = deps;
 
   const openOrders = async (run: BatchItem<SeatsHeld>[]) => {
-    const traces = new Map(run.map((item) => [orderIdForHold(item.value.holdId), item.trace]));
-    const opened = await orders.ensureMany(
-      run.map(({ value: e }) => ({
-        orderId: orderIdForHold(e.holdId),
-        holdId: e.holdId,
-        buyerId: e.buyerId,
-        sessionId: e.sessionId,
-        areaId: e.areaId,
-        seatIds: e.seatIds,
-        expiresAt: e.expiresAt,
-      })),
-    );
+    const traces = new Map<string, BatchItem<SeatsHeld>["trace"]>();
+    const facts = run.map(({ value: e, trace }) => {
+      // A SHA-1 (UUIDv5) per hold: computed once, for the row and for the trace of its event.
+      const orderId = orderIdForHold(e.holdId);
+      traces.set(orderId, trace);
+      return { orderId, holdId: e.holdId, buyerId: e.buyerId, sessionId: e.sessionId, areaId: e.areaId, seatIds: e.seatIds, expiresAt: e.expiresAt };
+    });
+    const opened = await orders.ensureMany(facts);
     // Published again for an order still `created` (redelivery): the first attempt may have failed after the commit.
     await Promise.all(
       opened.filter(({ order, created }) => created || order.status === "created").map(({ order }) => publishOrderStatus(bus, order, null, traces.get(order.id))),
