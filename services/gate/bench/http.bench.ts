@@ -38,7 +38,8 @@ async function startBareRoute(): Promise<{ url: string; stop(): void }> {
 async function main() {
   // BENCH_PROFILE_DIR keeps the profiles there (for a per-function look); else a temp dir, removed.
   const keepDir = process.env.BENCH_PROFILE_DIR;
-  const profileDir = PROFILE ? (keepDir ? (mkdirSync(keepDir, { recursive: true }), keepDir) : mkdtempSync(join(tmpdir(), "rush-http-prof-"))) : undefined;
+  if (PROFILE && keepDir) mkdirSync(keepDir, { recursive: true });
+  const profileDir = PROFILE ? (keepDir ?? mkdtempSync(join(tmpdir(), "rush-http-prof-"))) : undefined;
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
   const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
   const client = createClient(stack.gateUrl);
