@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   DEFAULT_PARTITIONS,
   SeatCommand,
-  SeatReply,
+  type SeatReply,
   partitionOf,
   seatCommandSubject,
 } from "@rush/contracts";
@@ -52,9 +52,31 @@ export interface SeatCommandClientOptions {
    * then cost one message per batch instead of one per command; a lone command goes alone.
    */
   coalesce?: boolean;
+  /**
+   * Parse every command with its zod schema before sending (default true). Off where the caller
+   * builds commands only from input it has already validated (the gate: zod-checked requests),
+   * which spares a second parse per command.
+   */
+  parseCommands?: boolean;
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * A reply's shape, checked without a full zod parse: replies are written by the seat actor from
+ * its own typed events, and only the ticket service may publish on `seat.reply.>` (NATS
+ * permissions), while a zod parse of every reply cost the gate more than any other check of a
+ * hold. Anything else (not ours, truncated) is dropped; its sender falls back to the result store.
+ */
+export function asReply(value: unknown): SeatReply | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { commandId, events } = value as { commandId?: unknown; events?: unknown };
+  if (typeof commandId !== "string" || !Array.isArray(events)) return undefined;
+  for (const event of events as unknown[]) {
+    if (typeof event !== "object" || event === null || typeof (event as { type?: unknown }).type !== "string") return undefined;
+  }
+  return value as SeatReply;
+}
 
 interface Queued {
   command: SeatCommand;
@@ -72,8 +94,8 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
   const waiting = new Map<string, (reply: SeatReply | null) => void>();
   const batchReplyTo = `seat.reply.${clientId}.batch`;
   const deliver = (value: unknown) => {
-    const parsed = SeatReply.safeParse(value);
-    if (parsed.success) waiting.get(parsed.data.commandId)?.(parsed.data);
+    const reply = asReply(value);
+    if (reply) waiting.get(reply.commandId)?.(reply);
   };
   const sub: Subscription = bus.nc.subscribe(`seat.reply.${clientId}.>`, {
     callback: (error, msg) => {
@@ -166,7 +188,7 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
 
   return {
     async send(command, sendOptions = {}) {
-      const parsed = SeatCommand.parse(command);
+      const parsed = options.parseCommands === false ? command : SeatCommand.parse(command);
       const partition = partitionOf(parsed.sessionId, parsed.areaId, partitions);
       const subject = seatCommandSubject(partition);
       const { commandId } = parsed;

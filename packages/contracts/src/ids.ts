@@ -7,9 +7,16 @@ const NAMESPACES = {
   order: "6f1f4f2e-8c1b-5a55-9a0e-6a7f0c7e0a03",
 } as const;
 
+// A hold makes three of these ids: the namespace's bytes are parsed once, not per id.
+const namespaceBytes = new Map<string, Buffer>();
+
 /** RFC 9562 UUIDv5 (SHA-1, name-based): deterministic ids for idempotent retries. */
 export function uuidV5(name: string, namespace: string): string {
-  const ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
+  let ns = namespaceBytes.get(namespace);
+  if (!ns) {
+    ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
+    if (namespaceBytes.size < 64) namespaceBytes.set(namespace, ns);
+  }
   const hash = createHash("sha1").update(ns).update(name, "utf8").digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;

@@ -7,11 +7,11 @@
  * at half the best rate (open loop), then a bare Fastify route with the same client. Prints
  * holds/s, p50/p99, the ratio to the bare route, and each process's CPU per hold.
  * `--profile` runs every service under `--cpu-prof` and breaks down the 64-connection level's
- * CPU per hold by package. Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
+ * CPU per hold by package (BENCH_PROFILE_DIR keeps the `.cpuprofile` files). Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -36,7 +36,10 @@ async function startBareRoute(): Promise<{ url: string; stop(): void }> {
 }
 
 async function main() {
-  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), "rush-http-prof-")) : undefined;
+  // BENCH_PROFILE_DIR keeps the profiles there (for a per-function look); else a temp dir, removed.
+  const keepDir = process.env.BENCH_PROFILE_DIR;
+  if (PROFILE && keepDir) mkdirSync(keepDir, { recursive: true });
+  const profileDir = PROFILE ? (keepDir ?? mkdtempSync(join(tmpdir(), "rush-http-prof-"))) : undefined;
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
   const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
   const client = createClient(stack.gateUrl);
@@ -89,7 +92,7 @@ async function main() {
   }
   if (profileDir && profiled) {
     printProfiles(profileDir, profiled);
-    rmSync(profileDir, { recursive: true, force: true });
+    if (!keepDir) rmSync(profileDir, { recursive: true, force: true });
   }
 }
 

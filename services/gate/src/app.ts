@@ -38,7 +38,7 @@ import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts"
 import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
-import { idempotency } from "./plugins/idempotency.ts";
+import { IDEMPOTENCY_TTL_MS, idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
 import { createHoldLifecycleRoutes } from "./routes/hold-lifecycle.ts";
@@ -67,9 +67,6 @@ declare module "fastify" {
     internal?: FastifyInstance;
   }
 }
-
-/** Idempotency records outlive the command result store: a day. */
-const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 /** Builds the gate from its dependencies; does not listen. */
 export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {

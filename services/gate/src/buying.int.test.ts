@@ -121,6 +121,34 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     expect(alices.statusCode).toBe(201);
   });
 
+  it("holds: a retry after the sale ended still gets its stored answer; a new request is refused", async () => {
+    let now = Date.now();
+    const ending = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 2 }], saleEndsAt: new Date(now + 3_600_000) });
+    const clocked = await gateApp(stack, {}, { now: () => now });
+    const post = (key: string, seatId: string) =>
+      clocked.inject({
+        method: "POST",
+        url: `/v1/sessions/${ending}/holds`,
+        headers: { ...browserHeaders(aliceToken), "idempotency-key": key },
+        payload: { seatIds: [seatId] },
+      });
+    try {
+      const key = randomUUID();
+      const first = await post(key, "A-1-1");
+      expect(first.statusCode).toBe(201);
+      now += 2 * 3_600_000;
+      const again = await post(key, "A-1-1");
+      expect(again.statusCode).toBe(201);
+      expect(again.headers["idempotent-replayed"]).toBe("true");
+      expect(again.json()).toEqual(first.json());
+      const fresh = await post(randomUUID(), "A-1-2");
+      expect(fresh.statusCode).toBe(409);
+      expect(fresh.json().code).toBe("sale_ended");
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it("holds: a retry racing the first attempt gets the same hold", async () => {
     const key = randomUUID();
     const [a, b] = await Promise.all([hold(bobToken, { seatIds: ["A-3-1"] }, key), hold(bobToken, { seatIds: ["A-3-1"] }, key)]);

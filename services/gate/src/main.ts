@@ -28,6 +28,8 @@ await runService(
       lookup: seatReplyLookup(redis),
       // Retries are answered from the gate's own Idempotency-Key records first.
       lookupFirst: false,
+      // Commands are built from zod-validated requests: no second parse per hold.
+      parseCommands: false,
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
     await app.listen({ host: config.HOST, port: config.PORT });

@@ -63,6 +63,43 @@ describe("gate protections, proxy and docs (real stack)", () => {
       expect(metrics.body).toMatch(/gate_rate_limited_total\{[^}]*class="read"[^}]*by="user"[^}]*\} 1/);
     });
 
+    it("rate limits: a hold counts its per-user limit in the hold's one Redis script → 429 with RateLimit headers, nothing held; other users go on", async () => {
+      const holds = await gateApp(stack, {
+        RATE_LIMIT_ENABLED: "true",
+        RATE_LIMIT_WINDOW_MS: "60000",
+        TRUST_PROXY: "true",
+        RATE_LIMITS: JSON.stringify({ hold: { user: 2, ip: 50 } }),
+      });
+      const post = (token: string, seatId: string) =>
+        holds.inject({
+          method: "POST",
+          url: `/v1/sessions/${sessionId}/holds`,
+          headers: { ...browserHeaders(token, { "x-forwarded-for": "10.1.0.1" }), "idempotency-key": randomUUID() },
+          payload: { seatIds: [seatId] },
+        });
+      try {
+        const token = accessToken();
+        for (const [i, seatId] of ["A-2-1", "A-2-2"].entries()) {
+          const ok = await post(token, seatId);
+          expect(ok.statusCode).toBe(201);
+          expect(ok.headers["ratelimit-limit"]).toBe("2");
+          expect(ok.headers["ratelimit-remaining"]).toBe(String(1 - i));
+        }
+        const limited = await post(token, "A-2-3");
+        expect(limited.statusCode).toBe(429);
+        expect(limited.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+        expect(limited.json()).toMatchObject({ status: 429, code: "rate_limited" });
+        expect(limited.json().detail).toContain("from this account");
+        expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+        const seats = await holds.inject({ method: "GET", url: `/v1/sessions/${sessionId}/seats`, headers: browserHeaders(token) });
+        const statusOf = (id: string) => seats.json().areas[0].seats.find((seat: { id: string }) => seat.id === id)?.status;
+        expect(statusOf("A-2-3")).toBe("available");
+        expect((await post(accessToken(), "A-2-3")).statusCode).toBe(201);
+      } finally {
+        await holds.close();
+      }
+    });
+
     it("rate limits: per IP, whoever asks (anonymous included); other addresses go on", async () => {
       const ip = "192.0.2.77";
       for (let i = 0; i < 5; i++) expect((await read(i % 2 ? accessToken() : undefined, ip)).statusCode).toBe(200);

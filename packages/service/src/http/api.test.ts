@@ -90,6 +90,11 @@ describe("api: auth, validation and problem+json", () => {
       expect(res.json()).toMatchObject({ status: 401, code: "unauthorized" });
     }
     expect((await app.inject({ method: "POST", url: "/things", payload: { name: "x", count: 1 } })).statusCode).toBe(401);
+    for (const authorization of [`Basic ${token(claims())}`, "Bearer", `Bearer ${token(claims())} extra`, `Bearer  ${token(claims())}`]) {
+      const res = await app.inject({ method: "POST", url: "/things", headers: { authorization }, payload: { name: "x", count: 1 } });
+      expect(res.statusCode, authorization).toBe(401);
+      expect(res.json()).toMatchObject({ status: 401, code: "unauthorized" });
+    }
   });
 
   it("auth: roles come from route options (403 without one); optional auth lets anonymous callers in", async () => {

@@ -3,7 +3,8 @@ import type { Redis } from "ioredis";
 
 /**
  * The per-buyer cap on live holds in a session (bot defence: one account cannot sit on half the
- * hall). `live:{<sessionId>}:<buyerId>` is a sorted set holdId → when the entry lapses. A
+ * hall). `live:{<buyerId>}:<sessionId>` is a sorted set holdId → when the entry lapses (tagged by
+ * the buyer, like the buyer's other keys, so the hold route's one script can reserve it). A
  * reservation ends as soon as its command's fate is known: a grant turns it into the hold's own
  * expiry, a refusal or a command never stored removes it, and one whose fate stays unknown (no
  * answer in time, e.g. across a nats-server restart) lapses a few seconds after the wait, so a
@@ -11,13 +12,19 @@ import type { Redis } from "ioredis";
  * recounted against the hold read model once before refusing (a hold may have been sold,
  * released by expiry, or revoked).
  */
-const RESERVE = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[3]), redis.call('PEXPIRETIME', KEYS[1])))
-return 1
+export const RESERVE_HOLD_LUA = `
+local function reserveHold(key, now, holdId, untilMs, max)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZSCORE', key, holdId) then return 1 end
+  if redis.call('ZCARD', key) >= tonumber(max) then return 0 end
+  redis.call('ZADD', key, untilMs, holdId)
+  redis.call('PEXPIREAT', key, math.max(tonumber(untilMs), redis.call('PEXPIRETIME', key)))
+  return 1
+end
+`;
+
+const RESERVE = `${RESERVE_HOLD_LUA}
+return reserveHold(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 `;
 
 // KEYS: the buyer's set. ARGV: holdId, expiresAt. Only an entry still there (not refused, not released).
@@ -29,6 +36,8 @@ return 1
 `;
 
 export interface LiveHolds {
+  /** The buyer's set in the session (for a script that reserves with `RESERVE_HOLD_LUA`). */
+  keyOf(sessionId: string, buyerId: string): string;
   /** Counts `holdId` against the buyer's cap until `until` (provisional: its fate is not known yet); false when the cap is reached. */
   reserve(sessionId: string, buyerId: string, holdId: string, now: number, until: number): Promise<boolean>;
   /** The engine granted the hold: it counts until the hold expires. */
@@ -37,7 +46,7 @@ export interface LiveHolds {
   forget(sessionId: string, buyerId: string, holdId: string): Promise<void>;
 }
 
-const keyOf = (sessionId: string, buyerId: string) => `live:{${sessionId}}:${buyerId}`;
+const keyOf = (sessionId: string, buyerId: string) => `live:{${buyerId}}:${sessionId}`;
 
 export function createLiveHolds(redis: Redis, max: number): LiveHolds {
   type Scripted = Redis & {
@@ -69,6 +78,7 @@ export function createLiveHolds(redis: Redis, max: number): LiveHolds {
   }
 
   return {
+    keyOf,
     async reserve(sessionId, buyerId, holdId, now, until) {
       const key = keyOf(sessionId, buyerId);
       if ((await scripted.rushReserveHold(key, now, holdId, until, max)) === 1) return true;

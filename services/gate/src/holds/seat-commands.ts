@@ -11,28 +11,30 @@ export interface CommandRecord {
   holdId: string;
 }
 
-export const commandRecordKey = (commandId: string) => `gate:cmd:${commandId}`;
+/** Tagged by the sender, whose other keys a script may touch in the same round trip. */
+export const commandRecordKey = (userId: string, commandId: string) => `gate:cmd:{${userId}}:${commandId}`;
 
 export interface SeatCommands {
   /**
-   * Records the command's owner, then sends it and waits up to `timeoutMs`. Concurrent sends
-   * of one command id from this gate share one wait (a client retrying while the first
-   * attempt is still in flight).
+   * Records the command's owner (unless `recorded`: the caller's own script wrote it), then
+   * sends it and waits up to `timeoutMs`. Concurrent sends of one command id from this gate
+   * share one wait (a client retrying while the first attempt is still in flight).
    */
-  send(command: SeatCommand, record: CommandRecord, timeoutMs: number): Promise<SeatOutcome>;
-  record(commandId: string): Promise<CommandRecord | undefined>;
+  send(command: SeatCommand, record: CommandRecord, timeoutMs: number, recorded?: boolean): Promise<SeatOutcome>;
+  /** The command's record, if `userId` sent it. */
+  record(userId: string, commandId: string): Promise<CommandRecord | undefined>;
 }
 
 export function createSeatCommands(client: SeatCommandClient, redis: Redis, recordTtlMs: number): SeatCommands {
   const inFlight = new Map<string, Promise<SeatOutcome>>();
   return {
-    async send(command, record, timeoutMs) {
+    async send(command, record, timeoutMs, recorded = false) {
       const running = inFlight.get(command.commandId);
       if (running) return running;
       // The record and the command go out together: nobody can ask about the command before
       // this request answers, and it answers only after both are done.
       const promise = Promise.all([
-        redis.set(commandRecordKey(command.commandId), JSON.stringify(record), "PX", recordTtlMs),
+        recorded ? undefined : redis.set(commandRecordKey(record.userId, command.commandId), JSON.stringify(record), "PX", recordTtlMs),
         client.send(command, { timeoutMs }),
       ])
         .then(([, outcome]) => outcome)
@@ -40,8 +42,8 @@ export function createSeatCommands(client: SeatCommandClient, redis: Redis, reco
       inFlight.set(command.commandId, promise);
       return promise;
     },
-    async record(commandId) {
-      const text = await redis.get(commandRecordKey(commandId));
+    async record(userId, commandId) {
+      const text = await redis.get(commandRecordKey(userId, commandId));
       return text ? (JSON.parse(text) as CommandRecord) : undefined;
     },
   };

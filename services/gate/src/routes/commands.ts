@@ -33,7 +33,7 @@ export const createCommandRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = 
     },
     async (request) => {
       const { commandId } = request.params;
-      const record = await ctx.seatCommands.record(commandId);
+      const record = await ctx.seatCommands.record(request.principal!.sub, commandId);
       // Someone else's command is as unknown to the caller as one that never existed.
       if (!record || record.userId !== request.principal!.sub) throw problems.commandNotFound(commandId);
       const text = await ctx.redis.get(redisKeys.commandResult(commandId));

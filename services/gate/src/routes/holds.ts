@@ -1,9 +1,11 @@
 import {
   ADMISSION_TOKEN_HEADER,
+  COMMAND_RESULT_TTL_MS,
   CommandAccepted,
   HoldCreated,
   HoldHeaders,
   HoldRequest,
+  type Money,
   type SeatCommand,
   SessionIdParams,
   holdIdFor,
@@ -12,6 +14,8 @@ import {
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
 import { recordGrant } from "../holds/grants.ts";
+import { createHoldBegin } from "../holds/hold-begin.ts";
+import { IDEMPOTENCY_TTL_MS, replayIfStored } from "../plugins/idempotency.ts";
 import { holdAnswerOf } from "../holds/hold-outcome.ts";
 import { problems } from "../problems.ts";
 import { assertSelling, sessionOr404 } from "../sessions/sale-window.ts";
@@ -24,11 +28,32 @@ function areaOf(seatIds: readonly string[]): string {
 }
 
 /**
- * `POST /v1/sessions/:id/holds`: auth, rate limit and Idempotency-Key come from route options;
- * the handler checks the sale window, the admission token (waiting room on), the area, the
- * buyer's live-hold cap, then sends the command and waits for the actor up to HOLD_WAIT_MS.
+ * `POST /v1/sessions/:id/holds`: auth and the per-IP limit come from route options; the handler
+ * checks the sale window, the admission token (waiting room on) and the area, then in one Redis
+ * round trip the per-user limit, the Idempotency-Key record and the buyer's live-hold cap, then
+ * sends the command and waits for the actor up to HOLD_WAIT_MS.
  */
 export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = async (app, { ctx }) => {
+  /** The sale window, the admission token (waiting room on) and the area: no Redis, sessions are cached. */
+  const checkHold = async (buyerId: string, sessionId: string, body: HoldRequest, token: string | undefined, now: number) => {
+    const session = await sessionOr404(ctx.sessions, sessionId);
+    assertSelling(session, now);
+    if (session.waitingRoom) {
+      if (!token) throw problems.admissionRequired("this session has a waiting room: join its queue and send X-Admission-Token");
+      const verdict = ctx.admission.verify(token, buyerId, sessionId, now);
+      if (!verdict.ok) throw problems.admissionRequired(verdict.reason);
+    }
+    const areaId = body.seatIds ? areaOf(body.seatIds) : body.areaId!;
+    if (!session.prices.has(areaId)) throw problems.unknownArea(areaId);
+    return { areaId, prices: session.prices };
+  };
+  const beginHold = createHoldBegin(ctx.redis, {
+    userLimit: app.userLimit("hold"),
+    liveHolds: ctx.liveHolds,
+    maxLiveHolds: ctx.config.MAX_LIVE_HOLDS_PER_BUYER,
+    idempotencyTtlMs: IDEMPOTENCY_TTL_MS,
+    recordTtlMs: COMMAND_RESULT_TTL_MS,
+  });
   app.post(
     "/v1/sessions/:id/holds",
     {
@@ -41,41 +66,47 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
         body: HoldRequest,
         response: { 201: HoldCreated, 202: CommandAccepted },
       },
-      config: { auth: {}, rateClass: "hold", idempotent: true },
+      // The user limit, the idempotency record, the live-hold reservation and the command record
+      // are one Redis script in the handler (`beginHold`); the IP limit stays before the body is read.
+      config: { auth: {}, rateClass: "hold", userLimitBy: "route", idempotent: "route" },
+      // The answers are built in this file and hold-outcome.ts from typed values (the type provider
+      // checks them against the schemas at compile time); re-checking every 201 through zod cost
+      // more than building it. The schemas still type the handler and document the route.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
       const now = ctx.clock.now();
       const buyerId = request.principal!.sub;
       const sessionId = request.params.id;
-      const session = await sessionOr404(ctx.sessions, sessionId);
-      assertSelling(session, now);
-      if (session.waitingRoom) {
-        const token = request.headers[ADMISSION_TOKEN_HEADER];
-        if (!token) throw problems.admissionRequired("this session has a waiting room: join its queue and send X-Admission-Token");
-        const verdict = ctx.admission.verify(token, buyerId, sessionId, now);
-        if (!verdict.ok) throw problems.admissionRequired(verdict.reason);
-      }
-      const body = request.body;
-      const areaId = body.seatIds ? areaOf(body.seatIds) : body.areaId!;
-      if (!session.prices.has(areaId)) throw problems.unknownArea(areaId);
-
       const idempotency = request.idempotency!;
+      let checked: { areaId: string; prices: ReadonlyMap<string, Money> };
+      try {
+        checked = await checkHold(buyerId, sessionId, request.body, request.headers[ADMISSION_TOKEN_HEADER], now);
+      } catch (problem) {
+        // A retry of an answered request gets its answer even if the sale has ended since.
+        const replied = await replayIfStored(ctx.redis, idempotency, reply).catch(() => undefined);
+        if (replied) return replied;
+        throw problem;
+      }
+      const { areaId, prices } = checked;
+
       const { commandId } = idempotency;
       const holdId = holdIdFor(commandId);
+      const record = { userId: buyerId, kind: "hold", sessionId, areaId, holdId } as const;
       // Provisional: a grant stretches it to the hold's expiry; an unknown fate lapses soon after the wait.
       const reservedUntil = now + ctx.config.HOLD_WAIT_MS + ctx.config.LIVE_HOLD_GRACE_MS;
-      if (!(await ctx.liveHolds.reserve(sessionId, buyerId, holdId, now, reservedUntil))) {
-        throw problems.tooManyHolds(ctx.config.MAX_LIVE_HOLDS_PER_BUYER);
-      }
+      const begun = await beginHold(request, reply, { idempotency, record, now, reservedUntil });
+      if (begun.replied) return begun.replied;
 
       const base = { commandId, sessionId, areaId, now, holdId, buyerId };
+      const body = request.body;
       const command: SeatCommand = body.seatIds
         ? { ...base, type: "HoldSeats", seatIds: body.seatIds }
         : { ...base, type: "HoldBestAvailable", quantity: body.quantity! };
       const timer = ctx.metrics.commandSeconds.startTimer({ kind: "hold" });
       let outcome: Awaited<ReturnType<typeof ctx.seatCommands.send>>;
       try {
-        outcome = await ctx.seatCommands.send(command, { userId: buyerId, kind: "hold", sessionId, areaId, holdId }, ctx.config.HOLD_WAIT_MS);
+        outcome = await ctx.seatCommands.send(command, record, ctx.config.HOLD_WAIT_MS, begun.recorded);
       } catch (error) {
         // Not sent (NATS down): the reservation must not block the buyer's retries.
         await ctx.liveHolds.forget(sessionId, buyerId, holdId).catch(() => {});
@@ -87,7 +118,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
         ctx.metrics.commands.inc({ kind: "hold", outcome: "pending" });
         return reply.code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
       }
-      const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices: session.prices });
+      const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices });
       idempotency.final = true;
       ctx.metrics.commands.inc({ kind: "hold", outcome: answer.ok ? "held" : `rejected:${answer.problem.code}` });
       if (!answer.ok) {
