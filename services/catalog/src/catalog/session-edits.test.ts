@@ -25,7 +25,7 @@ describe("session edits", () => {
 
   it("session edits: dates are checked against the ones that stay", () => {
     expect(editProblems(session, { saleEndsAt: "2030-06-02T00:00:00Z" })).toEqual([{ path: "body.saleEndsAt", message: "must not be after endsAt" }]);
-    expect(editProblems(session, { endsAt: "2030-06-01T18:30:00Z" }).map((e) => e.path)).toEqual(["body.saleEndsAt"]);
+    expect(editProblems(session, { startsAt: "2030-06-01T17:00:00Z", endsAt: "2030-06-01T17:30:00Z" }).map((e) => e.path)).toEqual(["body.saleEndsAt"]);
     expect(editProblems(session, { startsAt: "2030-06-02T00:00:00Z" }).map((e) => e.path)).toEqual(["body.endsAt"]);
     expect(editProblems(session, { startsAt: "2030-05-20T19:00:00Z", saleEndsAt: "2030-05-20T18:00:00Z" })).toEqual([]);
   });
