@@ -16,10 +16,14 @@ import type {
   QueueStatus,
   RegisterResponse,
   SeatMapView,
+  SessionSales,
   SessionView,
   TicketList,
   TokenPair,
+  UpdateEventRequest,
+  UpdateSessionRequest,
   UserView,
+  VenuePage,
   VenueSummary,
   VenueView,
 } from "@rush/contracts";
@@ -64,6 +68,13 @@ export const createEvent = (body: Omit<CreateEventRequest, "tags"> & { tags?: st
 export const createSession = (eventId: string, body: Partial<CreateSessionRequest> & Pick<CreateSessionRequest, "startsAt" | "endsAt" | "saleStartsAt" | "saleEndsAt" | "priceCategories">) =>
   post<SessionView>(path("/v1/events/:id/sessions", eventId), body, { auth: true });
 export const publishSession = (id: string) => post<PublishResponse>(path("/v1/sessions/:id/publish", id), undefined, { auth: true });
+
+// ── Organizer console ────────────────────────────────────────────────────────
+export const myEvents = () => get<EventPage>("/v1/me/events", { auth: true });
+export const myVenues = () => get<VenuePage>("/v1/me/venues?limit=100", { auth: true });
+export const updateEvent = (id: string, body: UpdateEventRequest) => send<EventView>("PATCH", path("/v1/events/:id", id), { body, auth: true }).then((a) => a.body);
+export const updateSession = (id: string, body: UpdateSessionRequest) => send<SessionView>("PATCH", path("/v1/sessions/:id", id), { body, auth: true }).then((a) => a.body);
+export const getSales = (id: string) => get<SessionSales>(path("/v1/sessions/:id/sales", id), { auth: true });
 
 // ── Buying ───────────────────────────────────────────────────────────────────
 export const getSeats = (id: string) => get<SeatMapView>(path("/v1/sessions/:id/seats", id), { auth: "optional" });

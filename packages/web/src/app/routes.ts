@@ -8,6 +8,8 @@ export type Route =
   | { name: "tickets" }
   | { name: "orders" }
   | { name: "organizer" }
+  | { name: "organizerNew" }
+  | { name: "organizerSession"; id: string }
   | { name: "notFound"; path: string };
 
 const UUID = "([0-9a-fA-F-]{36})";
@@ -21,6 +23,8 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/tickets\/?$/, () => ({ name: "tickets" })],
   [/^\/orders\/?$/, () => ({ name: "orders" })],
   [/^\/organizer\/?$/, () => ({ name: "organizer" })],
+  [/^\/organizer\/new\/?$/, () => ({ name: "organizerNew" })],
+  [new RegExp(`^/organizer/sessions/${UUID}/?$`), (m) => ({ name: "organizerSession", id: m[1]! })],
 ];
 
 export function matchRoute(pathname: string): Route {
