@@ -305,6 +305,12 @@ describe("browser app, second pass", () => {
     const total = [...bytes.values()].reduce((a, b) => a + b, 0);
     const biggest = [...bytes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([id, n]) => `${new URL(urls.get(id) ?? "x:/").pathname} ${(n / 1024).toFixed(0)} KB`);
     console.log(`web e2e: cold 20,000-seat map on slow 4G + 4x CPU: interactive after ${interactive} ms, ${(total / 1024).toFixed(0)} KB transferred (${biggest.join(", ")})`);
+    // Where the time went, from the page's own clock: each response's last byte, then the app's marks.
+    const trace = await page.evaluate(() => [
+      ...performance.getEntriesByType("resource").map((r) => `${new URL(r.name).pathname.replace(/[0-9a-f-]{36}/, ":id")} ${Math.round((r as PerformanceResourceTiming).responseEnd)}`),
+      ...performance.getEntriesByType("mark").map((m) => `${m.name} ${Math.round(m.startTime)}`),
+    ]);
+    console.log(`web e2e: trace (ms since navigation): ${trace.join(" | ")}`);
     expect(await page.evaluate(() => window.__rush!.seatMap!.seatCount)).toBe(20_000);
     expect(total).toBeLessThan(400 * 1024);
   });

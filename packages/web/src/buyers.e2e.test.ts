@@ -299,6 +299,7 @@ describe("browser app end to end", () => {
     // It counts down.
     const first = await state.textContent();
     await expect.poll(() => state.textContent()).not.toBe(first);
+    await screenshot(page, "13-organizer-upcoming");
     await page.getByRole("link", { name: "Manage and watch sales" }).click();
     upcomingSessionId = /sessions\/([0-9a-f-]{36})/.exec(page.url())![1]!;
   });
@@ -330,6 +331,8 @@ describe("browser app end to end", () => {
     await expect.poll(() => lock.textContent(), { timeout: 20_000 }).toMatch(/^The sale opened .*: dates and prices stay as buyers saw them/);
     expect(await page.getByLabel("Premium (EUR)").isDisabled()).toBe(true);
     expect(await page.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    await page.getByRole("heading", { name: "Dates and prices" }).scrollIntoViewIfNeeded();
+    await screenshot(page, "14-organizer-edit-locked");
   });
 
   it("organizer: the live sales view shows a buyer's hold as held and in holds per minute, then sold and revenue once paid, without a reload", async () => {

@@ -76,7 +76,10 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
       try {
         const [venue, seats] = await Promise.all([getVenue(session.venueId), getSeats(session.id)]);
         if (cancelled) return;
+        // Marks for the weight test's breakdown (bytes on the wire vs parsing vs building the layout).
+        performance.mark("rush:seatmap-fetched");
         const layout = buildLayout(venue.seatMap, session.priceCategories);
+        performance.mark("rush:layout-built");
         const statuses = createSeatStatuses(layout);
         applySnapshot(statuses, layout, seats);
         const subscribed = hub.last("subscribed");
