@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { redisKeys } from "@rush/contracts";
+import { decodeSeatMap } from "@rush/contracts/seat-map-runs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CatalogStack, startCatalogStack } from "../testing/catalog-stack.ts";
 
@@ -125,5 +126,19 @@ describe("organizer console", () => {
     expectProblem(await call("GET", `/v1/sessions/${session.id}/sales`, carl.accessToken), 403);
     expectProblem(await call("GET", `/v1/sessions/${randomUUID()}/sales`, alice.accessToken), 404, "session_not_found");
     expectProblem(await call("GET", "/v1/sessions/not-a-uuid/sales", alice.accessToken), 400);
+  });
+
+  it("venues: the seat map as runs decodes to the venue's own, is kept by browsers for good, and answers 304 to its ETag", async () => {
+    const full = await call("GET", `/v1/venues/${venueId}`);
+    const runs = await call("GET", `/v1/venues/${venueId}/seat-map`);
+    expect(runs.statusCode).toBe(200);
+    expect(runs.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(full.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(runs.json()).toMatchObject({ id: venueId, format: "runs-1" });
+    expect(decodeSeatMap(runs.json())).toEqual(full.json().seatMap);
+    const again = await stack.call({ method: "GET", url: `/v1/venues/${venueId}/seat-map`, headers: { "if-none-match": String(runs.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expectProblem(await call("GET", `/v1/venues/${randomUUID()}/seat-map`), 404, "venue_not_found");
+    expectProblem(await call("GET", "/v1/venues/nope/seat-map"), 400);
   });
 });
