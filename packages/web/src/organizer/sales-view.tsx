@@ -25,17 +25,26 @@ function useLiveSales(sessionId: string): { sales: SessionSales | null; error: s
     let last = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const read = async () => {
-      if (running) return void (again = true);
+      if (running) {
+        again = true;
+        return;
+      }
       running = true;
       last = Date.now();
       try {
         const next = await getSales(sessionId);
-        if (!closed) (setSales(next), setError(null));
+        if (!closed) {
+          setSales(next);
+          setError(null);
+        }
       } catch (e) {
         if (!closed) setError(messageOf(e));
       } finally {
         running = false;
-        if (again && !closed) (again = false), schedule();
+        if (again && !closed) {
+          again = false;
+          schedule();
+        }
       }
     };
     const schedule = () => {

@@ -16,7 +16,11 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
   useEffect(() => {
     let current = true;
     load().then(
-      (v) => current && (setValue(v), setError(null)),
+      (v) => {
+        if (!current) return;
+        setValue(v);
+        setError(null);
+      },
       (e) => current && setError(messageOf(e)),
     );
     return () => {
