@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { decodeSeatMap, encodeSeatMap, forEachRun, toRuns } from "./seat-map-runs.ts";
+import { type PlainSeatMap, decodeSeatMap, encodeSeatMap, forEachRun, toRuns } from "./seat-map-runs.ts";
 
-const grid = (areas: number, rows: number, perRow: number) => ({
+const grid = (areas: number, rows: number, perRow: number): PlainSeatMap => ({
   areas: Array.from({ length: areas }, (_, a) => ({
     id: `S${a}`,
     name: `Section ${a}`,
