@@ -18,3 +18,4 @@ export * from "./order-events.ts";
 export * from "./payment-events.ts";
 export * from "./socket-events.ts";
 export * from "./http/orders.ts";
+export * from "./http/organizer.ts";

@@ -241,6 +241,8 @@ describe("browser app end to end", () => {
     await page.getByLabel("Email").fill(ADMIN.email);
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "My events" }).waitFor();
+    await page.getByRole("link", { name: "Create a sale" }).click();
     await page.getByRole("heading", { name: "Create and publish a sale" }).waitFor();
     await page.locator("input[name=venueName]").fill("Browser Hall");
     await page.locator("input[name=venueAddress]").fill("2 Test Street");
@@ -263,5 +265,101 @@ describe("browser app end to end", () => {
     expect(legend).toContain("Standard €45.00");
     expect(legend).toContain("Category 2 €30.00");
     await screenshot(page, "10-organizer-seat-map");
+  });
+
+  /** The admin's console (the admin organizes the sales `createSale` made), signed in. */
+  async function organizerPage(path: string): Promise<Page> {
+    const page = await newPage("organizer console");
+    await page.goto(`/signin?next=${encodeURIComponent(path)}`);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    return page;
+  }
+  let upcomingSessionId = "";
+
+  it("organizer: a new sale reuses a venue, and once published with a later opening it counts down as upcoming, not on sale", async () => {
+    const page = await organizerPage("/organizer/new");
+    await page.getByRole("heading", { name: "Venue you used before" }).waitFor({ timeout: 20_000 });
+    await page.locator("select[name=existingVenue]").selectOption({ label: "Browser Hall — 440 seats, 2 Test Street" });
+    await page.getByRole("button", { name: "Use this venue" }).click();
+    await expect.poll(() => page.getByTestId("venue-created").textContent()).toContain("Browser Hall");
+    await page.locator("input[name=eventName]").fill("Browser Matinee");
+    await page.getByRole("button", { name: "Create event" }).click();
+    // The sale opens in ten minutes.
+    const opens = new Date(Date.now() + 10 * 60_000);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const local = `${opens.getFullYear()}-${pad(opens.getMonth() + 1)}-${pad(opens.getDate())}T${pad(opens.getHours())}:${pad(opens.getMinutes())}`;
+    await page.getByLabel("Sale opens").fill(local);
+    await page.getByRole("button", { name: "Create session" }).click();
+    await page.getByRole("button", { name: "Publish" }).click();
+    const state = page.getByTestId("published-state");
+    await expect.poll(() => state.textContent(), { timeout: 60_000 }).toMatch(/^Sale opens in \d{1,2}:\d\d, /);
+    expect(await page.getByTestId("published").textContent()).not.toContain("On sale");
+    // It counts down.
+    const first = await state.textContent();
+    await expect.poll(() => state.textContent()).not.toBe(first);
+    await screenshot(page, "13-organizer-upcoming");
+    await page.getByRole("link", { name: "Manage and watch sales" }).click();
+    upcomingSessionId = /sessions\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  });
+
+  it("organizer: my events list every date with its state; a date whose sale has not opened takes new dates and prices, one that opened says why not", async () => {
+    const page = await organizerPage("/organizer");
+    const list = page.getByTestId("my-events");
+    await expect.poll(() => list.textContent(), { timeout: 20_000 }).toContain("Browser Matinee");
+    expect(await list.textContent()).toContain(eventName);
+    const matinee = page.locator("li.panel", { hasText: "Browser Matinee" });
+    expect(await matinee.locator(".badge").textContent()).toBe("Upcoming");
+    expect(await page.locator("li.panel", { hasText: eventName }).locator(".badge").first().textContent()).toBe("On sale");
+    await screenshot(page, "11-organizer-my-events");
+
+    await matinee.getByRole("link", { name: /^Manage Browser Matinee/ }).click();
+    await page.getByRole("heading", { name: "Dates and prices" }).waitFor();
+    expect(await page.getByTestId("edit-lock").count()).toBe(0);
+    await page.getByLabel("Standard (EUR)").fill("52.5");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const { body } = await api<{ priceCategories: { name: string; price: { amount: string } }[] }>("GET", `/v1/sessions/${upcomingSessionId}`);
+    expect(body.priceCategories.find((c) => c.name === "Standard")!.price.amount).toBe("52.50");
+    await page.locator("input[name=eventName]").fill("Browser Matinee (extra date)");
+    await page.getByRole("button", { name: "Rename event" }).click();
+    await page.getByRole("heading", { name: /^Browser Matinee \(extra date\)/ }).waitFor();
+
+    await page.goto(`/organizer/sessions/${sessionId}`);
+    const lock = page.getByTestId("edit-lock");
+    await expect.poll(() => lock.textContent(), { timeout: 20_000 }).toMatch(/^The sale opened .*: dates and prices stay as buyers saw them/);
+    expect(await page.getByLabel("Premium (EUR)").isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    await page.getByRole("heading", { name: "Dates and prices" }).scrollIntoViewIfNeeded();
+    await screenshot(page, "14-organizer-edit-locked");
+  });
+
+  it("organizer: the live sales view shows a buyer's hold as held and in holds per minute, then sold and revenue once paid, without a reload", async () => {
+    const page = await organizerPage(`/organizer/sessions/${sessionId}`);
+    const view = page.getByTestId("sales-view");
+    await expect.poll(() => view.getByRole("heading").textContent(), { timeout: 30_000 }).toContain("Live");
+    const figure = async (id: string) => (await page.getByTestId(`sales-${id}`).textContent()) ?? "";
+    const count = async (id: string) => Number((await figure(id)).split(" ")[0]!.replaceAll(",", ""));
+    const [held0, sold0, pace0] = [await count("held"), await count("sold"), await count("holds-per-minute")];
+
+    const buyer = await registerBuyer(api, "Watched");
+    const hold = await api<{ orderId: string }>("POST", `/v1/sessions/${sessionId}/holds`, {
+      token: buyer.token,
+      body: { seatIds: ["S20-25-39", "S20-25-40"] },
+      headers: { "idempotency-key": randomUUID() },
+    });
+    expect(hold.status).toBe(201);
+    await expect.poll(() => count("held"), { timeout: 20_000 }).toBe(held0 + 2);
+    await expect.poll(() => count("holds-per-minute"), { timeout: 20_000 }).toBeGreaterThan(pace0);
+    await screenshot(page, "12-organizer-live-sales");
+
+    // Paying: the order service retries until the order it names exists.
+    await expect
+      .poll(async () => (await api("POST", `/v1/orders/${hold.body.orderId}/pay`, { token: buyer.token, body: { provider: "mock" } })).status, { timeout: 20_000 })
+      .toBe(200);
+    await expect.poll(() => count("sold"), { timeout: 30_000 }).toBe(sold0 + 2);
+    await expect.poll(() => figure("revenue"), { timeout: 30_000 }).not.toBe("€0.00");
+    expect(await page.getByRole("table", { name: "By area" }).textContent()).toContain("Section 120 (S20)");
   });
 });

@@ -6,6 +6,8 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { createAvailability } from "./catalog/availability.ts";
 import { eventRoutes } from "./catalog/event-routes.ts";
+import { organizerRoutes } from "./catalog/organizer-routes.ts";
+import { createSales } from "./catalog/sales.ts";
 import { createInventoryLoader } from "./catalog/inventory-loader.ts";
 import { createPublisher } from "./catalog/publish-session.ts";
 import { sessionRoutes } from "./catalog/session-routes.ts";
@@ -65,6 +67,9 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
   await app.register(userRoutes, { db, twoFactor });
   await app.register(venueRoutes, { db });
   await app.register(eventRoutes, { db });
+  // The organizer's sales view asks often while it is open; figures at most half a second old.
+  const sales = createSales({ db, redis, availability: createAvailability({ db, redis, clock, cacheMs: 500 }), clock });
+  await app.register(organizerRoutes, { db, sales, clock });
   await app.register(sessionRoutes, {
     db,
     publish: createPublisher({

@@ -318,3 +318,19 @@ export const Availability = z.object({
 export type Availability = z.infer<typeof Availability>;
 
 export const ResourceIdParams = z.object({ id: z.uuid() });
+
+/** `GET /v1/venues/:id/seat-map`: the seat map as arithmetic runs (`seat-map-runs.ts`), for browsers. */
+const Runs = z.array(z.number());
+export const CompactVenueSeatMap = z.object({
+  id: z.uuid(),
+  format: z.literal("runs-1"),
+  areas: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      seatCount: z.int(),
+      rows: z.array(z.tuple([z.string(), Runs, Runs.nullable(), Runs.nullable()])),
+    }),
+  ),
+});
+export type CompactVenueSeatMap = z.infer<typeof CompactVenueSeatMap>;

@@ -1,6 +1,5 @@
 import { useEffect } from "preact/hooks";
 import { logout } from "../api/endpoints.ts";
-import { OrganizerPage } from "../organizer/organizer-page.tsx";
 import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
 import { EventPage } from "../pages/event-page.tsx";
 import { EventsPage } from "../pages/events-page.tsx";
@@ -9,6 +8,7 @@ import { SecurityPage } from "../pages/security-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";
 import { TicketsPage } from "../pages/tickets-page.tsx";
 import { canOrganize, useAuth } from "./auth-state.ts";
+import { OrganizerPage } from "./lazy-page.tsx";
 import { navigate, onLinkClick, useLocation } from "./router.ts";
 import { type Route, matchRoute } from "./routes.ts";
 
@@ -20,7 +20,9 @@ const TITLES: Record<Route["name"], string> = {
   signup: "Create an account",
   tickets: "My tickets",
   orders: "My orders",
-  organizer: "Organizer",
+  organizer: "My events",
+  organizerNew: "Create a sale",
+  organizerSession: "Manage a date",
   security: "Sign-in security",
   notFound: "Not found",
 };
@@ -43,7 +45,11 @@ function Page(props: { route: Route }) {
     case "orders":
       return <OrdersPage />;
     case "organizer":
-      return <OrganizerPage />;
+      return <OrganizerPage page={(m) => m.ConsolePage} props={{}} />;
+    case "organizerNew":
+      return <OrganizerPage page={(m) => m.NewSalePage} props={{}} />;
+    case "organizerSession":
+      return <OrganizerPage page={(m) => m.SessionAdminPage} props={{ id: route.id }} />;
     case "security":
       return <SecurityPage />;
     case "notFound":
@@ -95,7 +101,7 @@ export function App() {
           {link("/", "Events", route.name === "events" || route.name === "event")}
           {auth.tokens && link("/orders", "Orders", route.name === "orders")}
           {auth.tokens && link("/tickets", "Tickets", route.name === "tickets")}
-          {canOrganize(auth.user) && link("/organizer", "Organizer", route.name === "organizer")}
+          {canOrganize(auth.user) && link("/organizer", "Organizer", route.name.startsWith("organizer"))}
         </nav>
         <div class="account">
           {auth.tokens ? (

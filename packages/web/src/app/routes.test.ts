@@ -8,6 +8,8 @@ describe("routes", () => {
     expect(matchRoute(`/events/${id}/`)).toEqual({ name: "event", id });
     expect(matchRoute("/")).toEqual({ name: "events" });
     expect(matchRoute("/tickets")).toEqual({ name: "tickets" });
+    expect(matchRoute("/organizer/new")).toEqual({ name: "organizerNew" });
+    expect(matchRoute(`/organizer/sessions/${id}`)).toEqual({ name: "organizerSession", id });
     expect(matchRoute("/sessions/nope")).toEqual({ name: "notFound", path: "/sessions/nope" });
   });
 

@@ -9,6 +9,8 @@ export type Route =
   | { name: "orders" }
   | { name: "organizer" }
   | { name: "security" }
+  | { name: "organizerNew" }
+  | { name: "organizerSession"; id: string }
   | { name: "notFound"; path: string };
 
 const UUID = "([0-9a-fA-F-]{36})";
@@ -23,6 +25,8 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [/^\/orders\/?$/, () => ({ name: "orders" })],
   [/^\/organizer\/?$/, () => ({ name: "organizer" })],
   [/^\/account\/security\/?$/, () => ({ name: "security" })],
+  [/^\/organizer\/new\/?$/, () => ({ name: "organizerNew" })],
+  [new RegExp(`^/organizer/sessions/${UUID}/?$`), (m) => ({ name: "organizerSession", id: m[1]! })],
 ];
 
 export function matchRoute(pathname: string): Route {

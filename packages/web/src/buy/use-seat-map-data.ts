@@ -1,10 +1,11 @@
 import type { SessionView } from "@rush/contracts";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { getSeats, getVenue } from "../api/endpoints.ts";
+import { getSeats, getVenueSeatMap } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import type { FeedHub } from "../live/feed-hub.ts";
 import { type SeatLayout, buildLayout } from "../seatmap/layout.ts";
 import { type SeatStatuses, applyDelta, applySnapshot, createSeatStatuses, resetFeed } from "../seatmap/seat-state.ts";
+import { takeSeats } from "./seat-prefetch.ts";
 
 export interface SeatMapData {
   layout: SeatLayout;
@@ -74,9 +75,12 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
     let cancelled = false;
     (async () => {
       try {
-        const [venue, seats] = await Promise.all([getVenue(session.venueId), getSeats(session.id)]);
+        const [seatMap, seats] = await Promise.all([getVenueSeatMap(session.venueId), takeSeats(session.id)]);
         if (cancelled) return;
-        const layout = buildLayout(venue.seatMap, session.priceCategories);
+        // Marks for the weight test's breakdown (bytes on the wire vs parsing vs building the layout).
+        performance.mark("rush:seatmap-fetched");
+        const layout = buildLayout(seatMap, session.priceCategories);
+        performance.mark("rush:layout-built");
         const statuses = createSeatStatuses(layout);
         applySnapshot(statuses, layout, seats);
         const subscribed = hub.last("subscribed");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { saleState, saleStateWords } from "./sale-state.ts";
+import { editLock, saleState, saleStateWords } from "./sale-state.ts";
 
 const hour = 3_600_000;
 const now = Date.parse("2030-06-01T12:00:00Z");
@@ -23,5 +23,12 @@ describe("sale state", () => {
     expect(saleState(session("on_sale", -hour), now, 0)).toBe("sold_out");
     expect(saleState(session("on_sale", -2 * hour, -hour), now)).toBe("ended");
     expect(saleState(session("closed", -hour), now)).toBe("ended");
+  });
+
+  it("sale state: an organizer may edit a draft or a sale still to open, and is told why not after", () => {
+    expect(editLock(session("draft", -hour), now)).toBeNull();
+    expect(editLock(session("on_sale", hour), now)).toBeNull();
+    expect(editLock(session("on_sale", -hour), now)).toMatch(/^The sale opened .*: dates and prices stay as buyers saw them/);
+    expect(editLock(session("closed", hour), now)).toBe("The session is closed.");
   });
 });

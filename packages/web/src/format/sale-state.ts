@@ -54,3 +54,16 @@ const weekdayDateTime = new Intl.DateTimeFormat("en-GB", { weekday: "short", day
 
 /** A session's start with its weekday: "Sat, 1 Jun 2030, 19:30". */
 export const formatSessionStart = (iso: string): string => weekdayDateTime.format(new Date(iso));
+
+/**
+ * Why an organizer can no longer change a session's dates and prices (`null`: they can). The
+ * catalog decides (`PATCH /v1/sessions/:id` answers 409 with the same reason); this says it first.
+ */
+export function editLock(session: SaleTimes, now: number): string | null {
+  if (session.status === "draft") return null;
+  if (session.status === "publishing") return "The session is being published; try again in a moment.";
+  if (session.status === "closed") return "The session is closed.";
+  return Date.parse(session.saleStartsAt) > now
+    ? null
+    : `The sale opened ${formatDateTime(session.saleStartsAt)}: dates and prices stay as buyers saw them once they could hold seats.`;
+}

@@ -1,5 +1,5 @@
 import type { OrderUpdate, QueueUpdate, SeatsUpdate, SubscribeAck } from "@rush/contracts";
-import { type Socket, io } from "socket.io-client";
+import type { Socket, io as ioFunction } from "socket.io-client";
 import { accessToken } from "../api/http.ts";
 
 /** Mirrors `SOCKET_PATH` and `SOCKET_EVENTS` of `@rush/contracts` (its index pulls node-only code into a bundle). */
@@ -27,8 +27,28 @@ export interface LiveFeed {
  * access token is used; a refused handshake is retried with a refreshed one.
  */
 export function openLiveFeed(sessionId: string | undefined, handlers: FeedHandlers): LiveFeed {
-  let connectedOnce = false;
   let closed = false;
+  let socket: Socket | undefined;
+  handlers.onState?.("connecting");
+  // socket.io-client is a chunk of its own, loaded beside the map's first requests rather than
+  // parsed before the first frame (a third of the app's script on a slow phone).
+  import("socket.io-client").then(
+    ({ io }) => {
+      if (!closed) socket = connect(io, sessionId, handlers, () => closed);
+    },
+    () => handlers.onState?.("offline", "live updates could not be loaded: check your connection and reload"),
+  );
+  return {
+    close() {
+      closed = true;
+      socket?.removeAllListeners();
+      socket?.disconnect();
+    },
+  };
+}
+
+function connect(io: typeof ioFunction, sessionId: string | undefined, handlers: FeedHandlers, isClosed: () => boolean): Socket {
+  let connectedOnce = false;
   const socket: Socket = io({
     path: SOCKET_PATH,
     transports: ["websocket", "polling"],
@@ -39,7 +59,6 @@ export function openLiveFeed(sessionId: string | undefined, handlers: FeedHandle
       void accessToken().then((token) => cb({ token: token ?? "" }), () => cb({ token: "" }));
     },
   });
-  handlers.onState?.("connecting");
 
   socket.on("connect", async () => {
     const reconnected = connectedOnce;
@@ -56,27 +75,20 @@ export function openLiveFeed(sessionId: string | undefined, handlers: FeedHandle
     } catch (error) {
       handlers.onState?.("offline", `live updates unavailable: ${(error as Error).message}`);
       // Try again on a fresh connection rather than showing a map that silently stopped updating.
-      if (!closed) setTimeout(() => socket.disconnect().connect(), 2000);
+      if (!isClosed()) setTimeout(() => socket.disconnect().connect(), 2000);
     }
   });
   socket.on("disconnect", () => handlers.onState?.("connecting"));
   socket.on("connect_error", async (error) => {
     handlers.onState?.("offline", error.message);
     // A middleware refusal (e.g. an expired token) stops socket.io's own retries.
-    if (!socket.active && !closed) {
+    if (!socket.active && !isClosed()) {
       await accessToken(true).catch(() => null);
-      setTimeout(() => !closed && socket.connect(), 1500);
+      setTimeout(() => !isClosed() && socket.connect(), 1500);
     }
   });
   socket.on("seats", (update: SeatsUpdate) => handlers.onSeats?.(update));
   socket.on("order", (update: OrderUpdate) => handlers.onOrder?.(update));
   socket.on("queue", (update: QueueUpdate) => handlers.onQueue?.(update));
-
-  return {
-    close() {
-      closed = true;
-      socket.removeAllListeners();
-      socket.disconnect();
-    },
-  };
+  return socket;
 }

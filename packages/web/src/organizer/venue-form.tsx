@@ -9,7 +9,7 @@ const num = (e: Event) => Number((e.target as HTMLInputElement).value);
 const text = (e: Event) => (e.target as HTMLInputElement).value;
 
 /** Step 1: a venue from areas of rows × seats. */
-export function VenueForm(props: { onCreated(venue: VenueSummary): void }) {
+export function VenueForm(props: { onCreated(venue: VenueSummary): void; title?: string }) {
   const [name, setName] = useState("");
   const [address, setAddress] = useState("");
   const [areas, setAreas] = useState<AreaDraft[]>([
@@ -39,7 +39,7 @@ export function VenueForm(props: { onCreated(venue: VenueSummary): void }) {
         }
       }}
     >
-      <h2 id="venue-title">1 · Venue</h2>
+      <h2 id="venue-title">{props.title ?? "1 · Venue"}</h2>
       <div class="field-row">
         <label class="field grow">
           <span>Name</span>

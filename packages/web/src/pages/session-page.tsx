@@ -6,6 +6,7 @@ import { useAuth } from "../app/auth-state.ts";
 import { onLinkClick } from "../app/router.ts";
 import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
 import { BuyScreen } from "../buy/buy-screen.tsx";
+import { prefetchSeats } from "../buy/seat-prefetch.ts";
 import { WaitingRoom } from "../buy/waiting-room.tsx";
 import { useNow } from "../buy/panels.tsx";
 import { SALE_BADGE, formatSessionStart, saleState, saleStateWords } from "../format/sale-state.ts";
@@ -27,6 +28,7 @@ export function SessionPage(props: { id: string }) {
   useEffect(() => {
     setSession(null);
     setAdmission(null);
+    prefetchSeats(props.id);
     getSession(props.id).then(setSession, (e) => setError(messageOf(e)));
   }, [props.id]);
 

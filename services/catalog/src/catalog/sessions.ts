@@ -1,7 +1,7 @@
-import type { AreaSummary, CreateSessionRequest, PriceCategory, SessionStatus, SessionView, WaitingRoomSettings } from "@rush/contracts";
+import type { AreaSummary, CreateSessionRequest, PriceCategory, SessionStatus, SessionView, UpdateSessionRequest, WaitingRoomSettings } from "@rush/contracts";
 import { type Database, events, priceCategories, sessions } from "@rush/db";
 import { HttpProblem } from "@rush/service";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 
 type SessionRow = typeof sessions.$inferSelect;
 type EventRef = { id: string; venueId: string; organizerId: string; name: string };
@@ -116,4 +116,31 @@ export async function transition(
     .where(and(eq(sessions.id, id), inArray(sessions.status, [...from])))
     .returning({ id: sessions.id });
   return moved.length > 0;
+}
+
+/**
+ * Applies `changes` in one transaction, only while the session is a draft or its sale has not
+ * opened at `now` (checked in the UPDATE itself, so a sale opening meanwhile wins); false if not.
+ */
+export async function updateSession(db: Database, id: string, changes: UpdateSessionRequest, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const dates = Object.fromEntries(
+      (["startsAt", "endsAt", "saleStartsAt", "saleEndsAt"] as const).flatMap((key) => (changes[key] ? [[key, new Date(changes[key])]] : [])),
+    );
+    const editable = and(eq(sessions.id, id), or(eq(sessions.status, "draft"), and(eq(sessions.status, "on_sale"), gt(sessions.saleStartsAt, now))));
+    // An empty SET is not SQL: with prices only, touch the id to take the row lock all the same.
+    const moved = await tx
+      .update(sessions)
+      .set(Object.keys(dates).length > 0 ? dates : { id })
+      .where(editable)
+      .returning({ id: sessions.id });
+    if (moved.length === 0) return false;
+    for (const p of changes.prices ?? []) {
+      await tx
+        .update(priceCategories)
+        .set({ amount: p.price.amount })
+        .where(and(eq(priceCategories.id, p.priceCategoryId), eq(priceCategories.sessionId, id)));
+    }
+    return true;
+  });
 }

@@ -13,7 +13,12 @@ export interface CachedVenue {
  * map. So each venue is serialised once and kept, least recently used first out, within a
  * byte budget.
  */
-export function createVenueCache(load: (id: string) => Promise<VenueView | undefined>, maxBytes = 128 * 1024 * 1024) {
+export function createVenueCache(
+  load: (id: string) => Promise<VenueView | undefined>,
+  options: { maxBytes?: number; serialize?: (venue: VenueView) => string } = {},
+) {
+  const maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
+  const serialize = options.serialize ?? JSON.stringify;
   const entries = new Map<string, CachedVenue>();
   let bytes = 0;
   return async (id: string): Promise<CachedVenue | undefined> => {
@@ -25,7 +30,7 @@ export function createVenueCache(load: (id: string) => Promise<VenueView | undef
     }
     const venue = await load(id);
     if (!venue) return undefined;
-    const json = JSON.stringify(venue);
+    const json = serialize(venue);
     const entry = { json, etag: `"${createHash("sha1").update(json).digest("base64url")}"` };
     entries.set(id, entry);
     bytes += json.length;

@@ -47,7 +47,7 @@ const VenueCursor = z.object({ c: z.string().max(64), id: z.uuid() });
 
 export async function listVenues(
   db: Database,
-  query: { name?: string | undefined; cursor?: string | undefined; limit: number },
+  query: { name?: string | undefined; ownerId?: string | undefined; cursor?: string | undefined; limit: number },
 ): Promise<{ items: VenueSummary[]; nextCursor: string | null }> {
   const after = query.cursor === undefined ? undefined : decodeCursor(VenueCursor, query.cursor);
   const rows = await db
@@ -56,6 +56,7 @@ export async function listVenues(
     .where(
       and(
         query.name === undefined ? undefined : sql`lower(${venues.name}) = lower(${query.name})`,
+        query.ownerId === undefined ? undefined : eq(venues.ownerId, query.ownerId),
         after === undefined
           ? undefined
           : or(lt(venues.createdAt, sql`${after.c}::timestamptz`), and(eq(venues.createdAt, sql`${after.c}::timestamptz`), lt(venues.id, after.id))),

@@ -13,6 +13,7 @@ describe("security headers", () => {
     securityHeaders(app, { viaTls: (request) => reachedOverTls(request, (peer) => peer === "127.0.0.1") });
     app.get("/", async (_request, reply) => reply.type("text/html").send("<!doctype html><title>Rush</title>"));
     app.get("/v1/thing", async () => ({ ok: true }));
+    app.get("/cached", async (_request, reply) => reply.code(304).send());
     app.get("/docs/", async (_request, reply) => reply.type("text/html").send("<html>docs</html>"));
     await app.ready();
   });
@@ -47,5 +48,13 @@ describe("security headers", () => {
     const docs = await app.inject({ method: "GET", url: "/docs/" });
     expect(docs.headers["content-security-policy"]).toBe("frame-ancestors 'none'");
     expect(docs.headers["x-frame-options"]).toBe("DENY");
+  });
+
+  it("security headers: a 304 revalidating a page keeps the page's CSP (browsers store it over the cached one); other 304s stay locked down", async () => {
+    const page = await app.inject({ method: "GET", url: "/cached", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(page.statusCode).toBe(304);
+    expect(page.headers["content-security-policy"]).toBe(APP_CSP);
+    const json = await app.inject({ method: "GET", url: "/cached", headers: { accept: "application/json" } });
+    expect(json.headers["content-security-policy"]).toBe(API_CSP);
   });
 });

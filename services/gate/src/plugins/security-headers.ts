@@ -42,7 +42,10 @@ export interface SecurityHeadersOptions {
 export function securityHeaders(app: FastifyInstance, options: SecurityHeadersOptions): void {
   app.addHook("onSend", async (request, reply, payload) => {
     const type = String(reply.getHeader("content-type") ?? "");
-    if (!DOCS.test(request.url)) reply.header("content-security-policy", type.startsWith("text/html") ? APP_CSP : API_CSP);
+    // A 304 has no content type, yet browsers store its headers over the cached page's: a
+    // revalidated index.html given the API's CSP would block the returning buyer's whole app.
+    const page = type.startsWith("text/html") || (reply.statusCode === 304 && String(request.headers.accept ?? "").includes("text/html"));
+    if (!DOCS.test(request.url)) reply.header("content-security-policy", page ? APP_CSP : API_CSP);
     else reply.header("content-security-policy", "frame-ancestors 'none'");
     reply.header("x-frame-options", "DENY");
     reply.header("x-content-type-options", "nosniff");

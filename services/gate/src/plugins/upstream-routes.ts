@@ -22,6 +22,10 @@ export const CATALOG_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/events/*", methods: READS, rateClass: "read", summary: "Events and their sessions" },
   { url: "/v1/events/*", methods: WRITES, rateClass: "write", summary: "Events and their sessions" },
   { url: "/v1/sessions/:id", methods: READS, rateClass: "read", summary: "A session" },
+  { url: "/v1/sessions/:id", methods: ["PATCH"], rateClass: "write", summary: "Edit a session's dates and prices while its sale has not opened (its organizer; 409 after)" },
+  { url: "/v1/sessions/:id/sales", methods: READS, rateClass: "read", summary: "A session's sales: seats per area and category, revenue, holds per minute, waiting room (its organizer)" },
+  { url: "/v1/me/events", methods: READS, rateClass: "read", summary: "My events with all their sessions, drafts included (organizers)" },
+  { url: "/v1/me/venues", methods: READS, rateClass: "read", summary: "My venues, to reuse for a new event (organizers)" },
   { url: "/v1/sessions/:id/availability", methods: READS, rateClass: "read", summary: "Available seats per area and price category" },
 ];
 

@@ -2,17 +2,25 @@ import type { EventView, PublishResponse, SessionView, VenueSummary } from "@rus
 import { useState } from "preact/hooks";
 import { publishSession } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
-import { canOrganize, useAuth } from "../app/auth-state.ts";
-import { saleState, saleStateWords } from "../format/sale-state.ts";
-import { onLinkClick } from "../app/router.ts";
-import { EventForm } from "./event-form.tsx";
-import { SessionForm } from "./session-form.tsx";
-import { VenueForm } from "./venue-form.tsx";
 import { FormActions } from "../app/form-actions.tsx";
+import { onLinkClick } from "../app/router.ts";
+import { useNow } from "../buy/panels.tsx";
+import { SALE_BADGE, saleState, saleStateWords } from "../format/sale-state.ts";
+import { EventForm } from "./event-form.tsx";
+import { OrganizerOnly } from "./organizer-only.tsx";
+import { SessionForm } from "./session-form.tsx";
+import { VenuePicker } from "./venue-picker.tsx";
 
-/** `/organizer`: venue → event → session with prices → publish, one step after the other. */
-export function OrganizerPage() {
-  const auth = useAuth();
+/** `/organizer/new`: venue (a new one or one used before) → event → session with prices → publish. */
+export function NewSalePage() {
+  return (
+    <OrganizerOnly next="/organizer/new">
+      <NewSale />
+    </OrganizerOnly>
+  );
+}
+
+function NewSale() {
   const [venue, setVenue] = useState<VenueSummary | null>(null);
   const [event, setEvent] = useState<EventView | null>(null);
   const [session, setSession] = useState<SessionView | null>(null);
@@ -20,19 +28,7 @@ export function OrganizerPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (auth.loading) return <p class="loading">Loading…</p>;
-  if (!auth.user) {
-    return (
-      <p>
-        <a href="/signin?next=%2Forganizer" onClick={onLinkClick}>
-          Sign in
-        </a>{" "}
-        as an organizer to create events.
-      </p>
-    );
-  }
-  if (!canOrganize(auth.user)) return <p class="notice info">Creating events needs the organizer role: ask an admin to grant it to {auth.user.email}.</p>;
-
+  const now = useNow();
   const publish = async () => {
     if (!session) return;
     setBusy(true);
@@ -54,7 +50,7 @@ export function OrganizerPage() {
           Venue <strong>{venue.name}</strong>: {venue.capacity.toLocaleString("en")} seats in {venue.areas.length} areas.
         </p>
       ) : (
-        <VenueForm onCreated={setVenue} />
+        <VenuePicker onPicked={setVenue} />
       )}
       {venue && (event ? <p class="notice success">Event <strong>{event.name}</strong> created.</p> : <EventForm venueId={venue.id} onCreated={setEvent} />)}
       {venue && event && (session ? <p class="notice success">Session created (draft).</p> : <SessionForm venue={venue} eventId={event.id} onCreated={setSession} />)}
@@ -64,9 +60,14 @@ export function OrganizerPage() {
           {published ? (
             <p class="notice success" data-testid="published">
               Published: {published.inventory.seats.toLocaleString("en")} seats loaded.{" "}
-              {saleStateWords(saleState(published, Date.now()), published, Date.now())}.{" "}
+              <span class={`badge ${saleState(published, now)}`}>{SALE_BADGE[saleState(published, now)]}</span>{" "}
+              <span data-testid="published-state">{saleStateWords(saleState(published, now), published, now)}</span>.{" "}
               <a href={`/sessions/${session.id}`} onClick={onLinkClick}>
                 Open the seat map
+              </a>{" "}
+              ·{" "}
+              <a href={`/organizer/sessions/${session.id}`} onClick={onLinkClick}>
+                Manage and watch sales
               </a>
             </p>
           ) : (
