@@ -118,6 +118,8 @@ svc_after_up() {
 svc_up() {
   local svc=$1 pid port
   if pid=$("${svc}_pid"); then
+    # A cluster with a node down counts as running: start the missing nodes first.
+    if declare -F "${svc}_start_missing" >/dev/null; then "${svc}_start_missing"; fi
     svc_wait_ready "$svc"
     svc_after_up "$svc"
     svc_running_line "$svc" "already running" "$pid"

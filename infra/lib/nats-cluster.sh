@@ -10,12 +10,14 @@ NATS_CONF=$ROOT/nats/nats-server.conf
 nats_node_home() { echo "$DATA_DIR/nats/n$(($1 + 1))"; }
 nats_node_pid() { pid_from_file "$(nats_node_home "$1")/nats.pid" nats-server; }
 
-# The first node's pid, only when every node runs: infra.sh then treats the cluster as up.
+# The pid of the first live node: infra.sh treats the cluster as running while any node is
+# (so `down` stops the survivors of a crash); `up` then starts the missing ones.
 nats_pid() {
   local i
-  for ((i = 1; i < NATS_NODES; i++)); do nats_node_pid "$i" >/dev/null || return 1; done
-  nats_node_pid 0
+  for ((i = 0; i < NATS_NODES; i++)); do nats_node_pid "$i" && return; done
+  return 1
 }
+nats_start_missing() { nats_start; }
 nats_port() { echo "$NATS_PORT"; }
 nats_ports() {
   local i

@@ -12,11 +12,13 @@ redis_node_home() { echo "$DATA_DIR/redis/n$(($1 + 1))"; }
 redis_node_pid() { pid_from_file "$(redis_node_home "$1")/redis.pid" redis-server; }
 redis_node_cli() { redis-cli -h 127.0.0.1 -p $((REDIS_PORT + $1)) "${@:2}"; }
 
+# As nats_pid: any live node's pid; `up` starts the missing ones (redis_start_missing).
 redis_pid() {
   local i
-  for ((i = 1; i < REDIS_NODES; i++)); do redis_node_pid "$i" >/dev/null || return 1; done
-  redis_node_pid 0
+  for ((i = 0; i < REDIS_NODES; i++)); do redis_node_pid "$i" && return; done
+  return 1
 }
+redis_start_missing() { redis_start; }
 redis_port() { echo "$REDIS_PORT"; }
 redis_ports() {
   local i

@@ -117,7 +117,7 @@ export async function startCluster(): Promise<TestCluster> {
     async dispose() {
       await infra(["down", "nats", "redis"], env).catch(() => {});
       live.delete(dataDir);
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
