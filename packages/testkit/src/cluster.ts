@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { infra } from "./infra.ts";
+import type { ManagedServer } from "./managed-server.ts";
 
 /**
  * A private 3-node NATS cluster (JetStream, R3) and Redis Cluster (3 masters + 3 replicas) for
@@ -63,7 +64,8 @@ process.once("exit", () => {
   }
 });
 
-export async function startCluster(): Promise<TestCluster> {
+/** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
+export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "redis"]): Promise<TestCluster> {
   const base = await freeBlock();
   const dataDir = await mkdtemp(join(tmpdir(), "rush-cluster-"));
   const env = {
@@ -79,7 +81,7 @@ export async function startCluster(): Promise<TestCluster> {
   const redisPorts = Array.from({ length: REDIS_NODES }, (_, i) => base + 30 + i);
   live.add(dataDir);
   const up = async () => {
-    await infra(["up", "nats", "redis"], env);
+    await infra(["up", ...servers], env);
   };
   const pid = async (server: "nats" | "redis", i: number) => {
     const text = await readFile(join(dataDir, server, `n${i + 1}`, `${server}.pid`), "utf8").catch(() => "");
@@ -95,7 +97,7 @@ export async function startCluster(): Promise<TestCluster> {
   try {
     await up();
   } catch (error) {
-    await infra(["down", "nats", "redis"], env).catch(() => {});
+    await infra(["down", ...servers], env).catch(() => {});
     throw error;
   }
   return {
@@ -115,9 +117,32 @@ export async function startCluster(): Promise<TestCluster> {
     },
     up,
     async dispose() {
-      await infra(["down", "nats", "redis"], env).catch(() => {});
+      await infra(["down", ...servers], env).catch(() => {});
       live.delete(dataDir);
       await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
+  };
+}
+
+/**
+ * `TEST_CLUSTER=1`: what `startNats`/`startRedis` return instead of one server, so any test or
+ * stack runs unchanged on a private cluster: `url` lists every node, `stop` and `kill` take the
+ * whole cluster down (every node by SIGKILL: an outage, as a test that stops its server means),
+ * `start` brings it back.
+ */
+export async function clusterAsServer(server: "nats" | "redis"): Promise<{ url: string; port: number; dir: string } & ManagedServer> {
+  const cluster = await startCluster([server]);
+  const ports = server === "nats" ? cluster.natsPorts : cluster.redisPorts;
+  const all = async (each: (i: number) => Promise<void>) => {
+    for (let i = 0; i < ports.length; i++) await each(i);
+  };
+  return {
+    url: server === "nats" ? cluster.env.NATS_URL : cluster.env.REDIS_URL,
+    port: ports[0]!,
+    dir: "",
+    start: cluster.up,
+    stop: () => all((i) => cluster.kill(server, i)),
+    kill: () => all((i) => cluster.kill(server, i)),
+    dispose: cluster.dispose,
   };
 }
