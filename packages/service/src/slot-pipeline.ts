@@ -1,6 +1,10 @@
-import calculateSlot from "cluster-key-slot";
+import { createRequire } from "node:module";
 import type { ChainableCommander, Redis } from "ioredis";
 import { isRedisCluster } from "./redis.ts";
+
+// The CRC16 slot function ioredis itself uses; it ships no types, and requiring it keeps every
+// package that compiles this file from needing an ambient declaration.
+const calculateSlot = createRequire(import.meta.url)("cluster-key-slot") as (key: string) => number;
 
 /** The Redis Cluster hash slot of a key (0..16383, honouring `{hash tags}`). */
 export const hashSlot = (key: string): number => calculateSlot(key);
