@@ -46,7 +46,7 @@ export default defineConfig({
       ...(process.env.RUSH_CLUSTER_TESTS === "1"
         ? [
             {
-              extends: true,
+              extends: true as const,
               test: {
                 name: "cluster",
                 include: ["{packages,services,loadtest}/**/*.cluster.test.ts"],
