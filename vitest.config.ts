@@ -40,6 +40,24 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Node kills on a 3-node NATS cluster and a Redis Cluster: `pnpm test:cluster` only (about
+      // two minutes of 9 servers and workers on 2 cores); the default suite runs the cheaper
+      // cluster test (every script and the R3 topology, services/ticket/src/cluster-scripts.int.test.ts).
+      ...(process.env.RUSH_CLUSTER_TESTS === "1"
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "cluster",
+                include: ["{packages,services,loadtest}/**/*.cluster.test.ts"],
+                exclude: ignore,
+                testTimeout: 300_000,
+                hookTimeout: 300_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -10,6 +10,14 @@ ROOT=$(dirname "$INFRA_DIR")
 # Defaults stay clear of the system services' ports (4222, 6379, 5432).
 : "${NATS_PORT:=14222}" "${NATS_MONITOR_PORT:=18222}" "${REDIS_PORT:=16379}" "${PG_PORT:=15432}"
 : "${PG_PASSWORD:=rush-dev}" "${PG_DB:=rush}" "${READY_TIMEOUT:=60}"
+# Cluster mode (`--cluster` or CLUSTER=1): 3 nats nodes and a 6-node Redis Cluster instead of
+# one of each. Their routes and cluster buses need ports of their own, derived from the above.
+: "${CLUSTER:=0}" "${NATS_CLUSTER_PORT:=$((NATS_PORT + 2000))}" "${REDIS_CLUSTER_BUS_PORT:=$((REDIS_PORT + 100))}"
+ARGS=()
+for arg in "$@"; do
+  if [[ $arg == --cluster ]]; then CLUSTER=1; else ARGS+=("$arg"); fi
+done
+set -- ${ARGS[@]+"${ARGS[@]}"}
 DATA_DIR=${DATA_DIR:-.data}
 [[ $DATA_DIR == /* ]] || DATA_DIR=$ROOT/$DATA_DIR
 export NATS_PORT NATS_MONITOR_PORT
@@ -27,10 +35,16 @@ SVC_CHOICES=$(IFS='|' && echo "${ALL_SERVICES[*]}")
 . "$INFRA_DIR/lib/redis.sh"
 # shellcheck source=lib/postgres.sh
 . "$INFRA_DIR/lib/postgres.sh"
+if [[ $CLUSTER == 1 ]]; then
+  # shellcheck source=lib/nats-cluster.sh
+  . "$INFRA_DIR/lib/nats-cluster.sh"
+  # shellcheck source=lib/redis-cluster.sh
+  . "$INFRA_DIR/lib/redis-cluster.sh"
+fi
 
 usage() {
   cat <<EOF
-usage: infra.sh <command> [service...]     services: ${ALL_SERVICES[*]} (default: all)
+usage: infra.sh <command> [--cluster] [service...]     services: ${ALL_SERVICES[*]} (default: all)
 
   install            install missing servers (apt-get; brew hint on macOS)
   up [svc...]        install, then start what is not running and wait until it answers
@@ -39,17 +53,22 @@ usage: infra.sh <command> [service...]     services: ${ALL_SERVICES[*]} (default
   env                print NATS_URL, REDIS_URL, DATABASE_URL (shell/dotenv format)
   restart <svc...>   down, then up
   logs <svc>         last 100 lines of the server's log
+  --cluster          (or CLUSTER=1) 3 nats-server nodes (JetStream R3) and a Redis Cluster of
+                     3 masters + 3 replicas, ports counted up from NATS_PORT, REDIS_PORT, ...
 
 env: DATA_DIR=$DATA_DIR
      NATS_PORT=$NATS_PORT NATS_MONITOR_PORT=$NATS_MONITOR_PORT REDIS_PORT=$REDIS_PORT
      PG_PORT=$PG_PORT PG_PASSWORD=*** PG_DB=$PG_DB PG_BINDIR=${PG_BINDIR:-<auto>}
+     CLUSTER=$CLUSTER NATS_CLUSTER_PORT=$NATS_CLUSTER_PORT REDIS_CLUSTER_BUS_PORT=$REDIS_CLUSTER_BUS_PORT
 EOF
 }
 
 check_config() {
   local var
-  for var in NATS_PORT NATS_MONITOR_PORT REDIS_PORT PG_PORT; do
-    if ! [[ ${!var} =~ ^[1-9][0-9]{0,4}$ ]] || ((${!var} > 65535)); then
+  [[ $CLUSTER == [01] ]] || die "CLUSTER must be 0 or 1, got '$CLUSTER'"
+  for var in NATS_PORT NATS_MONITOR_PORT REDIS_PORT PG_PORT NATS_CLUSTER_PORT REDIS_CLUSTER_BUS_PORT; do
+    # +5: cluster mode counts up to six ports from each base.
+    if ! [[ ${!var} =~ ^[1-9][0-9]{0,4}$ ]] || ((${!var} + 5 > 65535)); then
       die "$var must be a TCP port number, got '${!var}'"
     fi
   done
@@ -99,6 +118,8 @@ svc_after_up() {
 svc_up() {
   local svc=$1 pid port
   if pid=$("${svc}_pid"); then
+    # A cluster with a node down counts as running: start the missing nodes first.
+    if declare -F "${svc}_start_missing" >/dev/null; then "${svc}_start_missing"; fi
     svc_wait_ready "$svc"
     svc_after_up "$svc"
     svc_running_line "$svc" "already running" "$pid"
@@ -153,8 +174,15 @@ urlencode() {
 }
 
 cmd_env() {
-  printf 'NATS_URL=%q\n' "nats://127.0.0.1:$NATS_PORT"
-  printf 'REDIS_URL=%q\n' "redis://127.0.0.1:$REDIS_PORT"
+  if [[ $CLUSTER == 1 ]]; then
+    # Every node: clients find the others from these, and any one may be down.
+    printf 'NATS_URL=%s\n' "$(nats_urls)"
+    printf 'REDIS_URL=%s\n' "$(redis_urls)"
+    printf 'NATS_REPLICAS=3\n'
+  else
+    printf 'NATS_URL=%q\n' "nats://127.0.0.1:$NATS_PORT"
+    printf 'REDIS_URL=%q\n' "redis://127.0.0.1:$REDIS_PORT"
+  fi
   printf 'DATABASE_URL=%q\n' \
     "postgres://postgres:$(urlencode "$PG_PASSWORD")@127.0.0.1:$PG_PORT/$(urlencode "$PG_DB")"
 }

@@ -62,16 +62,21 @@ async function readJsonFiles<T>(dir: string, schema: z.ZodType<T>): Promise<T[]>
   );
 }
 
-/** Reads `streams/`, `kv/` and `consumers/` under `dir`, validating each file. */
-export async function loadTopology(dir: string = DEFAULT_TOPOLOGY_DIR): Promise<Topology> {
+/**
+ * Reads `streams/`, `kv/` and `consumers/` under `dir`, validating each file. `replicas` (a
+ * service's NATS_REPLICAS) replaces every stream's and bucket's replica count: the files say 1,
+ * and a cluster asks for 3 without editing them. Durable consumers follow their stream's count.
+ */
+export async function loadTopology(dir: string = DEFAULT_TOPOLOGY_DIR, options: { replicas?: number } = {}): Promise<Topology> {
   const [streams, kv, consumers] = await Promise.all([
     readJsonFiles(join(dir, "streams"), StreamFile),
     readJsonFiles(join(dir, "kv"), KvFile),
     readJsonFiles(join(dir, "consumers"), ConsumerFile),
   ]);
+  const { replicas } = options;
   return {
-    streams: streams as Topology["streams"],
-    kv,
+    streams: (replicas === undefined ? streams : streams.map((s) => ({ ...s, num_replicas: replicas }))) as Topology["streams"],
+    kv: replicas === undefined ? kv : kv.map((b) => ({ ...b, replicas })),
     consumers: consumers as Topology["consumers"],
   };
 }
@@ -104,6 +109,7 @@ export async function ensureTopology(bus: Bus, topology: Topology): Promise<void
     const streamName = `KV_${kv.bucket}`;
     const { config } = await bus.jsm.streams.info(streamName);
     const wanted = {
+      num_replicas: kv.replicas,
       max_age: kv.ttl_ms * 1_000_000,
       max_msgs_per_subject: kv.history,
       max_msg_size: kv.max_value_size,

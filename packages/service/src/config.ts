@@ -21,7 +21,14 @@ export const BaseConfig = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Bind address: loopback unless a deployment says otherwise. */
   HOST: z.string().default("127.0.0.1"),
+  /** Comma-separated: every node of a NATS cluster (any may be down when a service starts). */
   NATS_URL: z.string().default(DEV_URLS.NATS_URL),
+  /**
+   * How many copies of every stream and KV bucket JetStream keeps: 1 on one server, 3 on a
+   * 3-node cluster (`infra.sh env --cluster` says 3). Applied by `ensureTopology` at start.
+   */
+  NATS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  /** One URL is one Redis; several, comma-separated, seed a Redis Cluster client (see `createRedis`). */
   REDIS_URL: z.string().default(DEV_URLS.REDIS_URL),
   DATABASE_URL: z.string().default(DEV_URLS.DATABASE_URL),
   /**

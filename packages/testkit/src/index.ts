@@ -7,3 +7,4 @@ export { type PrivatePostgres, startPrivatePostgres } from "./private-postgres.t
 export { type Spawned, spawnUntil, stopProcess } from "./process.ts";
 export { type RedisServer, startRedis } from "./redis-server.ts";
 export { type ServiceProcess, spawnService } from "./service-process.ts";
+export { type TestCluster, startCluster } from "./cluster.ts";

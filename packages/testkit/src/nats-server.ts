@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clusterAsServer } from "./cluster.ts";
 import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
 
@@ -18,6 +19,10 @@ export interface NatsServer extends ManagedServer {
 export async function startNats(
   options: { bin?: string; config?: string; files?: Record<string, string>; env?: Record<string, string> } = {},
 ): Promise<NatsServer> {
+  if (process.env.TEST_CLUSTER === "1" && !options.config && !options.files) {
+    const cluster = await clusterAsServer("nats");
+    return { ...cluster, storeDir: cluster.dir };
+  }
   const bin = options.bin ?? process.env.NATS_SERVER_BIN ?? "nats-server";
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), "rush-nats-"));

@@ -1,6 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { clusterAsServer } from "./cluster.ts";
 import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
 
@@ -12,6 +13,7 @@ export interface RedisServer extends ManagedServer {
 }
 
 export async function startRedis(options: { bin?: string } = {}): Promise<RedisServer> {
+  if (process.env.TEST_CLUSTER === "1" && !options.bin) return clusterAsServer("redis");
   const bin = options.bin ?? process.env.REDIS_SERVER_BIN ?? "redis-server";
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "rush-redis-"));

@@ -24,7 +24,7 @@ await runService(
         if (status.type !== "ping") logger.info({ nats: status.type }, "nats status");
       },
     });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: config.NATS_REPLICAS }));
     const seatCommands = await createSeatCommandClient(bus, { partitions: config.PARTITIONS, lookup: seatReplyLookup(redis) });
     const hasher = await createPasswordHasher({
       threads: config.PASSWORD_HASH_THREADS,

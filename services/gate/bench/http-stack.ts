@@ -101,10 +101,15 @@ function stackPids(runnerPid: number, dataDir: string): Map<string, number[]> {
       // exited meanwhile
     }
   }
-  const nats = pidFile(join(dataDir, "nats/nats.pid"));
-  if (nats) add("nats-server", nats);
-  const redis = pidFile(join(dataDir, "redis/redis.pid"));
-  if (redis) add("redis", redis);
+  // One server, or (CLUSTER=1) nodes n1, n2, … each in its own folder.
+  for (const [server, name] of [["nats", "nats-server"], ["redis", "redis"]] as const) {
+    const one = pidFile(join(dataDir, `${server}/${server}.pid`));
+    if (one) add(name, one);
+    for (let n = 1; n <= 6; n++) {
+      const node = pidFile(join(dataDir, `${server}/n${n}/${server}.pid`));
+      if (node) add(name, node);
+    }
+  }
   const postmaster = pidFile(join(dataDir, "postgres/postmaster.pid"));
   if (postmaster) for (const pid of [postmaster, ...childrenOf(postmaster)]) add("postgres", pid);
   return found;

@@ -19,7 +19,7 @@ await runService(
     const pub = createRedis(config.REDIS_URL, `${name}-pub`, logger, { maxRetriesPerRequest: null });
     const sub = await connectRedisSubscriber(config.REDIS_URL, `${name}-sub`, logger);
     const bus = await connectBus({ servers: config.NATS_URL, name });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: config.NATS_REPLICAS }));
     const service = await buildNotificationService({ config, bus, db, redis, pub, sub, logger, metrics: createMetrics("notification") });
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });

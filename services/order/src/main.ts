@@ -14,7 +14,7 @@ await runService(
     await runMigrations(config.DATABASE_URL);
     const db = createDb(config.DATABASE_URL, { applicationName: "order" });
     const bus = await connectBus({ servers: config.NATS_URL, name: `order-${hostname()}-${process.pid}` });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: config.NATS_REPLICAS }));
     const service = await buildOrderService({ config, bus, db, logger, metrics: createMetrics("order") });
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });

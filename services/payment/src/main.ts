@@ -15,7 +15,7 @@ await runService(
     const db = createDb(config.DATABASE_URL, { applicationName: "payment" });
     const redis = createRedis(config.REDIS_URL, "payment");
     const bus = await connectBus({ servers: config.NATS_URL, name: `payment-${hostname()}-${process.pid}` });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: config.NATS_REPLICAS }));
     // A confirm asked again (reconciler, retried webhook) is answered from the actors' result store.
     const seats = await createSeatCommandClient(bus, {
       partitions: config.PARTITIONS,

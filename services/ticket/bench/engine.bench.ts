@@ -8,7 +8,7 @@ import { partitionOf, seatCommandSubject, type SeatCommand } from "@rush/contrac
 import { apply, createPartitionState } from "@rush/engine";
 import { createRedis, seatReplyLookup } from "@rush/service";
 import { fileURLToPath } from "node:url";
-import { freshDatabase, infra, isRunning, spawnService, spawnUntil, stopProcess, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
+import { freshDatabase, infra, isRunning, spawnService, spawnUntil, startCluster, stopProcess, startNats, startRedis, testPgAdminUrl } from "@rush/testkit";
 import postgres from "postgres";
 import { flashSaleCommands, grantedSeats, percentile, runFlashSale } from "../src/flash-sale.ts";
 import { gridSeats, loadInventory } from "../src/test-support.ts";
@@ -22,6 +22,24 @@ const ROWS = 40;
 const PER_ROW = 50;
 const PARTITIONS = 64;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** CLUSTER=1: the engine's servers are a 3-node NATS cluster (streams R3) and a Redis Cluster. */
+const CLUSTER = process.env.CLUSTER === "1";
+
+/** NATS and Redis for one rig: private single servers, or a private cluster (`infra.sh up --cluster`). */
+async function servers(): Promise<{ env: { NATS_URL: string; REDIS_URL: string; NATS_REPLICAS: string }; replicas: number; dispose(): Promise<void> }> {
+  if (CLUSTER) {
+    const cluster = await startCluster();
+    return { env: cluster.env, replicas: 3, dispose: () => cluster.dispose() };
+  }
+  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  return {
+    env: { NATS_URL: nats.url, REDIS_URL: redis.url, NATS_REPLICAS: "1" },
+    replicas: 1,
+    dispose: async () => {
+      await Promise.all([nats.dispose(), redis.dispose()]);
+    },
+  };
+}
 
 type Workload = "mixed" | "best-available";
 const share = (w: Workload) => (w === "mixed" ? 0.5 : 1);
@@ -61,18 +79,18 @@ async function pureDecisions(w: Workload) {
 }
 
 async function withNats<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const nats = await startNats();
+  const rig = await servers();
   try {
-    return await work(nats.url);
+    return await work(rig.env.NATS_URL);
   } finally {
-    await nats.dispose();
+    await rig.dispose();
   }
 }
 
 async function rawPublish() {
   await withNats(async (url) => {
     const bus = await connectBus({ servers: url, name: "bench-raw" });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: CLUSTER ? 3 : 1 }));
     const payload = new TextEncoder().encode(JSON.stringify(workload("mixed", randomUUID(), 9)[0]));
     let next = 0;
     const started = performance.now();
@@ -92,7 +110,7 @@ async function rawPublish() {
 async function noopLoop() {
   await withNats(async (url) => {
     const bus = await connectBus({ servers: url, name: "bench-noop" });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: CLUSTER ? 3 : 1 }));
     const sessionId = randomUUID();
     const actor = await spawnUntil(
       process.execPath,
@@ -119,11 +137,10 @@ async function noopLoop() {
 
 /** A ticket worker process (64 partitions) with its own nats-server and Redis. */
 async function engineRig() {
-  const redisServer = await startRedis();
-  const nats = await startNats();
-  const worker = await spawnService("ticket", { NATS_URL: nats.url, REDIS_URL: redisServer.url, WORKER_ID: "bench", PARTITIONS: String(PARTITIONS), LOG_LEVEL: "warn" });
-  const bus = await connectBus({ servers: nats.url, name: "bench-e2e" });
-  const redis = createRedis(redisServer.url, "bench");
+  const rig = await servers();
+  const worker = await spawnService("ticket", { ...rig.env, WORKER_ID: "bench", PARTITIONS: String(PARTITIONS), LOG_LEVEL: "warn" });
+  const bus = await connectBus({ servers: rig.env.NATS_URL, name: "bench-e2e" });
+  const redis = createRedis(rig.env.REDIS_URL, "bench");
   const lookup = seatReplyLookup(redis);
   // As the gate sends holds: its Idempotency-Key records answer replays, so no result-store
   // read before each command (the lookup still serves commands whose reply was missed).
@@ -149,8 +166,7 @@ async function engineRig() {
       redis.disconnect();
       await bus.close();
       await worker.stop();
-      await nats.dispose();
-      await redisServer.dispose();
+      await rig.dispose();
     },
   };
 }
@@ -207,7 +223,10 @@ async function postgresRig() {
   };
 }
 
-console.log(`seat engine benchmark: ${COMMANDS.toLocaleString()} hold commands on a ${ROWS * PER_ROW}-seat hot area, ${CONCURRENCY} in flight, ${ROUNDS} rounds\n`);
+console.log(
+  `seat engine benchmark: ${COMMANDS.toLocaleString()} hold commands on a ${ROWS * PER_ROW}-seat hot area, ${CONCURRENCY} in flight, ${ROUNDS} rounds, ` +
+    `${CLUSTER ? "on a 3-node NATS cluster (R3) and a Redis Cluster (CLUSTER=1)" : "on one nats-server and one Redis (R1)"}\n`,
+);
 await pureDecisions("mixed");
 await pureDecisions("best-available");
 // This VM's speed drifts by tens of percent within minutes (other tenants), so one engine run

@@ -1,5 +1,5 @@
 import type { Bus } from "@rush/bus";
-import { type Logger, createServiceApp, natsCheck, redisCheck } from "@rush/service";
+import { type Logger, createServiceApp, isRedisCluster, natsCheck, redisCheck } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
@@ -38,6 +38,12 @@ export async function buildTicketService(deps: TicketDeps): Promise<{ app: Fasti
     if (connectedOnce) worker.resyncAll();
     connectedOnce = true;
   });
+  // A Redis Cluster client stays "ready" through a master's failover; its replica may lack the
+  // master's last writes (replication is asynchronous), so the node leaving and joining resyncs.
+  if (isRedisCluster(deps.redis)) {
+    deps.redis.on("-node", () => worker.resyncAll());
+    deps.redis.on("+node", () => worker.resyncAll());
+  }
   const app = createServiceApp({
     logger: deps.logger,
     metrics: deps.metrics,

@@ -10,7 +10,7 @@ await runService(
   logger,
   async () => {
     const bus = await connectBus({ servers: config.NATS_URL, name: `ticket-${config.WORKER_ID}` });
-    await ensureTopology(bus, await loadTopology());
+    await ensureTopology(bus, await loadTopology(undefined, { replicas: config.NATS_REPLICAS }));
     const redis = createRedis(config.REDIS_URL, `ticket-${config.WORKER_ID}`, logger);
     const { app, worker } = await buildTicketService({ config, bus, redis, logger, metrics: createMetrics("ticket") });
     await worker.start();

@@ -1,4 +1,5 @@
 import { COMMAND_RESULT_TTL_MS, encodeHeld, redisKeys } from "@rush/contracts";
+import { type SlotPipeline, slotPipeline } from "@rush/service";
 import type { ChainableCommander, Redis } from "ioredis";
 import { EXTEND_LUA, FREE_LUA, HOLD_LUA, SELL_LUA } from "./fence-scripts.ts";
 
@@ -33,17 +34,18 @@ export interface FenceOutcome {
 
 /**
  * One batch's Redis work, sent as ONE pipeline: fence scripts, read model, hold views, command
- * results and version bumps, in the order the actor decided them.
+ * results and version bumps, in the order the actor decided them (on a Redis Cluster, one
+ * pipeline per node group; a session's commands share its slot, so they keep their order).
  */
 export class RedisBatch {
-  readonly #pipeline: FencePipeline;
+  readonly #pipeline: SlotPipeline<FencePipeline>;
   readonly #holdChecks: { index: number; holdId: string }[] = [];
   readonly #sellChecks: { index: number; holdId: string }[] = [];
   readonly #touched = new Set<string>();
   #count = 0;
 
   constructor(redis: Redis) {
-    this.#pipeline = redis.pipeline() as FencePipeline;
+    this.#pipeline = slotPipeline<FencePipeline>(redis);
   }
 
   get size(): number {
@@ -56,7 +58,7 @@ export class RedisBatch {
 
   hold(sessionId: string, holdId: string, buyerId: string, seatIds: readonly string[], expiresAt: number): void {
     const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
-    this.#pipeline.rushHold(keys.length, ...keys, holdId, encodeHeld(buyerId), expiresAt + LOCK_GRACE_MS, ...seatIds);
+    this.#pipeline.add(keys[0]!, (p) => p.rushHold(keys.length, ...keys, holdId, encodeHeld(buyerId), expiresAt + LOCK_GRACE_MS, ...seatIds));
     this.#holdChecks.push({ index: this.#count++, holdId });
     this.#touched.add(sessionId);
   }
@@ -64,35 +66,38 @@ export class RedisBatch {
   free(sessionId: string, holdId: string, seatIds: readonly string[]): void {
     if (seatIds.length === 0) return;
     const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
-    this.#pipeline.rushFree(keys.length, ...keys, holdId, ...seatIds);
+    this.#pipeline.add(keys[0]!, (p) => p.rushFree(keys.length, ...keys, holdId, ...seatIds));
     this.#count++;
     this.#touched.add(sessionId);
   }
 
   sell(sessionId: string, holdId: string, seatIds: readonly string[]): void {
     const keys = [redisKeys.seatMap(sessionId), ...this.#locks(sessionId, seatIds)];
-    this.#pipeline.rushSell(keys.length, ...keys, holdId, ...seatIds);
+    this.#pipeline.add(keys[0]!, (p) => p.rushSell(keys.length, ...keys, holdId, ...seatIds));
     this.#sellChecks.push({ index: this.#count++, holdId });
     this.#touched.add(sessionId);
   }
 
   extend(sessionId: string, holdId: string, seatIds: readonly string[], expiresAt: number): void {
     const keys = this.#locks(sessionId, seatIds);
-    this.#pipeline.rushExtend(keys.length, ...keys, holdId, expiresAt + LOCK_GRACE_MS);
+    this.#pipeline.add(keys[0] ?? redisKeys.seatMap(sessionId), (p) => p.rushExtend(keys.length, ...keys, holdId, expiresAt + LOCK_GRACE_MS));
     this.#count++;
   }
 
   /** Read-model only (loads, blocks, unblocks, resyncs): no fence involved. */
   statuses(sessionId: string, entries: readonly (readonly [seatId: string, value: string])[]): void {
     for (let i = 0; i < entries.length; i += HSET_CHUNK) {
-      this.#pipeline.hset(redisKeys.seatMap(sessionId), Object.fromEntries(entries.slice(i, i + HSET_CHUNK)));
+      const fields = Object.fromEntries(entries.slice(i, i + HSET_CHUNK));
+      this.#pipeline.add(redisKeys.seatMap(sessionId), (p) => p.hset(redisKeys.seatMap(sessionId), fields));
       this.#count++;
     }
     if (entries.length > 0) this.#touched.add(sessionId);
   }
 
   holdView(holdId: string, view: object): void {
-    this.#pipeline.set(redisKeys.hold(holdId), JSON.stringify(view), "PX", HOLD_VIEW_TTL_MS);
+    const key = redisKeys.hold(holdId);
+    const json = JSON.stringify(view);
+    this.#pipeline.add(key, (p) => p.set(key, json, "PX", HOLD_VIEW_TTL_MS));
     this.#count++;
   }
 
@@ -102,20 +107,22 @@ export class RedisBatch {
    * "duplicate"; only `correct` (a fence refusal rewriting a grant) replaces it.
    */
   result(commandId: string, reply: string, mode: "first" | "correct" = "first"): void {
-    if (mode === "first") this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS, "NX");
-    else this.#pipeline.set(redisKeys.commandResult(commandId), reply, "PX", COMMAND_RESULT_TTL_MS);
+    const key = redisKeys.commandResult(commandId);
+    if (mode === "first") this.#pipeline.add(key, (p) => p.set(key, reply, "PX", COMMAND_RESULT_TTL_MS, "NX"));
+    else this.#pipeline.add(key, (p) => p.set(key, reply, "PX", COMMAND_RESULT_TTL_MS));
     this.#count++;
   }
 
   /** Sends everything in one round trip; bumps the version of every session the batch changed. */
   async exec(): Promise<FenceOutcome> {
     for (const sessionId of this.#touched) {
-      this.#pipeline.incr(redisKeys.seatMapVersion(sessionId));
+      const key = redisKeys.seatMapVersion(sessionId);
+      this.#pipeline.add(key, (p) => p.incr(key));
       this.#count++;
     }
     const outcome: FenceOutcome = { refusedHolds: new Map(), soldConflicts: new Map() };
     if (this.#count === 0) return outcome;
-    const results = (await this.#pipeline.exec()) ?? [];
+    const results = await this.#pipeline.exec();
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
     for (const { index, holdId } of this.#holdChecks) {

@@ -31,15 +31,17 @@ export interface LoginThrottleOptions {
 
 // Digests keep addresses (e-mails and IPs tied to accounts) out of Redis.
 const digest = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("base64url");
-// IPv6 clients count per /64: one subscriber holds the whole prefix.
+// IPv6 clients count per /64: one subscriber holds the whole prefix. One script counts an
+// account's and an address's attempts together, so on a Redis Cluster its keys share one slot:
+// the `{login}` tag (logins are a trickle next to holds; one slot carries them easily).
 const keysOf = (email: string, address: string) => {
   const ip = ipGroup(address);
   const account = digest(email.toLowerCase());
   return [
-    `login:fail:acct-ip:${digest(email.toLowerCase(), ip)}`,
-    `login:fail:ip:${ip}`,
-    `login:fail:acct:${account}`,
-    `login:known-ips:${account}`,
+    `login:{login}:fail:acct-ip:${digest(email.toLowerCase(), ip)}`,
+    `login:{login}:fail:ip:${ip}`,
+    `login:{login}:fail:acct:${account}`,
+    `login:{login}:known-ips:${account}`,
   ];
 };
 

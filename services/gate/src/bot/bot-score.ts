@@ -75,18 +75,19 @@ export async function scoreRequest(redis: Redis, traits: RequestTraits, now: num
   const { score: headerScore, reasons: headerReasons } = headerSignals(traits.headers);
   const cadenceKey = `bot:cad:{${traits.userId}}`;
   const ipKey = `bot:ipacct:${traits.ip}`;
-  const results = await redis
-    .multi()
-    .zadd(cadenceKey, now, `${now}:${Math.random().toString(36).slice(2, 8)}`)
-    .zremrangebyscore(cadenceKey, "-inf", now - 10_000)
-    .zcard(cadenceKey)
-    .pexpire(cadenceKey, 10_000)
-    .pfadd(ipKey, traits.userId)
-    .pfcount(ipKey)
-    .expire(ipKey, 3600, "NX")
-    .exec();
-  const cadence = Number(results?.[2]?.[1] ?? 0);
-  const accounts = Number(results?.[5]?.[1] ?? 0);
+  // Two transactions at once, not one: the keys hash to different Redis Cluster slots.
+  const [cadenceResults, ipResults] = await Promise.all([
+    redis
+      .multi()
+      .zadd(cadenceKey, now, `${now}:${Math.random().toString(36).slice(2, 8)}`)
+      .zremrangebyscore(cadenceKey, "-inf", now - 10_000)
+      .zcard(cadenceKey)
+      .pexpire(cadenceKey, 10_000)
+      .exec(),
+    redis.multi().pfadd(ipKey, traits.userId).pfcount(ipKey).expire(ipKey, 3600, "NX").exec(),
+  ]);
+  const cadence = Number(cadenceResults?.[2]?.[1] ?? 0);
+  const accounts = Number(ipResults?.[1]?.[1] ?? 0);
   const behaviour = behaviourSignals(cadence, accounts, options);
   return { score: Math.min(100, headerScore + behaviour.score), reasons: [...headerReasons, ...behaviour.reasons] };
 }

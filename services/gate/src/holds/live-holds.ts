@@ -1,4 +1,5 @@
 import { redisKeys } from "@rush/contracts";
+import { getMany } from "@rush/service";
 import type { Redis } from "ioredis";
 
 /**
@@ -63,7 +64,7 @@ export function createLiveHolds(redis: Redis, max: number): LiveHolds {
   async function prune(key: string, now: number): Promise<void> {
     const holdIds = await redis.zrange(key, 0, -1);
     if (holdIds.length === 0) return;
-    const views = await redis.mget(...holdIds.map((id) => redisKeys.hold(id)));
+    const views = await getMany(redis, holdIds.map((id) => redisKeys.hold(id)));
     const ended = holdIds.filter((_, i) => {
       const text = views[i];
       if (!text) return false; // not in the read model yet: still being decided
