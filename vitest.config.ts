@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["{packages,services,loadtest}/**/*.test.ts"],
-          exclude: [...ignore, "**/*.int.test.ts", "**/*.e2e.test.ts"],
+          exclude: [...ignore, "**/*.int.test.ts", "**/*.e2e.test.ts", "**/*.cluster.test.ts"],
           // Generous: the machine is shared and noisy, and a timeout is not a speed test.
           testTimeout: 30_000,
         },

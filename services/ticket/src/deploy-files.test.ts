@@ -36,6 +36,7 @@ const natsUrl = (user: string) => [0, 1, 2].map((i) => `nats://${user}:${pw}@nat
 const FILLED: Record<string, string> = {
   JWT_SECRET: pw,
   ADMISSION_SECRET: `${pw}-admission`,
+  TWO_FACTOR_KEY: `${pw}-two-factor`,
   TICKET_SIGNING_KEY: Buffer.alloc(32, 7).toString("base64"),
   ADMIN_EMAIL: "ops@example.com",
   ADMIN_PASSWORD: pw,
