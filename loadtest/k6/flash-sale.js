@@ -214,10 +214,20 @@ export function buyer(data) {
   const auth = { authorization: `Bearer ${me.token}` };
   const queuePath = `/v1/sessions/${SESSION}/queue`;
 
+  // As the Node runner: a 429 is asked again after its Retry-After (3 times at most), a lapsed place joined again.
   let queue = joinQueue(data, queuePath, auth);
-  while (((queue.status === 200 && !json(queue, "admitted")) || queue.status === 429) && Date.now() < deadline) {
-    sleep(queue.status === 429 ? Number(queue.headers["Retry-After"] || 1) : pollDelaySeconds(json(queue, "estimatedWaitSeconds")));
-    queue = call(data, "queue_poll", "GET", queuePath, null, auth);
+  let joined = false;
+  let limited = 0;
+  while (Date.now() < deadline) {
+    if (queue.status === 429 && limited++ < 3) {
+      sleep(Number(queue.headers["Retry-After"] || 1));
+    } else if (queue.status === 200 && !json(queue, "admitted")) {
+      joined = true;
+      sleep(pollDelaySeconds(json(queue, "estimatedWaitSeconds")));
+    } else {
+      break;
+    }
+    queue = joined ? call(data, "queue_poll", "GET", queuePath, null, auth) : joinQueue(data, queuePath, auth);
     if (queue.status === 404) queue = joinQueue(data, queuePath, auth);
   }
   if (queue.status !== 200 || !json(queue, "admitted")) return;

@@ -42,6 +42,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * waiting buyers in a 2,000-buyer burst.
  */
 const QUEUE_POLL_MS = 3000;
+/** A 429 in the waiting room is asked again after its Retry-After, a few times, then the buyer gives up. */
+const QUEUE_429_RETRIES = 3;
 export const pollDelayMs = (estimatedWaitSeconds: unknown) => {
   const wait = Number(estimatedWaitSeconds);
   const base = Number.isFinite(wait) && wait >= 0 ? Math.min(QUEUE_POLL_MS, Math.max(500, wait * 1000)) : QUEUE_POLL_MS;
@@ -90,12 +92,22 @@ export async function runBuyer(
     if (answer.status === 200) outcome.solved = true;
     return answer;
   };
+  const poll = async () => {
+    const answer = await client.call("queue_poll", "GET", queuePath, { headers: auth });
+    return answer.status === 404 ? join() : answer; // our place lapsed: join again, as the browser does
+  };
   let queue = await join();
-  while ((queue.status === 200 && !queue.body.admitted) || queue.status === 429) {
-    if (!live()) return outcome;
-    await sleep(queue.status === 429 ? 1000 * Number(queue.headers["retry-after"] ?? 1) : pollDelayMs(queue.body.estimatedWaitSeconds));
-    queue = await client.call("queue_poll", "GET", queuePath, { headers: auth });
-    if (queue.status === 404) queue = await join(); // our place lapsed: join again, as the browser does
+  let joined = false;
+  for (let limited = 0; live(); ) {
+    if (queue.status === 429 && limited++ < QUEUE_429_RETRIES) {
+      await sleep(1000 * Number(queue.headers["retry-after"] ?? 1));
+      queue = await (joined ? poll() : join());
+      continue;
+    }
+    if (queue.status !== 200 || queue.body.admitted) break;
+    joined = true;
+    await sleep(pollDelayMs(queue.body.estimatedWaitSeconds));
+    queue = await poll();
   }
   if (queue.status !== 200 || !queue.body.admitted) return outcome;
   const admission = queue.body.admissionToken as string | undefined;
