@@ -174,7 +174,7 @@ function holdBody(data, quantity, explicit) {
 /** As the web app's waiting room: every 3 s, sooner when the gate expects the wait to end sooner (the Node runner does the same). */
 function pollDelaySeconds(estimatedWaitSeconds) {
   const wait = Number(estimatedWaitSeconds);
-  const base = isFinite(wait) && wait >= 0 ? Math.min(3, Math.max(0.5, wait)) : 3;
+  const base = Number.isFinite(wait) && wait >= 0 ? Math.min(3, Math.max(0.5, wait)) : 3;
   return base * (0.9 + Math.random() * 0.2);
 }
 
@@ -192,8 +192,9 @@ function zeroBits(hex) {
 /** Joins the waiting room; a 428 is solved (sha256 proof of work) and joined again, as the browser does. */
 function joinQueue(data, queuePath, auth) {
   const res = call(data, "queue_join", "POST", queuePath, null, auth);
-  const challenge = res.status === 428 ? json(res, "challenge") : undefined;
-  if (!challenge || !challenge.token) return res;
+  // No `?.`: k6 v0.48 does not compile it.
+  const challenge = (res.status === 428 && json(res, "challenge")) || {};
+  if (!challenge.token) return res;
   challenged.add(1);
   let nonce = null;
   for (let i = 0; i < 2 ** 26 && nonce === null; i++) {
