@@ -31,7 +31,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          include: ["{packages,services,loadtest}/**/*.e2e.test.ts"],
+          // scripts/: the short chaos run (`pnpm chaos`'s own modules against spawned services).
+          include: ["{packages,services,loadtest,scripts}/**/*.e2e.test.ts"],
           exclude: ignore,
           globalSetup: ["packages/testkit/src/global-setup.ts"],
           testTimeout: 300_000,

@@ -33,6 +33,10 @@ console.log(`chaos: stack at ${GATE}; setting up a sale…`);
 const sale = await setUpSale(api, { rows: SHORT ? 10 : 20, perRow: 25, buyers: Number(process.env.CHAOS_BUYERS ?? 16) });
 console.log(`chaos: session ${sale.sessionId}, ${sale.seats} seats, ${sale.tokens.length} buyers`);
 
+// fetch's sockets and AbortSignal.timeout's timers do not keep the process alive: with every
+// buyer and the takeover probe waiting on an answer at once (a worker just SIGKILLed), node saw
+// nothing left to do and ended the run mid-way (exit 13). The run is bounded by its own steps.
+const keepAlive = setInterval(() => {}, 1_000);
 const tally = newTally();
 let over = false;
 const buyers = Promise.all(sale.tokens.map(({ token }) => buyer(api, token, sale.sessionId, tally, () => over)));
@@ -74,6 +78,7 @@ await sleep(20_000);
 const db = createDb(DATABASE_URL, { max: 2, applicationName: "chaos" });
 const invariants = await checkInvariants(db.sql, api, sale.tokens[0]!.token, sale.sessionId);
 await db.close();
+clearInterval(keepAlive);
 const phantom = tally.phantomRefusals.filter((at) => at > faultsOverAt + 5_000).length;
 const worstGrant = Math.max(...faults.filter((f) => !f.name.includes("SIGKILL")).map((f) => (f.firstGrantAt ?? Number.POSITIVE_INFINITY) - f.backAt));
 const takeover = faults.find((f) => f.name.includes("SIGKILL"));

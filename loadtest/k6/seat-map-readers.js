@@ -27,7 +27,8 @@ export function readSeatMap(sessionId, token) {
   const res = http.get(`${BASE}/v1/sessions/${sessionId}/seats`, { headers: headers, tags: { step: "seat_map" }, responseType: "none" });
   seatMapMs.add(res.timings.duration);
   if (!check(res, { "seat map 200": (r) => r.status === 200 })) seatMapErrors.add(1);
-  sleep(1.5 + Math.random());
+  // Every ~10 s, as the web app's public seat map reads it (signed-in buyers follow the live feed).
+  sleep(9 + Math.random() * 2);
   return res;
 }
 

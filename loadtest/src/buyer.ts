@@ -1,3 +1,5 @@
+import { POW_CHALLENGE_HEADER, POW_NONCE_HEADER } from "@rush/contracts";
+import type { PowSolver } from "./proof-of-work.ts";
 import type { SeededBuyer } from "./seed.ts";
 import type { Answer, Client } from "./http-client.ts";
 import type { Recorder } from "./recorder.ts";
@@ -25,10 +27,28 @@ export interface BuyerOutcome {
   released: boolean;
   refused: number;
   pending: number;
+  /** Answered 428: asked to solve a proof of work before joining the waiting room. */
   challenged: boolean;
+  /** Its solution was accepted. */
+  solved: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The waiting room is asked every 3 s, as the web app asks it (its socket's `queue` event
+ * usually comes first; the runner has no socket, so it asks sooner when the gate expects the
+ * wait to end sooner). Asking every second, as the runner did, tripled the gate's load from
+ * waiting buyers in a 2,000-buyer burst.
+ */
+const QUEUE_POLL_MS = 3000;
+/** A 429 in the waiting room is asked again after its Retry-After, a few times, then the buyer gives up. */
+const QUEUE_429_RETRIES = 3;
+export const pollDelayMs = (estimatedWaitSeconds: unknown) => {
+  const wait = Number(estimatedWaitSeconds);
+  const base = Number.isFinite(wait) && wait >= 0 ? Math.min(QUEUE_POLL_MS, Math.max(500, wait * 1000)) : QUEUE_POLL_MS;
+  return base * (0.9 + Math.random() * 0.2);
+};
 /** Demand leans towards the first areas (index ~ r²): the best sections sell out first. */
 const wantedArea = (shape: SaleShape) => shape.areas[Math.floor(Math.random() ** 2 * shape.areas.length)]!;
 
@@ -45,7 +65,7 @@ function holdBody(shape: SaleShape, quantity: number, explicit: boolean) {
  * best available, again after a 409), pay most holds with the mock provider and wait for the
  * order to complete. Every answer is recorded; what matters for the verdict is returned.
  */
-export const newOutcome = (): BuyerOutcome => ({ paid: false, released: false, refused: 0, pending: 0, challenged: false });
+export const newOutcome = (): BuyerOutcome => ({ paid: false, released: false, refused: 0, pending: 0, challenged: false, solved: false });
 
 /** Fills `outcome` as the buyer goes, so a request that never gets an answer loses nothing already learned. */
 export async function runBuyer(
@@ -54,17 +74,40 @@ export async function runBuyer(
   client: Client,
   recorder: Recorder,
   shape: SaleShape,
+  solver: PowSolver,
   outcome: BuyerOutcome = newOutcome(),
 ): Promise<BuyerOutcome> {
   const auth = { authorization: `Bearer ${buyer.token}` };
   const queuePath = `/v1/sessions/${shape.sessionId}/queue`;
   const live = () => performance.now() < shape.deadline;
 
-  let queue = await client.call("queue_join", "POST", queuePath, { headers: auth });
-  if (queue.status === 428) outcome.challenged = true;
-  while (queue.status === 200 && !queue.body.admitted && live()) {
-    await sleep(900 + Math.random() * 200);
-    queue = await client.call("queue_poll", "GET", queuePath, { headers: auth });
+  const join = async () => {
+    let answer = await client.call("queue_join", "POST", queuePath, { headers: auth });
+    const challenge = answer.body.challenge as { token?: string; difficulty?: number } | undefined;
+    if (answer.status !== 428 || !challenge?.token || !live()) return answer;
+    // As the web app's waiting room does: solve the proof of work, join again with it.
+    outcome.challenged = true;
+    const nonce = await solver.solve(challenge.token, Number(challenge.difficulty));
+    answer = await client.call("queue_join", "POST", queuePath, { headers: { ...auth, [POW_CHALLENGE_HEADER]: challenge.token, [POW_NONCE_HEADER]: nonce } });
+    if (answer.status === 200) outcome.solved = true;
+    return answer;
+  };
+  const poll = async () => {
+    const answer = await client.call("queue_poll", "GET", queuePath, { headers: auth });
+    return answer.status === 404 ? join() : answer; // our place lapsed: join again, as the browser does
+  };
+  let queue = await join();
+  let joined = false;
+  for (let limited = 0; live(); ) {
+    if (queue.status === 429 && limited++ < QUEUE_429_RETRIES) {
+      await sleep(1000 * Number(queue.headers["retry-after"] ?? 1));
+      queue = await (joined ? poll() : join());
+      continue;
+    }
+    if (queue.status !== 200 || queue.body.admitted) break;
+    joined = true;
+    await sleep(pollDelayMs(queue.body.estimatedWaitSeconds));
+    queue = await poll();
   }
   if (queue.status !== 200 || !queue.body.admitted) return outcome;
   const admission = queue.body.admissionToken as string | undefined;

@@ -98,30 +98,31 @@ describe("load run (pnpm loadtest) against every service", () => {
   };
 
   /**
-   * What a run must show whatever the machine: it sold seats, the audit found no seat granted
-   * twice and no paid order without tickets, both report files exist, and the exit code says
-   * whether the run met its rules. On a busy shared machine the run itself may fail on a 5xx or
-   * a p99 (that is the report's finding, printed here); the invariants may never fail.
+   * A good small run passes: exit 0, seats sold, the audit found no seat granted twice and no
+   * paid order without tickets, no 5xx, and both report files exist. Its p99 thresholds are
+   * widened (--p99-scale 10: the tier shares the machine); everything else is as strict as the
+   * documented run.
    */
-  const expectSoundRun = async (run: { code: number; output: string }, runner: "node" | "k6") => {
+  const expectPassingRun = async (run: { code: number; output: string }, runner: "node" | "k6") => {
     const report = await reportOf(run.output);
+    const why = `${run.output}\n${await statusesOf(run.output)}`;
     expect(report.runner).toBe(runner);
-    expect(report.totals.granted, run.output).toBeGreaterThan(0);
-    expect(report.audit, run.output).toMatchObject({ doubleGranted: [], paidWithoutTickets: [] });
-    expect(run.code, run.output).toBe(report.failures.length === 0 ? 0 : 1);
-    if (report.failures.length > 0) console.warn(`${runner} load run failed its rules:\n${run.output}\n${await statusesOf(run.output)}`);
+    expect(report.totals.granted, why).toBeGreaterThan(0);
+    expect(report.audit, why).toMatchObject({ doubleGranted: [], paidWithoutTickets: [] });
+    expect(report.failures, why).toEqual([]);
+    expect(run.code, why).toBe(0);
     return report;
   };
 
   it("loadtest: the Node runner sells seats to 200 seeded buyers, audits the sale and writes the report", async () => {
     const run = await cli(["--buyers", "200", ...small]);
-    const report = await expectSoundRun(run, "node");
+    const report = await expectPassingRun(run, "node");
     expect(report.audit!.ticketsIssued).toBeGreaterThanOrEqual(report.totals.paid);
     expect(report.timeline.reduce((n, p) => n + p.grants, 0)).toBe(report.totals.granted);
   }, 480_000);
 
   it.runIf(k6)("loadtest: k6 runs the same flash sale (--runner k6) and its report passes the audit", async () => {
-    await expectSoundRun(await cli(["--runner", "k6", "--buyers", "200", ...small]), "k6");
+    await expectPassingRun(await cli(["--runner", "k6", "--buyers", "200", ...small]), "k6");
   }, 480_000);
   it.skipIf(k6)("loadtest: k6 run skipped: no k6 binary (set K6, put k6 on PATH, or ../shared/tools/k6)", () => {});
 

@@ -21,7 +21,7 @@ export function reportSummary(report: LoadReport): string {
   return [
     `${report.runner} run ${report.runId}: ${report.buyers} buyers in ${report.elapsedSeconds.toFixed(1)} s`,
     `  holds granted ${t.granted} (${t.seatsGranted} seats, ${report.rates.holdsPerSecond.toFixed(1)}/s), paid ${t.paid} (${report.rates.paymentsPerSecond.toFixed(1)}/s), tickets ${t.ticketsIssued}`,
-    `  answers ${report.requests}: 409 ${t.refused}, 202 ${t.pending}, 429 ${t.rateLimited}, 5xx ${t.serverErrors}, 428 ${t.challenged}`,
+    `  answers ${report.requests}: 409 ${t.refused}, 202 ${t.pending}, 429 ${t.rateLimited}, 5xx ${t.serverErrors}, 428 ${t.challenged} (solved ${t.solved ?? 0})`,
     `  ${step("hold")}; ${step("pay")}; ${step("queue_join")}`,
     report.failures.length === 0 ? "PASSED" : `FAILED:\n${report.failures.map((f) => `  - ${f}`).join("\n")}`,
   ].join("\n");

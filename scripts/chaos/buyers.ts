@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { type Api, sleep } from "./client.ts";
-import { AREAS } from "./setup.ts";
+import { AREAS, HOLD_TTL_SECONDS } from "./setup.ts";
+
+const HOLD_TTL_MS = HOLD_TTL_SECONDS * 1000;
 
 /** What the buyers saw, per second of the run. */
 export interface Tally {
@@ -28,6 +30,7 @@ const count = (tally: Tally, key: string) => tally.codes.set(key, (tally.codes.g
 export async function buyer(api: Api, token: string, sessionId: string, tally: Tally, until: () => boolean): Promise<void> {
   let misses = 0;
   let live = 0;
+  let uncertain = 0;
   let cap = 2;
   const paying = new Set<Promise<void>>();
   while (!until() && !tally.soldOut) {
@@ -45,11 +48,14 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
     const code = typeof hold.body.code === "string" ? ` ${hold.body.code}` : "";
     count(tally, `hold ${hold.status}${hold.status === 409 ? code : ""}`);
     if (hold.status === 409 && hold.body.code === "too_many_holds") {
-      if (live < Number(hold.body.max ?? cap)) tally.phantomRefusals.push(Date.now());
+      if (live + uncertain < Number(hold.body.max ?? cap)) tally.phantomRefusals.push(Date.now());
       cap = Number(hold.body.max ?? cap);
     } else if (hold.status === 409 && ++misses > 40) tally.soldOut = true;
     if (hold.status !== 201) {
-      await sleep(hold.status === 0 || hold.status >= 429 ? 250 : 50);
+      // Retry-After honoured: asking again at once keeps a sliding-window limit full for good
+      // (a run once got 1,612 × 429 and no grant after its third fault).
+      const after = 1000 * Number(hold.headers.get("retry-after") ?? 0);
+      await sleep(Math.max(hold.status === 0 || hold.status >= 429 ? 250 : 50, Math.min(after, 5_000)));
       continue;
     }
     misses = 0;
@@ -57,9 +63,15 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
     tally.grants[second] = (tally.grants[second] ?? 0) + 1;
     tally.grantTimes.push(Date.now());
     live++;
-    const task = pay(api, token, hold.body, tally).finally(() => {
+    const task = pay(api, token, hold.body, tally).then((ended) => {
       live--;
       paying.delete(task);
+      // A hold neither paid nor clearly released may still be live until its TTL: a
+      // too_many_holds meanwhile is not a phantom.
+      if (!ended) {
+        uncertain++;
+        setTimeout(() => uncertain--, HOLD_TTL_MS).unref();
+      }
     });
     paying.add(task);
   }
@@ -67,15 +79,18 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
 }
 
 /** Pays a hold within 30 s, honouring Retry-After; gives the hold back if that fails. */
-async function pay(api: Api, token: string, hold: Record<string, unknown>, tally: Tally): Promise<void> {
+/** Whether the hold ended (paid, or clearly given back). */
+async function pay(api: Api, token: string, hold: Record<string, unknown>, tally: Tally): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const answer = await api("POST", `/v1/orders/${hold.orderId}/pay`, { token, body: { provider: "mock" }, timeoutMs: 8_000 });
     count(tally, `pay ${answer.status}${answer.status === 409 && typeof answer.body.code === "string" ? ` ${answer.body.code}` : ""}`);
     // `already_paid`: an earlier attempt went through (its answer was lost in a fault).
-    if (answer.status === 200 || answer.body.code === "already_paid") return;
+    if (answer.status === 200 || answer.body.code === "already_paid") return true;
     if (![0, 404, 409, 429, 502, 503, 504].includes(answer.status)) break;
     await sleep(Math.min(5_000, Math.max(250, 1000 * Number(answer.headers.get("retry-after") ?? 0))));
   }
-  count(tally, `release ${(await api("DELETE", `/v1/holds/${hold.holdId}`, { token })).status}`);
+  const release = await api("DELETE", `/v1/holds/${hold.holdId}`, { token });
+  count(tally, `release ${release.status}`);
+  return [204, 404, 409].includes(release.status);
 }

@@ -3,6 +3,7 @@ import { type Api, patiently } from "./client.ts";
 
 const ADMIN = { email: process.env.ADMIN_EMAIL ?? "admin@example.com", password: process.env.ADMIN_PASSWORD ?? "admin-dev-password" };
 export const AREAS = ["C1", "C2", "C3", "C4"];
+export const HOLD_TTL_SECONDS = 120;
 
 /** A fresh venue, event and published session of `AREAS` × rows × seats, on sale now, and its buyers' tokens. */
 export async function setUpSale(api: Api, spec: { rows: number; perRow: number; buyers: number }) {
@@ -28,7 +29,7 @@ export async function setUpSale(api: Api, spec: { rows: number; perRow: number; 
       saleStartsAt: new Date(Date.now() - 60_000).toISOString(),
       saleEndsAt: new Date(Date.now() + 29 * day).toISOString(),
       priceCategories: [{ name: "All", areaIds: AREAS, price: { amount: "20.00", currency: "EUR" } }],
-      holdTtlSeconds: 120,
+      holdTtlSeconds: HOLD_TTL_SECONDS,
       maxSeatsPerHold: 4,
     },
   }));

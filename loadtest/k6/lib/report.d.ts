@@ -17,7 +17,10 @@ export interface LoadReport {
     ticketsIssued: number;
     rateLimited: number;
     serverErrors: number;
+    /** Queue joins answered 428 (a proof of work asked)… */
     challenged: number;
+    /** …and of those, solved and admitted to the waiting room. */
+    solved: number;
   };
   rates: { holdsPerSecond: number; paymentsPerSecond: number };
   statuses: Record<string, number>;

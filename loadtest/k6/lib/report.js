@@ -98,6 +98,7 @@ export function renderHtml(report) {
     ["409 refused / 202 pending", fmt(t.refused) + " / " + fmt(t.pending)],
     ["429 rate limited", fmt(t.rateLimited) + " of " + fmt(report.requests) + " answers"],
     ["5xx", fmt(t.serverErrors)],
+    ["428 proof of work asked / solved", fmt(t.challenged) + " / " + fmt(t.solved || 0)],
     ["duration", fmt(report.elapsedSeconds, 1) + " s"],
   ];
   const steps = Object.keys(report.steps).map((name) => {

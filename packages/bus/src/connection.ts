@@ -36,6 +36,9 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     reconnectJitter: 100,
     pingInterval: 10_000,
     waitOnFirstConnect: true,
+    // Otherwise every request (each JetStream publish waits for its PubAck by one) builds an
+    // Error up front for its stack trace: ~10 % of the order service's CPU parking 2,000 dead letters.
+    noAsyncTraces: true,
   });
   if (options.onStatus) {
     const onStatus = options.onStatus;

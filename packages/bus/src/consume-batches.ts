@@ -2,6 +2,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
 import { type ConsumeOptions, type Consumption, deliveries } from "./consume.ts";
+import { errorText } from "./dead-letters.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
 
 export interface BatchItem<T> {
@@ -19,6 +20,12 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
   handleBatch: (items: BatchItem<T>[]) => Promise<void>;
   /** Most messages handled in one batch. */
   maxBatch?: number;
+  /**
+   * Picks out, before any other work, the messages of a batch that can never be handled, with
+   * why (say, one query for every buyer a batch names): they are parked together at once,
+   * without a delivery of their own. If it throws, the batch is handled as if it found none.
+   */
+  triage?: (items: BatchItem<T>[]) => Promise<Map<BatchItem<T>, unknown>>;
 }
 
 /**
@@ -29,17 +36,24 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
  */
 export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions<T>): Promise<Consumption> {
   const maxBatch = options.maxBatch ?? 256;
-  const { park, settle, report } = deliveries(bus, options);
+  const { parkAll, settle, report } = deliveries(bus, options);
   const queue: JsMsg[] = [];
   let running: Promise<void> | undefined;
 
   const handle = async (taken: JsMsg[]) => {
-    const items: BatchItem<T>[] = [];
+    let items: BatchItem<T>[] = [];
+    const parked: Parameters<typeof parkAll>[0] = [];
     for (const msg of taken) {
       const decoded = decode(options.schema, msg.data);
       if (decoded.ok) items.push({ value: decoded.value, trace: traceContextOf(msg.headers), msg });
-      else await park(msg, "schema", decoded.error.slice(0, 2_000));
+      else parked.push({ msg, reason: "schema", error: decoded.error.slice(0, 2_000) });
     }
+    const rejected = items.length > 0 && options.triage ? await options.triage(items).catch(() => undefined) : undefined;
+    if (rejected && rejected.size > 0) {
+      for (const [item, error] of rejected) parked.push({ msg: item.msg, reason: "permanent", error: errorText(error) });
+      items = items.filter((item) => !rejected.has(item));
+    }
+    if (parked.length > 0) await parkAll(parked);
     if (items.length === 0) return;
     try {
       await options.handleBatch(items);

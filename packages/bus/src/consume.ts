@@ -133,5 +133,35 @@ export function deliveries<T>(bus: Bus, options: ConsumeOptions<T>) {
     }
   };
 
-  return { park, settle, report };
+  /**
+   * Parks many messages together: every dead letter in flight at once, then one log line, so a
+   * flood of unprocessable messages costs a publish each, not a round trip each in a row. A
+   * message whose dead letter could not be stored is redelivered, as with `park`.
+   */
+  const parkAll = async (parked: { msg: JsMsg; reason: DeadLetterReason; error: string }[]) => {
+    const stored = await Promise.allSettled(
+      parked.map(({ msg, reason, error }) => parkMessage(bus, msg, { stream, consumer: name }, { reason, error, attempts: msg.info.deliveryCount })),
+    );
+    let failed = 0;
+    stored.forEach((result, i) => {
+      const { msg, reason } = parked[i]!;
+      if (result.status === "fulfilled") {
+        msg.term();
+        report({ kind: "parked", reason });
+      } else {
+        failed++;
+        msg.nak(retryDelayMs(msg.info.deliveryCount));
+        report({ kind: "retried" });
+      }
+    });
+    const first = parked[0];
+    if (first) {
+      logger.error(
+        { consumer: name, count: parked.length - failed, notStored: failed, reason: first.reason, error: first.error, seqs: parked.slice(0, 20).map((p) => p.msg.seq) },
+        "messages parked in DEAD_LETTERS",
+      );
+    }
+  };
+
+  return { park, parkAll, settle, report };
 }

@@ -99,8 +99,13 @@ export const GateConfig = BaseConfig.extend({
   /** Leading zero bits asked of a proof of work (each bit doubles the work; 20 ≈ a second in a browser). */
   BOT_POW_DIFFICULTY: z.coerce.number().int().min(0).max(32).default(18),
   BOT_POW_TTL_SECONDS: z.coerce.number().int().positive().default(120),
-  /** Distinct accounts seen from one IP within an hour before it counts against the score. */
-  BOT_ACCOUNTS_PER_IP: z.coerce.number().int().positive().default(5),
+  /**
+   * Distinct accounts seen from one IP within an hour before it counts against the score. A
+   * flash sale brings households, offices, campuses and mobile carriers' NATs (many buyers
+   * behind one address) all at once: 5 challenged a third of a 2,000-buyer burst from 249
+   * addresses. 16 still flags an account farm behind one address.
+   */
+  BOT_ACCOUNTS_PER_IP: z.coerce.number().int().positive().default(16),
   /** Queue requests by one user within 10 s before it counts against the score. */
   BOT_CADENCE_MAX: z.coerce.number().int().positive().default(15),
 }).superRefine((config, ctx) => {

@@ -8,6 +8,7 @@ import type { OrderConfig } from "./config.ts";
 import { createOrderMetrics } from "./metrics.ts";
 import { orderRoutes } from "./orders/order-routes.ts";
 import { UnpricedAreaError, createOrderStore } from "./orders/order-store.ts";
+import { createUnknownBuyerTriage } from "./orders/unknown-buyers.ts";
 import { createOrphanHoldReleaser } from "./orders/orphan-holds.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
@@ -68,6 +69,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   await app.register(orderRoutes, { orders });
   await app.register(ticketRoutes, { tickets, signer, clock, qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000 });
 
+  const releaseOrphan = createOrphanHoldReleaser({ bus, partitions: config.PARTITIONS, logger, clock });
   const handleSeatEvent = createSeatEventHandler({
     bus,
     orders,
@@ -75,7 +77,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     logger,
     onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
     isPermanent: isPermanentOrderFailure,
-    releaseOrphan: createOrphanHoldReleaser({ bus, partitions: config.PARTITIONS, logger, clock }),
+    releaseOrphan,
   });
   const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
   const outcomes = consumerMetrics(deps.metrics);
@@ -95,6 +97,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
           // transaction; a batch that fails is settled message by message (parking what never works).
           handleBatch: handleSeatEvents,
+          // Holds of buyers no order can name are parked together before any insert.
+          triage: createUnknownBuyerTriage({ db: db.db, releaseOrphan }),
           // A hold's events stay in order when a failed batch is settled message by message.
           keyOf: (message) => ("holdId" in message ? message.holdId : undefined),
           logger,

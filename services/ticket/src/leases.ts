@@ -30,8 +30,24 @@ export class LeaseStore {
     }
   }
 
-  /** Returns the new revision, or undefined if the lease is no longer ours. */
-  async renew(partition: number, workerId: string, revision: number): Promise<number | undefined> {
+  /**
+   * Returns the new revision; "lost" when another worker holds the lease now (it took it over:
+   * stop at once); undefined when renewing failed for another reason (NATS away: try again).
+   */
+  async renew(partition: number, workerId: string, revision: number): Promise<number | "lost" | undefined> {
+    try {
+      return await this.kv.update(`p${partition}`, workerId, revision);
+    } catch {
+      const entry = await this.kv.get(`p${partition}`).catch(() => undefined);
+      return entry?.operation === "PUT" && entry.string() !== workerId ? "lost" : undefined;
+    }
+  }
+
+  /**
+   * Takes over a lease held by a worker that is gone, at the revision it was seen with: if the
+   * owner renewed it meanwhile (it was not gone after all), this fails and nothing moves.
+   */
+  async takeOver(partition: number, workerId: string, revision: number): Promise<number | undefined> {
     try {
       return await this.kv.update(`p${partition}`, workerId, revision);
     } catch {
@@ -52,10 +68,10 @@ export class LeaseStore {
     await this.kv.delete(`w.${workerId}`).catch(() => {});
   }
 
-  /** Live workers and the current owner of each leased partition. */
-  async survey(): Promise<{ workers: string[]; owners: Map<number, string> }> {
+  /** Workers that announced themselves, and the current owner (and lease revision) of each leased partition. */
+  async survey(): Promise<{ workers: string[]; owners: Map<number, { worker: string; revision: number }> }> {
     const workers: string[] = [];
-    const owners = new Map<number, string>();
+    const owners = new Map<number, { worker: string; revision: number }>();
     const keys: string[] = [];
     for await (const k of await this.kv.keys()) keys.push(k);
     await Promise.all(
@@ -63,7 +79,7 @@ export class LeaseStore {
         if (k.startsWith("w.")) workers.push(k.slice(2));
         else if (k.startsWith("p")) {
           const entry = await this.kv.get(k);
-          if (entry?.operation === "PUT") owners.set(Number(k.slice(1)), entry.string());
+          if (entry?.operation === "PUT") owners.set(Number(k.slice(1)), { worker: entry.string(), revision: entry.revision });
         }
       }),
     );

@@ -1,9 +1,11 @@
+import type { Subscription } from "@nats-io/transport-node";
 import type { Bus } from "@rush/bus";
 import type { Logger } from "@rush/service";
 import type { Redis } from "ioredis";
 import { PartitionActor } from "./actor.ts";
 import type { TicketConfig } from "./config.ts";
 import type { LeaseStore } from "./leases.ts";
+import { GoneWorkers, answerAlive, isGone } from "./liveness.ts";
 import type { TicketMetrics } from "./metrics.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
 
@@ -18,6 +20,13 @@ export interface WorkerDeps {
   clock: () => number;
 }
 
+/**
+ * How long a worker must keep answering "no responders" before its leases are taken over. A
+ * SIGKILLed worker's partitions move about 2–3 s after its death instead of after the lease TTL
+ * (6 s) and a tick; longer than a NATS reconnect, so a restart of nats-server moves nothing.
+ */
+const GONE_CONFIRM_MS = 2_000;
+
 interface Owned {
   revision: number;
   renewedAt: number;
@@ -29,10 +38,13 @@ interface Owned {
  * Runs the partitions this worker holds leases for, and only those: acquires up to its fair
  * share (partitions ÷ live workers), renews every `LEASE_RENEW_MS`, hands extras back when
  * workers join, and stops an actor the moment its lease is lost or can no longer be renewed
- * in time. Dead workers' leases lapse with the bucket TTL and are taken over on the next tick.
+ * in time. A dead worker's leases are taken over once NATS confirms its process is gone (see
+ * `liveness.ts`), or else when they lapse with the bucket TTL.
  */
 export class Worker {
   readonly #owned = new Map<number, Owned>();
+  readonly #suspects = new GoneWorkers(GONE_CONFIRM_MS);
+  #alive: Subscription | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -54,6 +66,7 @@ export class Worker {
   }
 
   async start(): Promise<void> {
+    this.#alive = answerAlive(this.deps.bus, this.deps.config.WORKER_ID);
     await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
     await this.#tick();
     this.#timer = setInterval(() => this.#queueTick(), this.deps.config.LEASE_RENEW_MS);
@@ -81,10 +94,10 @@ export class Worker {
     await Promise.all(
       [...this.#owned.entries()].map(async ([partition, owned]) => {
         const revision = await leases.renew(partition, config.WORKER_ID, owned.revision);
-        if (revision !== undefined) {
+        if (typeof revision === "number") {
           owned.revision = revision;
           owned.renewedAt = clock();
-        } else if (clock() - owned.renewedAt > leases.ttlMs - config.LEASE_RENEW_MS) {
+        } else if (revision === "lost" || clock() - owned.renewedAt > leases.ttlMs - config.LEASE_RENEW_MS) {
           logger.warn({ partition }, "lease lost: stopping the partition");
           this.#owned.delete(partition);
           // No final snapshot: another worker may own it already (an older snapshot is only slower, never wrong).
@@ -102,16 +115,19 @@ export class Worker {
     }
 
     const { workers, owners } = await leases.survey();
-    const live = Math.max(1, new Set([...workers, config.WORKER_ID]).size);
+    const gone = await this.#goneWorkers(workers, owners);
+    const live = Math.max(1, new Set([...workers.filter((w) => !gone.has(w)), config.WORKER_ID]).size);
     const share = Math.ceil(config.PARTITIONS / live);
     if (this.#owned.size > share) {
       for (const partition of this.partitions.slice(share)) await this.#handBack(partition);
     } else if (this.#owned.size < share) {
-      const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p)));
+      // Free: nobody's, or a gone worker's (taken over at the revision it was seen with, before its TTL lapses).
+      const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p) || gone.has(owners.get(p)!.worker)));
       const starting: Promise<void>[] = [];
       for (const partition of free) {
         if (this.#owned.size >= share || this.#stopped) break;
-        const revision = await leases.acquire(partition, config.WORKER_ID);
+        const previous = owners.get(partition);
+        const revision = previous ? await leases.takeOver(partition, config.WORKER_ID, previous.revision) : await leases.acquire(partition, config.WORKER_ID);
         if (revision === undefined) continue;
         const owned: Owned = { revision, renewedAt: clock(), actor: this.#newActor(partition), failed: false };
         this.#owned.set(partition, owned);
@@ -122,6 +138,25 @@ export class Worker {
       await Promise.all(starting);
     }
     this.deps.metrics.ownedPartitions.set(this.#owned.size);
+  }
+
+  /**
+   * Other workers (announced or holding leases) whose process is gone, confirmed over two pings
+   * `GONE_CONFIRM_MS` apart; a new suspicion asks again sooner than the next lease tick. A gone
+   * worker's heartbeat is removed so every worker's fair share counts only live ones.
+   */
+  async #goneWorkers(workers: string[], owners: Map<number, { worker: string }>): Promise<Set<string>> {
+    const { bus, config, leases, clock, logger } = this.deps;
+    const others = new Set([...workers, ...[...owners.values()].map((o) => o.worker)]);
+    others.delete(config.WORKER_ID);
+    const pinged = await Promise.all([...others].map(async (w) => [w, await isGone(bus, w)] as const));
+    const { gone, suspected } = this.#suspects.update(new Map(pinged), clock());
+    if (suspected && !this.#stopped) setTimeout(() => this.#queueTick(), GONE_CONFIRM_MS).unref();
+    for (const worker of gone) {
+      logger.warn({ gone: worker }, "worker gone (its NATS connection is): taking over its partitions");
+      if (workers.includes(worker)) await leases.forgetWorker(worker);
+    }
+    return gone;
   }
 
   #newActor(partition: number): PartitionActor {
@@ -169,6 +204,7 @@ export class Worker {
     await this.#ticking.catch(() => {});
     await Promise.all(this.partitions.map((p) => this.#handBack(p)));
     await this.deps.leases.forgetWorker(this.deps.config.WORKER_ID);
+    this.#alive?.unsubscribe();
   }
 }
 
