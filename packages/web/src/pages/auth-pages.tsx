@@ -48,14 +48,17 @@ export function SignInPage() {
             });
           }}
         >
-          <label class="field">
-            <span>{useRecovery ? "Recovery code" : "Code from your authenticator app"}</span>
-            {useRecovery ? (
-              <input key="recovery" name="code" autoComplete="off" required maxLength={32} placeholder="xxxxx-xxxxx" />
-            ) : (
-              <input key="otp" name="code" inputMode="numeric" autoComplete="one-time-code" required pattern="\s*\d{3}\s*\d{3}\s*" maxLength={8} />
-            )}
-          </label>
+          {useRecovery ? (
+            <label class="field" key="recovery">
+              <span>Recovery code</span>
+              <input name="code" autoComplete="off" required maxLength={32} placeholder="xxxxx-xxxxx" />
+            </label>
+          ) : (
+            <label class="field" key="otp">
+              <span>Code from your authenticator app</span>
+              <input name="code" inputMode="numeric" autoComplete="one-time-code" required pattern="\s*\d{3}\s*\d{3}\s*" maxLength={8} />
+            </label>
+          )}
           <FormActions error={error} busy={busy} label="Sign in" busyLabel="Checking…" />
         </form>
         <p>
