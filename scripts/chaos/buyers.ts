@@ -27,6 +27,9 @@ const count = (tally: Tally, key: string) => tally.codes.set(key, (tally.codes.g
  * most as many live holds as the gate allows (`max` of its `too_many_holds`), and counts a
  * `too_many_holds` that comes while it has fewer: a refusal for holds it does not have.
  */
+/** How long after a pay answer the gate may still count the paid hold as live. */
+const SETTLE_LAG_MS = 3_000;
+
 export async function buyer(api: Api, token: string, sessionId: string, tally: Tally, until: () => boolean): Promise<void> {
   let misses = 0;
   let live = 0;
@@ -71,6 +74,11 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
       if (!ended) {
         uncertain++;
         setTimeout(() => uncertain--, HOLD_TTL_MS).unref();
+      } else {
+        // The gate learns that a paid hold ended from the seat events, a moment after the pay
+        // answer: a too_many_holds within that moment is lag, not a hold that never ends.
+        uncertain++;
+        setTimeout(() => uncertain--, SETTLE_LAG_MS).unref();
       }
     });
     paying.add(task);

@@ -43,7 +43,10 @@ describe("chaos (short) against every service", () => {
     services.push(...started);
     const [catalog, w1, w2, order, payment] = started;
     [victim, survivor] = [w1!, w2!];
-    gate = await spawnService("gate", { ...env, CATALOG_URL: catalog!.url, ORDER_URL: order!.url, PAYMENT_URL: payment!.url }, slow);
+    // Eight buyers drive the whole sale: on a quiet machine they spend a 10-per-10 s hold budget
+    // in moments, and 429s would hide whether sales resumed after a fault (what this run checks).
+    const limits = JSON.stringify({ hold: { user: 1000, ip: 10_000 } });
+    gate = await spawnService("gate", { ...env, CATALOG_URL: catalog!.url, ORDER_URL: order!.url, PAYMENT_URL: payment!.url, RATE_LIMITS: limits }, slow);
     services.push(gate);
   });
   afterAll(async () => {

@@ -59,7 +59,10 @@ export function slidingWindowStore(redis: Redis, prefix = RATE_LIMIT_PREFIX): Fa
   const scripted = redis as Scripted;
   class SlidingWindowStore implements FastifyRateLimitStore {
     incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number) {
-      scripted.rushSlidingWindow(`${prefix}${key}`, timeWindow, max, (error, result) => {
+      // A key without its own hash tag gets one: the script derives the windows' keys from it,
+      // and on Redis Cluster they must land in the key's slot.
+      const tagged = key.includes("{") ? key : `{${key}}`;
+      scripted.rushSlidingWindow(`${prefix}${tagged}`, timeWindow, max, (error, result) => {
         if (error || !result) callback(error ?? new Error("rate limit store answered nothing"));
         else callback(null, { current: result[0], ttl: result[1] });
       });
