@@ -1,3 +1,24 @@
+import { useState } from "preact/hooks";
+import { messageOf } from "../api/problem.ts";
+
+/** A form's request: busy while it runs, and the failure in one sentence for `FormActions`. */
+export function useForm() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, setError, busy, run };
+}
+
 /**
  * The end of every form: its error (announced to screen readers) and its one action, disabled
  * while the request runs. A plain submit button unless `onClick` is given.

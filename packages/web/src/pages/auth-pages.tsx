@@ -1,26 +1,9 @@
 import { useState } from "preact/hooks";
 import { login, register } from "../api/endpoints.ts";
-import { ApiError, messageOf } from "../api/problem.ts";
+import { ApiError } from "../api/problem.ts";
 import { safeNext } from "../app/routes.ts";
 import { navigate, onLinkClick, useLocation } from "../app/router.ts";
-import { FormActions } from "../app/form-actions.tsx";
-
-function useForm() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, busy, run };
-}
+import { FormActions, useForm } from "../app/form-actions.tsx";
 
 const value = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement).value;
 

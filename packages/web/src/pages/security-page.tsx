@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { confirmTotp, disableTotp, enrollTotp, me } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { useAuth } from "../app/auth-state.ts";
-import { FormActions } from "../app/form-actions.tsx";
+import { FormActions, useForm } from "../app/form-actions.tsx";
 import { onLinkClick } from "../app/router.ts";
 
 /** The enrolment secret as a QR code for the authenticator app (the encoder loads only here). */
@@ -40,19 +40,7 @@ export function SecurityPage() {
   const [on, setOn] = useState<boolean | null>(null);
   const [enrolment, setEnrolment] = useState<TotpEnrollment | null>(null);
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, setError, busy, run } = useForm();
 
   useEffect(() => {
     if (!auth.tokens) return;
