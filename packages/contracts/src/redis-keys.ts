@@ -25,9 +25,10 @@ export const redisKeys = {
   /**
    * An order the API has named (a granted hold's 201) but the order service may not have opened
    * yet: value = the buyer's id, PX = the hold's time to live. Lets pay answer "not yet, retry"
-   * instead of 404 for an order that is on its way.
+   * instead of 404 for an order that is on its way. Tagged by the buyer, so the gate writes it in
+   * the script that stores the rest of the grant.
    */
-  orderGrant: (orderId: string) => `order:grant:${orderId}`,
+  orderGrant: (buyerId: string, orderId: string) => `order:grant:{${buyerId}}:${orderId}`,
   /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
   commandResult: (commandId: string) => `cmd:result:${commandId}`,
 } as const;

@@ -86,6 +86,8 @@ export class PartitionActor {
   #startedAt = 0;
   #expiryTimer: NodeJS.Timeout | undefined;
   #expiryAt = Number.POSITIVE_INFINITY;
+  /** The earliest expiry granted or extended since the timer was last armed. */
+  #earliestNewExpiry = Number.POSITIVE_INFINITY;
   /** ExpireHold command ids appended but not yet applied. */
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
@@ -288,6 +290,7 @@ export class PartitionActor {
       const out = subject ? { subject, type: event.type, text: texts[i]!, msgId: `${command.commandId}:${i}`, trace } : undefined;
       if (out) outgoing.push(out);
       if (event.type === "SeatsHeld") heldBy.set(event.holdId, { answer, outgoing: out, command });
+      if (event.type === "SeatsHeld" || event.type === "HoldExtended") this.#earliestNewExpiry = Math.min(this.#earliestNewExpiry, event.expiresAt);
       if (event.type === "HoldRejected" && event.reason === "unavailable") metrics.conflicts.inc();
       // A rejected or duplicate request created no hold: its outcome is in the result store.
       const holdId = event.type === "HoldRejected" || event.type === "HoldDuplicate" ? undefined : holdOf(event);
@@ -386,7 +389,13 @@ export class PartitionActor {
   /** Time enters the log: when the earliest hold is due, append ExpireHold commands for what is due. */
   #armExpiryTimer(): void {
     if (this.#stopping) return;
-    const next = nextExpiry(this.#state);
+    const earliestNew = this.#earliestNewExpiry;
+    this.#earliestNewExpiry = Number.POSITIVE_INFINITY;
+    // With a timer armed for the earliest hold, only holds granted or extended since can be
+    // earlier: a scan of every live hold after every batch cost O(live holds) per command in a
+    // busy partition. A timer left early by a sale or release finds nothing due and scans then.
+    const armed = this.#expiryAt !== Number.POSITIVE_INFINITY;
+    const next = armed ? earliestNew : nextExpiry(this.#state);
     if (next === undefined || next >= this.#expiryAt) return;
     clearTimeout(this.#expiryTimer);
     this.#expiryAt = next;

@@ -1,4 +1,5 @@
 import { redisKeys } from "@rush/contracts";
+import type { Redis } from "ioredis";
 import type { GateContext } from "../context.ts";
 
 export interface Grant {
@@ -8,20 +9,50 @@ export interface Grant {
   orderId: string;
   expiresAt: number;
   now: number;
+  /** The 201 to replay for the request's Idempotency-Key: its record and the stored answer. */
+  idempotent: { recordKey: string; response: string };
 }
 
 /**
- * What a granted hold leaves behind before its 201 goes out: the buyer's live-hold entry now
- * lasts as long as the hold, and the order the answer names is marked as granted to this buyer
- * (`order:grant:<orderId>`), so a pay that outruns the order service is told to retry, never 404.
- * Both writes travel together (auto-pipelined); neither failing costs the buyer the hold.
+ * KEYS: the buyer's live-hold set, the order grant, the idempotency record (all in the buyer's slot).
+ * ARGV: holdId, expiresAt, buyerId, grant ttl, stored response.
+ * The live-hold entry is stretched only if it is still there (not refused, not released).
+ */
+const HOLD_GRANTED = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+  redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[2]), redis.call('PEXPIRETIME', KEYS[1])))
+end
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('HSET', KEYS[3], 'response', ARGV[5])
+return 1
+`;
+
+type Scripted = Redis & { rushHoldGranted2(...args: (string | number)[]): Promise<number> };
+
+/**
+ * What a granted hold leaves behind before its 201 goes out, in one Redis call (it was three): the
+ * buyer's live-hold entry now lasts as long as the hold; the order the answer names is marked as
+ * granted to this buyer (`order:grant:{<buyerId>}:<orderId>`), so a pay that outruns the order
+ * service is told to retry, never 404; and the answer is stored for the Idempotency-Key. None of
+ * it failing costs the buyer the hold (a replay then asks the engine again, which dedupes it).
  */
 export async function recordGrant(ctx: Pick<GateContext, "redis" | "liveHolds">, grant: Grant): Promise<void> {
+  const redis = ctx.redis as Scripted;
+  if (!("rushHoldGranted2" in redis)) (redis as Redis).defineCommand("rushHoldGranted2", { numberOfKeys: 3, lua: HOLD_GRANTED });
   const ttlMs = Math.max(1, grant.expiresAt - grant.now);
-  await Promise.all([
-    ctx.liveHolds.granted(grant.sessionId, grant.buyerId, grant.holdId, grant.expiresAt),
-    ctx.redis.set(redisKeys.orderGrant(grant.orderId), grant.buyerId, "PX", ttlMs),
-  ]).catch(() => {
-    // The hold stands; at worst its entry lapses early or an early pay waits for the order service.
-  });
+  await redis
+    .rushHoldGranted2(
+      ctx.liveHolds.keyOf(grant.sessionId, grant.buyerId),
+      redisKeys.orderGrant(grant.buyerId, grant.orderId),
+      grant.idempotent.recordKey,
+      grant.holdId,
+      grant.expiresAt,
+      grant.buyerId,
+      ttlMs,
+      grant.idempotent.response,
+    )
+    .catch(() => {
+      // The hold stands; at worst its entry lapses early or an early pay waits for the order service.
+    });
 }

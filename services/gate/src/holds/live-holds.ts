@@ -28,21 +28,11 @@ const RESERVE = `${RESERVE_HOLD_LUA}
 return reserveHold(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 `;
 
-// KEYS: the buyer's set. ARGV: holdId, expiresAt. Only an entry still there (not refused, not released).
-const GRANTED = `
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], math.max(tonumber(ARGV[2]), redis.call('PEXPIRETIME', KEYS[1])))
-return 1
-`;
-
 export interface LiveHolds {
   /** The buyer's set in the session (for a script that reserves with `RESERVE_HOLD_LUA`). */
   keyOf(sessionId: string, buyerId: string): string;
   /** Counts `holdId` against the buyer's cap until `until` (provisional: its fate is not known yet); false when the cap is reached. */
   reserve(sessionId: string, buyerId: string, holdId: string, now: number, until: number): Promise<boolean>;
-  /** The engine granted the hold: it counts until the hold expires. */
-  granted(sessionId: string, buyerId: string, holdId: string, expiresAt: number): Promise<void>;
   /** The hold was refused, released or ended. */
   forget(sessionId: string, buyerId: string, holdId: string): Promise<void>;
 }
@@ -52,11 +42,9 @@ const keyOf = (sessionId: string, buyerId: string) => `live:{${buyerId}}:${sessi
 export function createLiveHolds(redis: Redis, max: number): LiveHolds {
   type Scripted = Redis & {
     rushReserveHold(...args: (string | number)[]): Promise<number>;
-    rushHoldGranted(...args: (string | number)[]): Promise<number>;
   };
   if (!("rushReserveHold" in redis)) {
     redis.defineCommand("rushReserveHold", { numberOfKeys: 1, lua: RESERVE });
-    redis.defineCommand("rushHoldGranted", { numberOfKeys: 1, lua: GRANTED });
   }
   const scripted = redis as Scripted;
 
@@ -85,9 +73,6 @@ export function createLiveHolds(redis: Redis, max: number): LiveHolds {
       if ((await scripted.rushReserveHold(key, now, holdId, until, max)) === 1) return true;
       await prune(key, now);
       return (await scripted.rushReserveHold(key, now, holdId, until, max)) === 1;
-    },
-    async granted(sessionId, buyerId, holdId, expiresAt) {
-      await scripted.rushHoldGranted(keyOf(sessionId, buyerId), holdId, expiresAt);
     },
     async forget(sessionId, buyerId, holdId) {
       await redis.zrem(keyOf(sessionId, buyerId), holdId);

@@ -15,6 +15,8 @@ describe("compression", () => {
     app.get("/small", async () => ({ ok: true }));
     app.get("/cached", async (request, reply) => cached.send(request, reply));
     app.post("/echo", async (request) => ({ length: String(request.body).length }));
+    app.post("/big", async () => big);
+    app.route({ method: ["GET", "POST"], url: "/both", handler: async () => big });
     await app.ready();
   });
   afterAll(async () => {
@@ -34,6 +36,14 @@ describe("compression", () => {
     expect(none.body).toBe(plain);
     const small = await app.inject({ method: "GET", url: "/small", headers: { "accept-encoding": "br" } });
     expect(small.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("compression: answers to writes (POST) go out plain, skipping the per-request negotiation; a route that also reads keeps it", async () => {
+    const posted = await app.inject({ method: "POST", url: "/big", headers: { "accept-encoding": "br" } });
+    expect(posted.headers["content-encoding"]).toBeUndefined();
+    expect(posted.body).toBe(JSON.stringify(big));
+    const both = await app.inject({ method: "GET", url: "/both", headers: { "accept-encoding": "br" } });
+    expect(both.headers["content-encoding"]).toBe("br");
   });
 
   it("compression: a shared answer is compressed once and served as is, with Vary", async () => {

@@ -36,6 +36,10 @@ interface StoredResponse {
   contentType: string;
 }
 
+/** A final answer as its record keeps it, for a replay to send again. */
+export const storedResponse = (statusCode: number, body: string, contentType: string): string =>
+  JSON.stringify({ statusCode, body, contentType } satisfies StoredResponse);
+
 /** Records the fingerprint unless the key has one: `created, fingerprint, response`. */
 export const IDEMPOTENCY_BEGIN_LUA = `
 local function idempotencyBegin(key, fingerprint, ttlMs)
@@ -122,14 +126,10 @@ export const idempotency = fp<{ redis: Redis; ttlMs: number }>(
     app.addHook("onSend", async (request, reply, payload) => {
       const state = request.idempotency;
       if (!state?.final || typeof payload !== "string") return payload;
-      const response: StoredResponse = {
-        statusCode: reply.statusCode,
-        body: payload,
-        contentType: String(reply.getHeader("content-type") ?? "application/json"),
-      };
+      const response = storedResponse(reply.statusCode, payload, String(reply.getHeader("content-type") ?? "application/json"));
       // Not awaited: until it lands, a replay runs the command again, which the engine dedupes
       // into the same answer. The answer does not wait for a write it does not need.
-      redis.hset(state.recordKey, "response", JSON.stringify(response)).catch((error) => {
+      redis.hset(state.recordKey, "response", response).catch((error) => {
         request.log.warn({ err: error }, "could not store an idempotent response");
       });
       return payload;

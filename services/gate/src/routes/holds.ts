@@ -15,10 +15,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
 import { recordGrant } from "../holds/grants.ts";
 import { createHoldBegin } from "../holds/hold-begin.ts";
-import { IDEMPOTENCY_TTL_MS, replayIfStored } from "../plugins/idempotency.ts";
+import { IDEMPOTENCY_TTL_MS, replayIfStored, storedResponse } from "../plugins/idempotency.ts";
 import { holdAnswerOf } from "../holds/hold-outcome.ts";
 import { problems } from "../problems.ts";
 import { assertSelling, sessionOr404 } from "../sessions/sale-window.ts";
+
+const JSON_TYPE = "application/json; charset=utf-8";
 
 /** The one area all `seatIds` are in, or 400. */
 function areaOf(seatIds: readonly string[]): string {
@@ -119,15 +121,18 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
         return reply.code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
       }
       const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices });
-      idempotency.final = true;
       ctx.metrics.commands.inc({ kind: "hold", outcome: answer.ok ? "held" : `rejected:${answer.problem.code}` });
       if (!answer.ok) {
+        // Final: the idempotency plugin stores the refusal as it goes out.
+        idempotency.final = true;
         // A refused hold frees its slot at once (without holding up the answer); a granted one
         // keeps its reservation, which outlasts the hold and is checked against the read model.
         ctx.liveHolds.forget(sessionId, buyerId, holdId).catch((error) => request.log.warn({ err: error }, "live-hold bookkeeping failed"));
         throw answer.problem;
       }
-      await recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now });
+      // A grant's answer is stored for its Idempotency-Key by `recordGrant`, with the rest of the grant.
+      const idempotent = { recordKey: idempotency.recordKey, response: storedResponse(201, JSON.stringify(answer.body), JSON_TYPE) };
+      await recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now, idempotent });
       return reply.code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
     },
   );

@@ -19,8 +19,8 @@ export interface PayRouteOptions {
   providers: Partial<Record<string, PaymentProvider>>;
   /** How long pay waits for the order service to open an order whose hold was just granted. */
   orderWaitMs: number;
-  /** The buyer the gate granted this order's hold to (`order:grant:<orderId>`), if it did lately. */
-  grantedTo?: (orderId: string) => Promise<string | null>;
+  /** The buyer the gate granted this order's hold to (`order:grant:{<buyerId>}:<orderId>`), if it did lately. */
+  grantedTo?: (orderId: string, buyerId: string) => Promise<string | null>;
   /** How far a payment stretches its hold (the session's maxHoldExtensionMs caps it). */
   holdExtensionMs: number;
   clock: () => number;
@@ -29,7 +29,7 @@ export interface PayRouteOptions {
 const notFound = (orderId: string) => new HttpProblem(404, "not_found", "Not Found", `no order ${orderId}`);
 
 /** Read-your-writes: an order a hold answer named is never 404 — while it is on its way, retry. */
-export const grantedTo = (redis: Redis) => (orderId: string) => redis.get(redisKeys.orderGrant(orderId));
+export const grantedTo = (redis: Redis) => (orderId: string, buyerId: string) => redis.get(redisKeys.orderGrant(buyerId, orderId));
 
 const orderOnItsWay = (orderId: string) =>
   new HttpProblem(503, "order_pending", "Order not open yet", `order ${orderId} was granted a moment ago and is still being opened; retry`, {}, { "retry-after": "1" });
@@ -93,7 +93,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       const { orderId } = request.params;
       const buyerId = request.principal!.sub;
       const order = await awaitOrder(bus, store, orderId, options.orderWaitMs);
-      if (!order && (await options.grantedTo?.(orderId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
+      if (!order && (await options.grantedTo?.(orderId, buyerId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
       if (!order || order.buyerId !== buyerId) throw notFound(orderId);
       if (order.status !== "created") throw notPayable(order.status);
       // A payment whose provider call failed before anything was charged is taken up again (same keys, same provider payment).
