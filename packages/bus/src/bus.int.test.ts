@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { type Bus, connectBus } from "./connection.ts";
 import { consume } from "./consume.ts";
+import { consumeBatches } from "./consume-batches.ts";
 import { decode } from "./codec.ts";
 import { headersFor, newTraceContext } from "./headers.ts";
 import { publish } from "./publish.ts";
@@ -96,5 +97,36 @@ describe("bus", () => {
         return { ackPending: info.num_ack_pending, pending: info.num_pending };
       }, { timeout: 5000 })
       .toEqual({ ackPending: 0, pending: 0 });
+  });
+  it("bus: consumeBatches with lingerMs gathers messages that arrive one by one into one batch, and acks them all", async () => {
+    await bus.jsm.consumers.add(STREAMS.orders, {
+      durable_name: "bus-linger",
+      ack_policy: "explicit" as never,
+      filter_subject: "order.linger.>",
+      ack_wait: 5_000_000_000,
+    });
+    const batches: number[][] = [];
+    const consumption = await consumeBatches(bus, {
+      stream: STREAMS.orders,
+      consumer: "bus-linger",
+      schema: Ping,
+      // Far longer than five acked publishes take, even on a busy machine.
+      lingerMs: 1_500,
+      logger: { warn: () => {}, error: () => {} },
+      handle: async () => {
+        throw new Error("a batch that succeeds is not settled one by one");
+      },
+      handleBatch: async (items) => {
+        batches.push(items.map((item) => item.value.n));
+      },
+    });
+    // Each publish awaits its PubAck: without the linger, each would be a batch of its own.
+    for (let n = 1; n <= 5; n++) await publish(bus, `order.linger.${n}`, Ping, { n });
+    await expect.poll(() => batches.flat().length, { timeout: 10_000 }).toBe(5);
+    expect(batches).toEqual([[1, 2, 3, 4, 5]]);
+    await consumption.stop();
+    await expect
+      .poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, "bus-linger")).num_ack_pending, { timeout: 5000 })
+      .toBe(0);
   });
 });

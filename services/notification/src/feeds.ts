@@ -8,6 +8,9 @@ export const NOTIFICATION_CONSUMERS = { seats: "notification-seats", orders: "no
 /** What each of them decodes: every message type its filter can deliver (see the contract test). */
 export const NOTIFICATION_CONSUMER_SCHEMAS = { seats: SeatStreamMessage, orders: OrderEvent } as const;
 
+/** How long a batch of seat events waits for more (well under the delta flush interval). */
+const SEAT_EVENT_LINGER_MS = 25;
+
 /** Per-consumer outcome hooks (metrics); none by default. */
 export type OutcomeHooks = (consumer: string) => (outcome: ConsumeOutcome) => void;
 const noHooks: OutcomeHooks = () => () => {};
@@ -30,6 +33,8 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
     schema: NOTIFICATION_CONSUMER_SCHEMAS.seats,
     logger,
     maxMessages: 1000,
+    // Deltas go out per session every flush interval anyway: gathering events for a while costs no buyer anything.
+    lingerMs: SEAT_EVENT_LINGER_MS,
     onOutcome: hooks(NOTIFICATION_CONSUMERS.seats),
     handle: async (message) => {
       const change = changeOf(message);

@@ -48,6 +48,9 @@ export interface OrderService {
  */
 export const isPermanentOrderFailure = (error: unknown): boolean =>
   isPermanentDbError(error) || error instanceof UnpricedAreaError || classifyFailure(error) === "permanent";
+/** How long a batch of seat events waits for more before its orders are opened together. */
+const SEAT_EVENT_LINGER_MS = 10;
+
 const classify = (error: unknown): FailureKind => (isPermanentOrderFailure(error) ? "permanent" : "transient");
 
 /** Builds the order service (HTTP + stream followers) from its dependencies; starts nothing. */
@@ -97,6 +100,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
           // transaction; a batch that fails is settled message by message (parking what never works).
           handleBatch: handleSeatEvents,
+          // A pay that outruns its order waits for it (pay route), so a few ms buy fuller batches.
+          lingerMs: SEAT_EVENT_LINGER_MS,
           // Holds of buyers no order can name are parked together before any insert.
           triage: createUnknownBuyerTriage({ db: db.db, releaseOrphan }),
           // A hold's events stay in order when a failed batch is settled message by message.
