@@ -31,11 +31,16 @@ return 1
 type Scripted = Redis & { rushHoldGranted2(...args: (string | number)[]): Promise<number> };
 
 /**
- * What a granted hold leaves behind before its 201 goes out, in one Redis call (it was three): the
- * buyer's live-hold entry now lasts as long as the hold; the order the answer names is marked as
- * granted to this buyer (`order:grant:{<buyerId>}:<orderId>`), so a pay that outruns the order
- * service is told to retry, never 404; and the answer is stored for the Idempotency-Key. None of
- * it failing costs the buyer the hold (a replay then asks the engine again, which dedupes it).
+ * What a granted hold leaves behind, in one Redis call (it was three) sent before its 201 goes out:
+ * the buyer's live-hold entry now lasts as long as the hold; the order the answer names is marked
+ * as granted to this buyer (`order:grant:{<buyerId>}:<orderId>`), so a pay that outruns the order
+ * service is told to retry, never 404; and the answer is stored for the Idempotency-Key.
+ *
+ * The answer does not wait for it (a round trip and a wake-up per hold): the live hold already
+ * counts from its provisional reservation; a pay first waits for the order itself and asks for the
+ * grant only after that wait, long after this call ran; and a replay that arrives before the
+ * answer is stored asks the engine again, which dedupes it into the same answer. None of it
+ * failing costs the buyer the hold.
  */
 export async function recordGrant(ctx: Pick<GateContext, "redis" | "liveHolds">, grant: Grant): Promise<void> {
   const redis = ctx.redis as Scripted;

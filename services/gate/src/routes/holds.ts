@@ -132,7 +132,8 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       }
       // A grant's answer is stored for its Idempotency-Key by `recordGrant`, with the rest of the grant.
       const idempotent = { recordKey: idempotency.recordKey, response: storedResponse(201, JSON.stringify(answer.body), JSON_TYPE) };
-      await recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now, idempotent });
+      // Written before the answer, not awaited: see `recordGrant` for why nothing depends on it landing first.
+      void recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now, idempotent });
       return reply.code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
     },
   );
