@@ -20,6 +20,8 @@ interface ServiceManifest {
   port: number;
   /** Extra instances (e.g. ticket workers) with their own ports. */
   instances: number;
+  /** Settings for this one-machine stack (`rush.env`); the caller's environment overrides them. */
+  env: Record<string, string>;
 }
 
 function discoverServices(): ServiceManifest[] {
@@ -30,7 +32,7 @@ function discoverServices(): ServiceManifest[] {
     .map((name) => {
       const pkg = JSON.parse(readFileSync(join(servicesDir, name, "package.json"), "utf8"));
       const rush = pkg.rush ?? {};
-      return { name, dir: join(servicesDir, name), port: Number(rush.port), instances: Number(rush.instances ?? 1) };
+      return { name, dir: join(servicesDir, name), port: Number(rush.port), instances: Number(rush.instances ?? 1), env: rush.env ?? {} };
     })
     .sort((a, b) => a.port - b.port);
 }
@@ -72,7 +74,7 @@ function startInstance(service: ServiceManifest, index: number, attempt = 0): vo
   const startedAt = Date.now();
   const child = spawn(process.execPath, [...profileArgs(label), "--import", "tsx", "src/main.ts"], {
     cwd: service.dir,
-    env: { ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
+    env: { ...service.env, ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: a terminal's Ctrl-C reaches only this runner, which then drains
     // each service with one SIGTERM (a service takes a second signal as "exit now").

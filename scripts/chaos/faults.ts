@@ -24,27 +24,35 @@ export async function restartServer(root: string, name: "redis" | "nats" | "post
   return { at, backAt: Date.now() };
 }
 
+/** How many partitions a ticket worker runs now (0 when it does not answer). */
+async function partitionsOf(port: number): Promise<{ owned: number; caughtUp: number }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/partitions`, { signal: AbortSignal.timeout(1_000) });
+    const body = (await res.json()) as { partitions: { caughtUp: boolean }[] };
+    return { owned: body.partitions.length, caughtUp: body.partitions.filter((p) => p.caughtUp).length };
+  } catch {
+    return { owned: 0, caughtUp: 0 };
+  }
+}
+
 /**
- * SIGKILLs the first ticket worker (pid from the dev supervisor's services.json), then waits until
- * the workers that answer own every partition again: the takeover.
+ * SIGKILLs the ticket worker running the most partitions (pid from the dev supervisor's
+ * services.json; with ./scripts/start's `pack` placement, the active one, not the standby), then
+ * waits until the workers that answer own every partition again: the takeover.
  */
 export async function killTicketWorker(dataDir: string, partitions: number, timeoutMs = 60_000): Promise<{ at: number; backAt: number; label: string }> {
   type Entry = { label: string; pid: number; port: number };
   const read = (): Entry[] => JSON.parse(readFileSync(join(dataDir, "services.json"), "utf8"));
-  const victim = read().find((e) => e.label.startsWith("ticket"));
+  const workers = read().filter((e) => e.label.startsWith("ticket"));
+  const sizes = await Promise.all(workers.map(async (e) => ({ e, owned: (await partitionsOf(e.port)).owned })));
+  const victim = sizes.sort((a, b) => b.owned - a.owned)[0]?.e;
   if (!victim) throw new Error(`no ticket worker in ${join(dataDir, "services.json")}: is ./scripts/start running?`);
   const at = Date.now();
   process.kill(victim.pid, "SIGKILL");
   while (Date.now() - at < timeoutMs) {
     let owned = 0;
     for (const worker of read().filter((e) => e.label.startsWith("ticket") && e.pid !== victim.pid)) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${worker.port}/partitions`, { signal: AbortSignal.timeout(1_000) });
-        const body = (await res.json()) as { partitions: { caughtUp: boolean }[] };
-        owned += body.partitions.filter((p) => p.caughtUp).length;
-      } catch {
-        // restarting or not up yet
-      }
+      owned += (await partitionsOf(worker.port)).caughtUp; // 0 while restarting or not up yet
     }
     if (owned >= partitions) return { at, backAt: Date.now(), label: victim.label };
     await new Promise((r) => setTimeout(r, 200));

@@ -13,6 +13,13 @@ export const TicketConfig = BaseConfig.extend({
   BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(512),
   SNAPSHOT_EVERY_COMMANDS: z.coerce.number().int().min(1).default(2_000),
   SNAPSHOT_EVERY_MS: z.coerce.number().int().min(100).default(5_000),
+  /**
+   * `spread`: every live worker runs its fair share of the partitions (workers on machines of
+   * their own). `pack`: one worker runs them all and the others stand by to take over (workers
+   * sharing one small machine, where a second active worker adds only wake-ups and context
+   * switches: ./scripts/start).
+   */
+  PARTITION_PLACEMENT: z.enum(["spread", "pack"]).default("spread"),
   /** How often leases are renewed and the partition set rebalanced; a third of the bucket TTL or less. */
   LEASE_RENEW_MS: z.coerce.number().int().min(100).default(1_500),
 }).superRefine((config, ctx) => refuseDevDefaults(ctx, config, { ...DEV_URLS }));

@@ -3,6 +3,7 @@ import type { Bus } from "@rush/bus";
 import type { Logger } from "@rush/service";
 import type { Redis } from "ioredis";
 import { PartitionActor } from "./actor.ts";
+import { packedShare } from "./placement.ts";
 import type { TicketConfig } from "./config.ts";
 import type { LeaseStore } from "./leases.ts";
 import { GoneWorkers, answerAlive, isGone } from "./liveness.ts";
@@ -10,7 +11,8 @@ import type { TicketMetrics } from "./metrics.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
 
 export interface WorkerDeps {
-  config: Pick<TicketConfig, "WORKER_ID" | "PARTITIONS" | "BATCH_MAX" | "SNAPSHOT_EVERY_COMMANDS" | "SNAPSHOT_EVERY_MS" | "LEASE_RENEW_MS">;
+  config: Pick<TicketConfig, "WORKER_ID" | "PARTITIONS" | "BATCH_MAX" | "SNAPSHOT_EVERY_COMMANDS" | "SNAPSHOT_EVERY_MS" | "LEASE_RENEW_MS"> &
+    Partial<Pick<TicketConfig, "PARTITION_PLACEMENT">>;
   bus: Bus;
   redis: Redis;
   leases: LeaseStore;
@@ -36,7 +38,7 @@ interface Owned {
 
 /**
  * Runs the partitions this worker holds leases for, and only those: acquires up to its fair
- * share (partitions ÷ live workers), renews every `LEASE_RENEW_MS`, hands extras back when
+ * share (partitions ÷ live workers; all or none with `pack` placement), renews every `LEASE_RENEW_MS`, hands extras back when
  * workers join, and stops an actor the moment its lease is lost or can no longer be renewed
  * in time. A dead worker's leases are taken over once NATS confirms its process is gone (see
  * `liveness.ts`), or else when they lapse with the bucket TTL.
@@ -116,8 +118,11 @@ export class Worker {
 
     const { workers, owners } = await leases.survey();
     const gone = await this.#goneWorkers(workers, owners);
-    const live = Math.max(1, new Set([...workers.filter((w) => !gone.has(w)), config.WORKER_ID]).size);
-    const share = Math.ceil(config.PARTITIONS / live);
+    const liveWorkers = [...new Set([...workers.filter((w) => !gone.has(w)), config.WORKER_ID])];
+    const share =
+      config.PARTITION_PLACEMENT === "pack"
+        ? packedShare(config.WORKER_ID, liveWorkers, owners, this.#owned.size, config.PARTITIONS)
+        : Math.ceil(config.PARTITIONS / liveWorkers.length);
     if (this.#owned.size > share) {
       for (const partition of this.partitions.slice(share)) await this.#handBack(partition);
     } else if (this.#owned.size < share) {
