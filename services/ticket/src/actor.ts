@@ -91,6 +91,8 @@ export class PartitionActor {
   /** ExpireHold command ids appended but not yet applied. */
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
+  /** The snapshot being stored, if any. */
+  #saving: Promise<void> | undefined;
   #publisher: AsyncPublisher | undefined;
   #done: Promise<void> | undefined;
   /** The events' PubAcks, not awaited per batch: a snapshot waits for them, a failure ends the loop. */
@@ -164,6 +166,8 @@ export class PartitionActor {
       () => false,
     );
     this.#publisher?.close();
+    // A background save outlives nothing: it lands (or fails) before stop() returns.
+    await this.#saving;
     if (options.snapshot !== false && !failed && confirmed && this.#seq > this.#snapshotSeq) await this.#snapshot();
   }
 
@@ -368,21 +372,38 @@ export class PartitionActor {
     this.#armExpiryTimer();
   }
 
+  /**
+   * Takes a snapshot when one is due and none is being saved, without waiting for it: the state
+   * is encoded now (the next batch changes it), then stored in the background once every event
+   * before it is acknowledged. The partition's next commands do not wait for a KV round trip.
+   */
   async #maybeSnapshot(): Promise<void> {
     const since = this.#seq - this.#snapshotSeq;
     const age = this.options.clock() - this.#snapshotAt;
     this.options.metrics.snapshotAge.set({ partition: String(this.partition) }, age / 1000);
+    if (this.#saving) return;
     if (since >= this.options.snapshotEveryCommands || (since > 0 && age >= this.options.snapshotEveryMs)) {
-      await this.#snapshot();
+      // Counted from the attempt: a save that fails is tried again after the interval, not per batch.
+      this.#snapshotAt = this.options.clock();
+      this.#saving = this.#save(this.#seq, this.options.snapshots.encode(this.#state, this.#seq))
+        .catch((error: unknown) => this.options.logger.warn({ partition: this.partition, err: error }, "snapshot not saved; the next one will be"))
+        .finally(() => {
+          this.#saving = undefined;
+        });
     }
   }
 
+  /** The final snapshot of a stop: after any save in flight, of the state as it is. */
   async #snapshot(): Promise<void> {
+    await this.#saving;
+    await this.#save(this.#seq, this.options.snapshots.encode(this.#state, this.#seq));
+  }
+
+  async #save(seq: number, encoded: string): Promise<void> {
     // A snapshot marks its commands done: their events must be stored first.
     await this.#acks.confirmed();
-    const bytes = await this.options.snapshots.save(this.partition, this.#state, this.#seq);
-    this.#snapshotSeq = this.#seq;
-    this.#snapshotAt = this.options.clock();
+    const bytes = await this.options.snapshots.saveEncoded(this.partition, encoded);
+    this.#snapshotSeq = Math.max(this.#snapshotSeq, seq);
     this.options.metrics.snapshotBytes.set({ partition: String(this.partition) }, bytes);
   }
 

@@ -1,4 +1,5 @@
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip as gunzipCallback, gzip as gzipCallback } from "node:zlib";
 import { KV_BUCKETS } from "@rush/contracts";
 import { type PartitionState, fromSnapshot, toSnapshot } from "@rush/engine";
 import type { Bus } from "@rush/bus";
@@ -11,6 +12,8 @@ export interface Restored {
 }
 
 const key = (partition: number) => `p${partition}`;
+const gzip = promisify(gzipCallback);
+const gunzip = promisify(gunzipCallback);
 
 /**
  * Snapshots in the `seat_snapshots` KV bucket, gzipped JSON: a hot partition's state shrinks
@@ -26,14 +29,28 @@ export class SnapshotStore {
   async load(partition: number): Promise<Restored | undefined> {
     const entry = await this.kv.get(key(partition));
     if (entry?.operation !== "PUT" || entry.length === 0) return undefined;
-    const { seq, snapshot } = JSON.parse(gunzipSync(entry.value).toString("utf8")) as { seq: number; snapshot: unknown };
+    const { seq, snapshot } = JSON.parse((await gunzip(entry.value)).toString("utf8")) as { seq: number; snapshot: unknown };
     return { seq, state: fromSnapshot(snapshot) };
+  }
+
+  /** The state as it is now, at `seq`: taken synchronously, before the actor changes it again. */
+  encode(state: PartitionState, seq: number): string {
+    return JSON.stringify({ seq, snapshot: toSnapshot(state) });
+  }
+
+  /**
+   * Stores an encoded snapshot; returns its size in bytes. Compressed off the event loop: a
+   * worker runs every partition on one thread, and a hot partition's synchronous gzip held up
+   * every other partition's commands for milliseconds.
+   */
+  async saveEncoded(partition: number, encoded: string): Promise<number> {
+    const data = await gzip(encoded, { level: 1 });
+    await this.kv.put(key(partition), data);
+    return data.length;
   }
 
   /** Returns the stored size in bytes. */
   async save(partition: number, state: PartitionState, seq: number): Promise<number> {
-    const data = gzipSync(JSON.stringify({ seq, snapshot: toSnapshot(state) }), { level: 1 });
-    await this.kv.put(key(partition), data);
-    return data.length;
+    return this.saveEncoded(partition, this.encode(state, seq));
   }
 }

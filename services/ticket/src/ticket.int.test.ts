@@ -13,7 +13,7 @@ import {
   loadTopology,
   publish,
 } from "@rush/bus";
-import { SeatCommand, SeatEvent, STREAMS, partitionOf, readHoldRejections, redisKeys, seatCommandSubject } from "@rush/contracts";
+import { KV_BUCKETS, SeatCommand, SeatEvent, STREAMS, partitionOf, readHoldRejections, redisKeys, seatCommandSubject } from "@rush/contracts";
 import { createLogger, createMetrics, createRedis, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, startNats, startRedis } from "@rush/testkit";
 import { createInbox, headers as natsHeaders } from "@nats-io/transport-node";
@@ -300,6 +300,26 @@ describe("ticket worker", () => {
       silent.unsubscribe();
       await ensureTopology(bus, await loadTopology());
     }
+  });
+
+  it("ticket: a snapshot that cannot be stored holds up nothing: commands are answered, and a later snapshot lands", async () => {
+    const partition = partitionOf(sessionId, "A", PARTITIONS);
+    // The snapshot bucket is gone: every save fails (a partition's snapshot is due every 200 ms here).
+    await bus.jsm.streams.delete(`KV_${KV_BUCKETS.seatSnapshots}`);
+    let last = 0;
+    try {
+      for (const [i, seat] of ["A-7-1", "A-7-2", "A-7-3"].entries()) {
+        const outcome = await hold(`buyer-nosnap-${i}`, [seat]);
+        expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+        if (outcome.status === "done") last = outcome.reply.seq;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(worker.actor(partition)?.caughtUp).toBe(true);
+    } finally {
+      await ensureTopology(bus, await loadTopology());
+    }
+    const snapshots = await SnapshotStore.open(bus);
+    await expect.poll(async () => (await snapshots.load(partition))?.seq ?? 0, { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(last);
   });
 
   it("ticket: after a Redis crash (kill -9, AOF loses up to a second) the worker writes locks and read model again", async () => {
