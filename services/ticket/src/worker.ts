@@ -128,15 +128,25 @@ export class Worker {
     } else if (this.#owned.size < share) {
       // Free: nobody's, or a gone worker's (taken over at the revision it was seen with, before its TTL lapses).
       const free = shuffle([...Array(config.PARTITIONS).keys()].filter((p) => !owners.has(p) || gone.has(owners.get(p)!.worker)));
+      // Asked for side by side: a dead worker's 64 leases taken one round trip after another
+      // were a second of the takeover. One lost to another worker is simply not ours this tick.
+      const leased = await Promise.all(
+        free.slice(0, share - this.#owned.size).map(async (partition) => {
+          const previous = owners.get(partition);
+          const revision = previous ? await leases.takeOver(partition, config.WORKER_ID, previous.revision) : await leases.acquire(partition, config.WORKER_ID);
+          return { partition, revision };
+        }),
+      );
       const starting: Promise<void>[] = [];
-      for (const partition of free) {
-        if (this.#owned.size >= share || this.#stopped) break;
-        const previous = owners.get(partition);
-        const revision = previous ? await leases.takeOver(partition, config.WORKER_ID, previous.revision) : await leases.acquire(partition, config.WORKER_ID);
+      for (const { partition, revision } of leased) {
         if (revision === undefined) continue;
+        if (this.#stopped) {
+          await leases.release(partition, revision);
+          continue;
+        }
         const owned: Owned = { revision, renewedAt: clock(), actor: this.#newActor(partition), failed: false };
         this.#owned.set(partition, owned);
-        // Started side by side: a dead worker's 32 partitions restored one after another took
+        // Started side by side: a dead worker's partitions restored one after another took
         // seconds of the takeover (each loads a snapshot and replays its log).
         starting.push(this.#startActor(partition, owned));
       }
