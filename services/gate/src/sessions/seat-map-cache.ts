@@ -18,6 +18,8 @@ export interface SeatLayout {
 /** One version of a session's seat map: a read-model code per seat of the layout. */
 export interface SeatMapSnapshot {
   version: number;
+  /** When its read began (the gate's clock). */
+  takenAt: number;
   layout: SeatLayout;
   /** `codes[i]` is the read-model value (`a`, `s`, `b`, `h:<buyer>`) of `layout.ids[i]`. */
   codes: readonly string[];
@@ -53,7 +55,7 @@ export function layoutOf(seatIds: Iterable<string>): SeatLayout {
  * `layout`'s order when the hash holds exactly its seats (one map lookup per seat); otherwise
  * the layout is worked out again from the hash.
  */
-export function snapshotOf(version: number, entries: readonly string[], layout?: SeatLayout): SeatMapSnapshot {
+export function snapshotOf(version: number, entries: readonly string[], layout?: SeatLayout, takenAt = 0): SeatMapSnapshot {
   if (layout) {
     const codes = new Array<string>(layout.ids.length);
     const holders = new Set<string>();
@@ -72,9 +74,9 @@ export function snapshotOf(version: number, entries: readonly string[], layout?:
       if (code.charCodeAt(0) === 104 /* h */) holders.add(code.slice(2));
       matched++;
     }
-    if (fits && matched === layout.ids.length) return { version, layout, codes, holders };
+    if (fits && matched === layout.ids.length) return { version, takenAt, layout, codes, holders };
   }
-  return snapshotOf(version, entries, layoutOf(entries.filter((_, i) => i % 2 === 0)));
+  return snapshotOf(version, entries, layoutOf(entries.filter((_, i) => i % 2 === 0)), takenAt);
 }
 
 // The version, then the hash as a flat array: ioredis turns an HGETALL reply into an object,
@@ -83,31 +85,49 @@ export function snapshotOf(version: number, entries: readonly string[], layout?:
 const READ = "return {redis.call('GET', KEYS[1]) or false, redis.call('HGETALL', KEYS[2])}";
 type Scripted = Redis & { rushSeatMapRead(version: string, map: string): Promise<[string | null, string[]]> };
 
+export interface SeatMapCacheOptions {
+  /**
+   * How long a snapshot is served after the map moved on. Re-reading a 20,000-seat hash costs
+   * the gate ~30 ms of CPU (Redis's reply alone) and Redis a few ms; in a sale the version moves
+   * between nearly every two reads, so without a bound every watcher's poll paid it. 0: always fresh.
+   */
+  refreshMs: number;
+  now: () => number;
+}
+
 /**
- * The seat map read model (`seatmap:{<sessionId>}`, written by the ticket actors), re-read only
- * when its version moves: a flash sale's thousands of seat-map polls per second cost one GET
- * each, not a whole HGETALL, and a re-read reuses the session's layout.
+ * The seat map read model (`seatmap:{<sessionId>}`, written by the ticket actors). A read costs
+ * one GET of the version; the hash is read again when the version moved and the snapshot is
+ * older than `refreshMs` — or when the caller says the snapshot may lack something it must show
+ * (`stale`: a buyer's own hold granted after it was taken, so what the API just said is seen).
+ * A re-read reuses the session's layout.
  */
-export function createSeatMapCache(redis: Redis) {
+export function createSeatMapCache(redis: Redis, options: SeatMapCacheOptions = { refreshMs: 0, now: Date.now }) {
   if (!("rushSeatMapRead" in redis)) redis.defineCommand("rushSeatMapRead", { numberOfKeys: 2, lua: READ });
   const scripted = redis as Scripted;
   const cache = new Map<string, SeatMapSnapshot>();
   const loading = new Map<string, Promise<SeatMapSnapshot>>();
 
   const load = async (sessionId: string): Promise<SeatMapSnapshot> => {
+    const takenAt = options.now();
     // Version first: a map read after it is at least as new, so the cache never goes backwards.
     const [versionText, entries] = await scripted.rushSeatMapRead(redisKeys.seatMapVersion(sessionId), redisKeys.seatMap(sessionId));
-    const snapshot = snapshotOf(Number(versionText ?? 0), entries, cache.get(sessionId)?.layout);
+    const snapshot = snapshotOf(Number(versionText ?? 0), entries, cache.get(sessionId)?.layout, takenAt);
     if (cache.size > 1000) cache.clear();
     cache.set(sessionId, snapshot);
     return snapshot;
   };
 
   return {
-    async get(sessionId: string): Promise<SeatMapSnapshot> {
+    async get(sessionId: string, stale?: (snapshot: SeatMapSnapshot) => Promise<boolean>): Promise<SeatMapSnapshot> {
       const version = Number((await redis.get(redisKeys.seatMapVersion(sessionId))) ?? 0);
       const cached = cache.get(sessionId);
       if (cached && cached.version >= version && version > 0) return cached;
+      if (cached && options.now() - cached.takenAt < options.refreshMs) {
+        if (!(await stale?.(cached))) return cached;
+        // A read already running may have begun before what this caller must see: its own read.
+        return load(sessionId);
+      }
       const running = loading.get(sessionId);
       if (running) return running;
       const promise = load(sessionId).finally(() => loading.delete(sessionId));
