@@ -76,6 +76,11 @@ export const GateConfig = BaseConfig.extend({
   SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),
   /** Venue uploads only (a seat map can be large); every other route has `BODY_LIMIT_BYTES`. */
   PROXY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /**
+   * A seat map is served up to this long after it changed (0: always the latest). A buyer's own
+   * holds are always shown as they are; the live feed (socket.io) carries every change at once.
+   */
+  SEAT_MAP_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   /** Sale settings read from Postgres are reused this long. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(2000),
   /** Trust `X-Forwarded-For` from a load balancer in front (true, or a hop count / CIDR list). */

@@ -108,6 +108,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     settlement,
     providers,
     orderWaitMs: config.PAY_ORDER_WAIT_MS,
+    extendTimeoutMs: config.PAY_EXTEND_TIMEOUT_MS,
     ...(deps.redis ? { grantedTo: grantedTo(deps.redis) } : {}),
     holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
     clock,

@@ -35,6 +35,8 @@ export interface LiveHolds {
   reserve(sessionId: string, buyerId: string, holdId: string, now: number, until: number): Promise<boolean>;
   /** The hold was refused, released or ended. */
   forget(sessionId: string, buyerId: string, holdId: string): Promise<void>;
+  /** Whether the buyer has a live hold in the session that lasts past `at` (a hold granted lately lasts longest). */
+  anyLastingPast(sessionId: string, buyerId: string, at: number): Promise<boolean>;
 }
 
 const keyOf = (sessionId: string, buyerId: string) => `live:{${buyerId}}:${sessionId}`;
@@ -76,6 +78,9 @@ export function createLiveHolds(redis: Redis, max: number): LiveHolds {
     },
     async forget(sessionId, buyerId, holdId) {
       await redis.zrem(keyOf(sessionId, buyerId), holdId);
+    },
+    async anyLastingPast(sessionId, buyerId, at) {
+      return (await redis.zcount(keyOf(sessionId, buyerId), `(${at}`, "+inf")) > 0;
     },
   };
 }

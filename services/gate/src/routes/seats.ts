@@ -1,39 +1,37 @@
-import { type PublicSeatStatus, SeatMapView, SessionIdParams, seatStatusFor } from "@rush/contracts";
+import { SeatMapView, SessionIdParams } from "@rush/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
 import { encodedJson } from "../plugins/compression.ts";
 import { type SeatMapSnapshot, createSeatMapCache } from "../sessions/seat-map-cache.ts";
+import { seatMapJson } from "../sessions/seat-map-json.ts";
 import { sessionOr404 } from "../sessions/sale-window.ts";
-
-/** Blocked seats are never offered, so buyers see them as sold. */
-function publicStatus(code: string, viewer: string | undefined): PublicSeatStatus {
-  const status = seatStatusFor(code, viewer);
-  return status === "blocked" ? "sold" : status;
-}
-
-function view(sessionId: string, snapshot: SeatMapSnapshot, viewer: string | undefined): SeatMapView {
-  return {
-    sessionId,
-    version: snapshot.version,
-    areas: snapshot.areas.map((area) => ({
-      id: area.id,
-      seats: area.seats.map((seat) => ({ id: seat.id, status: publicStatus(seat.code, viewer) })),
-    })),
-  };
-}
+import type { SessionSettings } from "../sessions/session-settings.ts";
 
 /**
  * `GET /v1/sessions/:id/seats`: the live seat map from the Redis read model; a signed-in
  * caller's own holds show as `mine`. Everyone without a hold sees the same bytes, so that answer
- * is validated, serialised and compressed once per version (a flash sale polls it thousands of times a second).
+ * is written and compressed once per version (a flash sale polls it thousands of times a second);
+ * a holder's own answer is written for them. In a sale the map is re-read at most every
+ * `SEAT_MAP_REFRESH_MS`, except for a buyer whose own seats it may show wrong. Both answers are
+ * JSON text that matches `SeatMapView` by construction (`seatMapJson`), so the schema-typed send
+ * is bypassed on purpose: validating 20,000 seats per answer was most of the gate's CPU in a sale.
  */
 export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = async (app, { ctx }) => {
-  const seatMaps = createSeatMapCache(ctx.redis);
+  const { config } = ctx;
+  const seatMaps = createSeatMapCache(ctx.redis, { refreshMs: config.SEAT_MAP_REFRESH_MS, now: () => ctx.clock.now() });
+  /**
+   * Whether `viewer`'s own seats may have changed since the snapshot: they hold seats in it (since
+   * sold, released, expired?), or have a hold granted after it was taken (less the time an
+   * engine answer may take to reach the read model), which lasts past taken + the hold's TTL.
+   */
+  const ownSeatsMoved = (session: SessionSettings, viewer: string) => async (snapshot: SeatMapSnapshot) =>
+    snapshot.holders.has(viewer) ||
+    (await ctx.liveHolds.anyLastingPast(session.id, viewer, snapshot.takenAt - config.HOLD_WAIT_MS - config.LIVE_HOLD_GRACE_MS + session.holdTtlMs));
   const shared = new WeakMap<SeatMapSnapshot, ReturnType<typeof encodedJson>>();
   const sharedJson = (sessionId: string, snapshot: SeatMapSnapshot) => {
     let json = shared.get(snapshot);
     if (json === undefined) {
-      json = encodedJson(JSON.stringify(SeatMapView.parse(view(sessionId, snapshot, undefined))));
+      json = encodedJson(seatMapJson(sessionId, snapshot));
       shared.set(snapshot, json);
     }
     return json;
@@ -51,12 +49,11 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
     },
     async (request, reply) => {
       const sessionId = request.params.id;
-      await sessionOr404(ctx.sessions, sessionId);
+      const session = await sessionOr404(ctx.sessions, sessionId);
       const viewer = request.principal?.sub;
-      const snapshot = await seatMaps.get(sessionId);
-      if (viewer !== undefined && snapshot.holders.has(viewer)) return view(sessionId, snapshot, viewer);
-      // Sent as built (validated once, compressed once per encoding), so the schema-typed send is bypassed on purpose.
-      return sharedJson(sessionId, snapshot).send(request, reply as never);
+      const snapshot = await seatMaps.get(sessionId, viewer === undefined ? undefined : ownSeatsMoved(session, viewer));
+      const json = viewer !== undefined && snapshot.holders.has(viewer) ? encodedJson(seatMapJson(sessionId, snapshot, viewer)) : sharedJson(sessionId, snapshot);
+      return json.send(request, reply as never);
     },
   );
 };

@@ -23,6 +23,8 @@ export interface PayRouteOptions {
   grantedTo?: (orderId: string, buyerId: string) => Promise<string | null>;
   /** How far a payment stretches its hold (the session's maxHoldExtensionMs caps it). */
   holdExtensionMs: number;
+  /** How long pay waits for the seat engine to stretch the hold before a 503. */
+  extendTimeoutMs: number;
   clock: () => number;
 }
 
@@ -118,7 +120,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
           byMs: options.holdExtensionMs,
           now: clock(),
         },
-        { timeoutMs: 3000 },
+        { timeoutMs: options.extendTimeoutMs },
       );
       if (extended.status === "pending") {
         throw new HttpProblem(503, "unavailable", "Service Unavailable", "the seat engine did not answer in time; retry", {}, { "retry-after": "2" });
