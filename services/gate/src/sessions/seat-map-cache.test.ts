@@ -7,8 +7,15 @@ describe("seat map", () => {
     expect(snapshot).toEqual({
       version: 7,
       areas: [
-        { id: "A", seats: [{ id: "A-2-9", code: "h:u1" }, { id: "A-2-10", code: "b" }, { id: "A-10-1", code: "s" }] },
-        { id: "B", seats: [{ id: "B-1-1", code: "a" }] },
+        {
+          id: "A",
+          seats: [
+            { id: "A-2-9", row: "2", number: 9, code: "h:u1" },
+            { id: "A-2-10", row: "2", number: 10, code: "b" },
+            { id: "A-10-1", row: "10", number: 1, code: "s" },
+          ],
+        },
+        { id: "B", seats: [{ id: "B-1-1", row: "1", number: 1, code: "a" }] },
       ],
       holders: new Set(["u1"]),
     });

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 /** One version of a session's seat map, sorted for display: areas, then rows, then numbers. */
 export interface SeatMapSnapshot {
   version: number;
-  areas: { id: string; seats: { id: string; code: string }[] }[];
+  areas: { id: string; seats: { id: string; row: string; number: number; code: string }[] }[];
   /** Buyers holding seats in this version: everyone else sees the same map. */
   holders: ReadonlySet<string>;
 }
@@ -26,9 +26,7 @@ export function groupSeatMap(version: number, hash: Record<string, string>): Sea
     .sort(([a], [b]) => collator.compare(a, b))
     .map(([id, seats]) => ({
       id,
-      seats: seats
-        .sort((a, b) => collator.compare(a.row, b.row) || a.number - b.number)
-        .map(({ id: seatId, code }) => ({ id: seatId, code })),
+      seats: seats.sort((a, b) => collator.compare(a.row, b.row) || a.number - b.number),
     }));
   return { version, areas, holders };
 }
