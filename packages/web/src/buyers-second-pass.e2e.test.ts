@@ -395,6 +395,7 @@ describe("browser app, second pass", () => {
     console.log(
       `web e2e: returning buyer: interactive after ${back.interactive} ms; over the network: ${overNetwork.map(([id, n]) => `${new URL(urls.get(id) ?? "x:/").pathname} ${(n / 1024).toFixed(1)} KB`).join(", ")}`,
     );
+    console.log(`web e2e: returning trace (ms since navigation): ${back.trace.join(" | ")}`);
     expect(overNetwork.map(([id]) => urls.get(id) ?? "").filter((url) => url.includes("/seat-map"))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { SessionView } from "@rush/contracts";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { readTokens } from "../api/auth-tokens.ts";
 import { getSeats, getVenueSeatMap } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
@@ -72,7 +72,8 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
     })();
   };
 
-  useEffect(() => {
+  // Started at render, not after the next frame: the map's data is what the page waits for.
+  useLayoutEffect(() => {
     let cancelled = false;
     (async () => {
       try {
