@@ -361,7 +361,8 @@ describe("browser app, second pass", () => {
     /** Loads the map; the page's own clock (ms since navigation) when the first frame is drawn. */
     const load = async () => {
       await page.goto(`/sessions/${big.sessionId}`);
-      const drawn = await page.waitForFunction(() => (window.__rush?.seatMap?.lastDrawMs() ?? 0) > 0 && performance.now(), undefined, { timeout: 120_000, polling: 50 });
+      // The page marks its first frame (handlers are attached before it): the poll below only waits for it.
+      const drawn = await page.waitForFunction(() => performance.getEntriesByName("rush:map-drawn")[0]?.startTime, undefined, { timeout: 120_000, polling: 50 });
       const interactive = Math.round(Number(await drawn.jsonValue()));
       await page.waitForLoadState("networkidle");
       const trace = await page.evaluate(() => [
@@ -378,6 +379,11 @@ describe("browser app, second pass", () => {
     console.log(`web e2e: cold trace (ms since navigation): ${cold.trace.join(" | ")}`);
     expect(await page.evaluate(() => window.__rush!.seatMap!.seatCount)).toBe(20_000);
     expect(total).toBeLessThan(400 * 1024);
+    // The page's HTML carried the session and its seats, and preloaded the venue: the app asked
+    // for the session not at all and got the preloaded venue instead of asking twice.
+    const asked = [...urls.values()].map((url) => new URL(url).pathname);
+    expect(asked.filter((path) => path === `/v1/sessions/${big.sessionId}`)).toEqual([]);
+    expect(asked.filter((path) => path.endsWith("/seat-map"))).toHaveLength(1);
 
     // The same buyer comes back another day (from the events list, not a reload): the venue
     // (immutable) and the app's hashed assets come from the browser's cache.
@@ -389,6 +395,7 @@ describe("browser app, second pass", () => {
     console.log(
       `web e2e: returning buyer: interactive after ${back.interactive} ms; over the network: ${overNetwork.map(([id, n]) => `${new URL(urls.get(id) ?? "x:/").pathname} ${(n / 1024).toFixed(1)} KB`).join(", ")}`,
     );
+    console.log(`web e2e: returning trace (ms since navigation): ${back.trace.join(" | ")}`);
     expect(overNetwork.map(([id]) => urls.get(id) ?? "").filter((url) => url.includes("/seat-map"))).toEqual([]);
   });
 });

@@ -12,3 +12,5 @@ export const WEB_INDEX_HTML = "index.html";
 
 /** Hashed, immutable build outputs live under this path prefix; cache them for a year. */
 export const WEB_ASSETS_PREFIX = "/assets/";
+
+export { type BootData, embedBootData } from "./boot-data.ts";

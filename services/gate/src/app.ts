@@ -34,6 +34,7 @@ import {
   SOCKET_POLLING_ROUTES,
 } from "./plugins/upstream-routes.ts";
 import { webApp } from "./plugins/web-app.ts";
+import { seatMapPageData } from "./sessions/seat-map-page.ts";
 import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts";
 import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
@@ -141,6 +142,9 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   });
   // An upgrade request has the socket and headers the resolver reads.
   socketUpgradeProxy(app, { path: "/socket.io/", target: config.NOTIFICATION_URL, clientIp: (req) => clientIp(req as unknown as FastifyRequest) });
-  if (config.WEB_DIST) await app.register(webApp, { root: config.WEB_DIST, assetsPrefix: WEB_ASSETS_PREFIX, index: WEB_INDEX_HTML });
+  if (config.WEB_DIST) {
+    const pageData = config.PAGE_DATA_TIMEOUT_MS > 0 ? seatMapPageData(app, { timeoutMs: config.PAGE_DATA_TIMEOUT_MS }) : undefined;
+    await app.register(webApp, { root: config.WEB_DIST, assetsPrefix: WEB_ASSETS_PREFIX, index: WEB_INDEX_HTML, ...(pageData ? { pageData } : {}) });
+  }
   return app;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { PROBLEM_CONTENT_TYPE, holdIdFor, commandIdFor, orderIdForHold } from "@rush/contracts";
+import { SPARSE_STATUSES, forEachSeatInRuns } from "@rush/contracts/seat-state-runs";
 import { type TestDatabase, spawnService } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance } from "fastify";
@@ -63,6 +64,37 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     expect(res.statusCode).toBe(404);
     expect(res.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
     expect(res.json().code).toBe("session_not_found");
+  });
+
+  it("seats: ?format=sparse names only the seats that are not available, as runs, the same map as the full form; bad formats are 400", async () => {
+    const [, token] = buyer();
+    expect((await hold(token, { seatIds: ["B-2-2", "B-2-3", "B-2-4"] })).statusCode).toBe(201);
+    const read = async (query: string, viewer?: string) => {
+      const res = await app.inject({ method: "GET", url: `/v1/sessions/${sessionId}/seats${query}`, headers: browserHeaders(viewer) });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    /** Every seat that is not available, as `id status`, from either form. */
+    const taken = (body: { format?: string; areas: Record<string, unknown>[] }) => {
+      const out: string[] = [];
+      for (const area of body.areas) {
+        if (body.format !== "sparse-1") for (const seat of area.seats as { id: string; status: string }[]) seat.status !== "available" && out.push(`${seat.id} ${seat.status}`);
+        else for (const status of SPARSE_STATUSES) forEachSeatInRuns(area.id as string, (area[status] as string[]) ?? [], (id) => out.push(`${id} ${status}`));
+      }
+      return out.sort();
+    };
+    const [anonymous, holder] = [await read("?format=sparse"), await read("?format=sparse", token)];
+    expect(anonymous).toMatchObject({ sessionId, format: "sparse-1" });
+    expect(anonymous.areas.map((a: { id: string }) => a.id)).toEqual(["A", "B"]);
+    expect(anonymous.areas[1].held).toContain("2-2~4");
+    expect(holder.areas[1].mine).toEqual(["2-2~4"]);
+    expect(taken(anonymous)).toEqual(taken(await read("")));
+    expect(taken(holder)).toEqual(taken(await read("?format=full", token)));
+
+    const bad = await app.inject({ method: "GET", url: `/v1/sessions/${sessionId}/seats?format=csv` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+    expect(JSON.stringify(bad.json().errors)).toContain("format");
   });
 
   it("holds: explicit seats → 201 with priced seats, order id and expiry; mine for the owner, held for others", async () => {

@@ -57,6 +57,12 @@ export const GateConfig = BaseConfig.extend({
   ADMISSION_SECRET: z.string().min(16).default(DEV_ADMISSION_SECRET),
   CATALOG_URL: z.url().default("http://127.0.0.1:8105"),
   CATALOG_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * How long a seat-map page (`/sessions/:id`) waits for its first data (session, seat states) to
+   * carry in its HTML before going out without it. Waiting pays while it is shorter than the
+   * script's download plus one round trip, which is what the app would spend asking itself.
+   */
+  PAGE_DATA_TIMEOUT_MS: z.coerce.number().int().min(0).default(1000),
   /** Publishing a large session waits for every area to load (the catalog gives up at 120 s). */
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(130_000),
   ORDER_URL: z.url().default("http://127.0.0.1:8102"),

@@ -122,6 +122,24 @@ export const SeatMapView = z.object({
 });
 export type SeatMapView = z.infer<typeof SeatMapView>;
 
+/** One area's named seats as runs (`<row>-<number>` or `<row>-<first>~<last>`); see `seat-state-runs.ts`. */
+const SeatRuns = z.array(z.string().max(160).regex(/^[A-Za-z0-9_]+-\d+(~\d+)?$/));
+
+/**
+ * `GET /v1/sessions/:id/seats?format=sparse`: only the seats that are not available, per area,
+ * as runs; every seat of a listed area that is not named is available.
+ */
+export const SeatMapSparseView = z.object({
+  sessionId: z.uuid(),
+  version: z.int().min(0),
+  format: z.literal("sparse-1"),
+  areas: z.array(z.object({ id: AreaId, held: SeatRuns.optional(), sold: SeatRuns.optional(), mine: SeatRuns.optional() })),
+});
+export type SeatMapSparseView = z.infer<typeof SeatMapSparseView>;
+
+/** `?format=sparse` asks for {@link SeatMapSparseView}; without it, one entry per seat ({@link SeatMapView}). */
+export const SeatMapQuery = z.object({ format: z.enum(["full", "sparse"]).optional() });
+
 /** The caller's place in a session's waiting room. */
 export const QueueStatus = z.object({
   sessionId: z.uuid(),

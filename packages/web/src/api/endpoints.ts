@@ -15,7 +15,7 @@ import type {
   PublishResponse,
   QueueStatus,
   RegisterResponse,
-  SeatMapView,
+  SeatMapSparseView,
   SessionSales,
   SessionView,
   TicketList,
@@ -70,8 +70,13 @@ export const getEvent = (id: string) => get<EventView>(path("/v1/events/:id", id
 export const getSession = (id: string) => get<SessionView>(path("/v1/sessions/:id", id));
 export const getAvailability = (id: string) => get<Availability>(path("/v1/sessions/:id/availability", id));
 export const getVenue = (id: string) => get<VenueView>(path("/v1/venues/:id", id));
-/** The venue's seat map as runs (a few KB instead of ~1 MB for 20,000 seats), cached by the browser for good. */
-export const getVenueSeatMap = async (id: string): Promise<PlainSeatMap> => decodeSeatMap(await get<CompactSeatMap>(path("/v1/venues/:id/seat-map", id)));
+/**
+ * The venue's seat map as runs (a few KB instead of ~1 MB for 20,000 seats), cached by the browser
+ * for good. Asked with the browser's own `Accept` so it is the same request as the seat-map page's
+ * `<link rel=preload>` (see `boot-data.ts`), which the browser then hands over instead of asking again.
+ */
+export const getVenueSeatMap = async (id: string): Promise<PlainSeatMap> =>
+  decodeSeatMap(await get<CompactSeatMap>(path("/v1/venues/:id/seat-map", id), { headers: { accept: "*/*" } }));
 
 export const createVenue = (body: CreateVenueRequest) => post<VenueSummary>("/v1/venues", body, { auth: true });
 export const createEvent = (body: Omit<CreateEventRequest, "tags"> & { tags?: string[] }) => post<EventView>("/v1/events", body, { auth: true });
@@ -87,7 +92,8 @@ export const updateSession = (id: string, body: UpdateSessionRequest) => send<Se
 export const getSales = (id: string) => get<SessionSales>(path("/v1/sessions/:id/sales", id), { auth: true });
 
 // ── Buying ───────────────────────────────────────────────────────────────────
-export const getSeats = (id: string) => get<SeatMapView>(path("/v1/sessions/:id/seats", id), { auth: "optional" });
+/** Every seat's status, sparse: only the seats that are not available (a few hundred bytes at a sale's opening). */
+export const getSeats = (id: string) => get<SeatMapSparseView>(`${path("/v1/sessions/:id/seats", id)}?format=sparse`, { auth: "optional" });
 
 export const joinQueue = (id: string, headers: Record<string, string> = {}) =>
   post<QueueStatus>(path("/v1/sessions/:id/queue", id), undefined, { auth: true, headers });

@@ -1,5 +1,6 @@
 import type { SessionView } from "@rush/contracts";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { readTokens } from "../api/auth-tokens.ts";
 import { getSeats, getVenueSeatMap } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import type { FeedHub } from "../live/feed-hub.ts";
@@ -71,11 +72,13 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
     })();
   };
 
-  useEffect(() => {
+  // Started at render, not after the next frame: the map's data is what the page waits for.
+  useLayoutEffect(() => {
     let cancelled = false;
     (async () => {
       try {
-        const [seatMap, seats] = await Promise.all([getVenueSeatMap(session.venueId), takeSeats(session.id)]);
+        const taken = takeSeats(session.id);
+        const [seatMap, seats] = await Promise.all([getVenueSeatMap(session.venueId), taken.seats]);
         if (cancelled) return;
         // Marks for the weight test's breakdown (bytes on the wire vs parsing vs building the layout).
         performance.mark("rush:seatmap-fetched");
@@ -83,12 +86,14 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
         performance.mark("rush:layout-built");
         const statuses = createSeatStatuses(layout);
         applySnapshot(statuses, layout, seats);
+        performance.mark("rush:statuses-applied");
         const subscribed = hub.last("subscribed");
         if (subscribed) resetFeed(statuses, subscribed.seq);
         dataRef.current = { layout, statuses };
         setData(dataRef.current);
-        // Subscribed before the snapshot was read and things moved since: read it again.
-        if (subscribed && subscribed.version > statuses.version) refetch();
+        // Subscribed before the snapshot was read and things moved since, or a signed-in buyer's
+        // map drawn from the page's anonymous seats (their own holds look taken): read it again.
+        if ((subscribed && subscribed.version > statuses.version) || (taken.anonymous && readTokens())) refetch();
       } catch (e) {
         if (!cancelled) setError(`Could not load the seat map: ${messageOf(e)}`);
       }

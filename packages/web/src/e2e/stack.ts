@@ -47,6 +47,8 @@ export async function startStack(database: TestDatabase): Promise<Stack> {
       ORDER_URL: order.url,
       PAYMENT_URL: payment.url,
       NOTIFICATION_URL: notification.url,
+      // The seat-map page always carries its data here, however loaded the machine: the tests check what it carries.
+      PAGE_DATA_TIMEOUT_MS: "30000",
     });
     return {
       gate,

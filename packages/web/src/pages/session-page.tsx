@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { getSession } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { useAuth } from "../app/auth-state.ts";
+import { takeBoot } from "../app/boot.ts";
 import { onLinkClick } from "../app/router.ts";
 import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
 import { BuyScreen } from "../buy/buy-screen.tsx";
@@ -18,7 +19,7 @@ const FEED_WORDS: Record<FeedState, string> = { live: "Live", connecting: "Conne
 /** `/sessions/:id`: sign-in, then the waiting room, then the live seat map. */
 export function SessionPage(props: { id: string }) {
   const auth = useAuth();
-  const [session, setSession] = useState<SessionView | null>(null);
+  const [session, setSession] = useState<SessionView | null>(() => takeBoot("session", props.id) ?? null);
   const [error, setError] = useState<string | null>(null);
   const [admission, setAdmission] = useState<AdmissionKeeper | null>(null);
   const [feed, setFeed] = useState<{ state: FeedState; detail?: string }>({ state: "connecting" });
@@ -26,8 +27,10 @@ export function SessionPage(props: { id: string }) {
   const now = useNow();
 
   useEffect(() => {
-    setSession(null);
     setAdmission(null);
+    // The page's HTML carried this session (and its seats, which the map takes itself): nothing to wait for.
+    if (session?.id === props.id) return;
+    setSession(null);
     prefetchSeats(props.id);
     getSession(props.id).then(setSession, (e) => setError(messageOf(e)));
   }, [props.id]);

@@ -51,6 +51,7 @@ export class SeatMapController {
     this.statuses = statuses;
     this.events = events;
     this.index = buildSpatialIndex(layout);
+    performance.mark("rush:index-built");
   }
 
   /** Draws into `canvas`; keys are read from `keyTarget` (the focusable element around it). */
@@ -251,6 +252,8 @@ export class SeatMapController {
       dpr: window.devicePixelRatio || 1,
     });
     this.lastDrawMs = performance.now() - started;
+    // When the map first shows (what the weight test reports as interactive: handlers are attached before).
+    if (performance.getEntriesByName("rush:map-drawn").length === 0) performance.mark("rush:map-drawn");
   }
 
   /** The seat under a client point: at least ~10 px of reach, so tiny seats are still easy to hit. */

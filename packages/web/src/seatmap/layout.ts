@@ -66,35 +66,31 @@ const placed = (area: SeatMap["areas"][number]) => area.rows.every((row) => row.
 
 /**
  * Areas without coordinates are shelved left to right (wrapping into a roughly square block)
- * below any placed areas; each row is centred on the area's widest row.
+ * below any placed areas; each row is centred on the area's widest row. Per area: its top-left
+ * corner and widest row (a seat's place follows from its row and position in it).
  */
-function autoPositions(areas: SeatMap["areas"], below: number): Map<string, { x: number; y: number }> {
-  const positions = new Map<string, { x: number; y: number }>();
-  const loose = areas.filter((a) => !placed(a));
-  if (loose.length === 0) return positions;
-  const sizes = loose.map((a) => ({ w: Math.max(...a.rows.map((r) => r.seats.length)), h: a.rows.length }));
+function autoOrigins(areas: SeatMap["areas"], isPlaced: readonly boolean[], below: number): Map<number, { x: number; y: number; w: number }> {
+  const origins = new Map<number, { x: number; y: number; w: number }>();
+  const loose = areas.map((a, i) => ({ a, i })).filter(({ i }) => !isPlaced[i]);
+  if (loose.length === 0) return origins;
+  const sizes = loose.map(({ a }) => ({ w: Math.max(...a.rows.map((r) => r.seats.length)), h: a.rows.length }));
   const area = sizes.reduce((n, s) => n + (s.w + AUTO_GAP) * (s.h + AUTO_GAP), 0);
   const shelfWidth = Math.max(Math.sqrt(area) * 1.4, ...sizes.map((s) => s.w));
   let x = 0;
   let y = below;
   let shelfHeight = 0;
-  loose.forEach((a, i) => {
-    const { w, h } = sizes[i]!;
+  loose.forEach(({ i }, k) => {
+    const { w, h } = sizes[k]!;
     if (x > 0 && x + w > shelfWidth) {
       x = 0;
       y += shelfHeight + AUTO_GAP;
       shelfHeight = 0;
     }
-    a.rows.forEach((row, r) => {
-      const offset = (w - row.seats.length) / 2;
-      row.seats.forEach((seat, s) => {
-        positions.set(seat.id, { x: x + offset + s, y: y + r });
-      });
-    });
+    origins.set(i, { x, y, w });
     x += w + AUTO_GAP;
     shelfHeight = Math.max(shelfHeight, h);
   });
-  return positions;
+  return origins;
 }
 
 /** Median distance between neighbours in a row, from a sample: 1 when nothing can be measured. */
@@ -119,12 +115,12 @@ export function buildLayout(seatMap: SeatMap, categories: readonly Pick<PriceCat
   categories.forEach((c, i) => {
     for (const areaId of c.areaIds) categoryOf.set(areaId, i);
   });
+  const isPlaced = seatMap.areas.map(placed);
   const placedBounds = emptyBounds();
-  for (const area of seatMap.areas) {
-    if (!placed(area)) continue;
-    for (const row of area.rows) for (const seat of row.seats) grow(placedBounds, seat.x!, seat.y!);
-  }
-  const auto = autoPositions(seatMap.areas, Number.isFinite(placedBounds.maxY) ? placedBounds.maxY + AUTO_GAP * 2 : 0);
+  seatMap.areas.forEach((area, a) => {
+    if (isPlaced[a]) for (const row of area.rows) for (const seat of row.seats) grow(placedBounds, seat.x!, seat.y!);
+  });
+  const auto = autoOrigins(seatMap.areas, isPlaced, Number.isFinite(placedBounds.maxY) ? placedBounds.maxY + AUTO_GAP * 2 : 0);
 
   const layout: SeatLayout = {
     count,
@@ -144,23 +140,25 @@ export function buildLayout(seatMap: SeatMap, categories: readonly Pick<PriceCat
     const bounds = emptyBounds();
     const start = i;
     const firstRow = layout.rows.length;
-    const isPlaced = placed(area);
-    for (const row of area.rows) {
+    const origin = auto.get(a);
+    area.rows.forEach((row, rowInArea) => {
       const rowStart = i;
       const r = layout.rows.length;
-      for (const seat of row.seats) {
-        const p = isPlaced ? { x: seat.x!, y: seat.y! } : auto.get(seat.id)!;
+      const offset = origin ? (origin.w - row.seats.length) / 2 : 0;
+      row.seats.forEach((seat, s) => {
+        const x = origin ? origin.x + offset + s : seat.x!;
+        const y = origin ? origin.y + rowInArea : seat.y!;
         layout.ids[i] = seat.id;
-        layout.x[i] = p.x;
-        layout.y[i] = p.y;
+        layout.x[i] = x;
+        layout.y[i] = y;
         layout.number[i] = seat.number;
         layout.row[i] = r;
         layout.index.set(seat.id, i);
-        grow(bounds, p.x, p.y);
+        grow(bounds, x, y);
         i++;
-      }
+      });
       layout.rows.push({ label: row.label, area: a, start: rowStart, end: i });
-    }
+    });
     layout.areas.push({
       id: area.id,
       name: area.name,

@@ -53,9 +53,10 @@ describe("picking seats", () => {
   applySnapshot(statuses, layout, {
     sessionId: "00000000-0000-4000-8000-000000000001",
     version: 1,
+    format: "sparse-1",
     areas: [
-      { id: "A", seats: ["A-1-1", "A-1-2", "A-1-3", "A-1-4", "A-2-2", "A-2-3"].map((id) => ({ id, status: id === "A-1-4" ? ("held" as const) : ("available" as const) })) },
-      { id: "B", seats: [{ id: "B-1-1", status: "sold" as const }, { id: "B-1-2", status: "available" as const }] },
+      { id: "A", held: ["1-4"] },
+      { id: "B", sold: ["1-1"] },
     ],
   });
   const pick = (sel: typeof emptySelection, id: string, limit = 2) => toggleSeat(sel, layout, statuses, at(id), limit, (s) => layout.ids[s]!);

@@ -1,5 +1,5 @@
 import type { PriceCategory } from "@rush/contracts";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { SeatMapController } from "./controller.ts";
 import { categoryOfSeat, describeSeat } from "./describe.ts";
 import { formatMoney } from "../format/money.ts";
@@ -53,7 +53,9 @@ export function SeatMap(props: SeatMapProps) {
   const [focus, setFocus] = useState(-1);
   const [hover, setHover] = useState<{ seat: number; x: number; y: number }>({ seat: -1, x: 0, y: 0 });
 
-  useEffect(() => {
+  // A layout effect: the first frame is drawn in the same task as the render that made the canvas,
+  // not after the next animation frame (which a busy or throttled page can hold back a long time).
+  useLayoutEffect(() => {
     const controller = new SeatMapController(props.layout, props.statuses, {
       onPick: (seat) => propsRef.current.onPick(seat),
       onFocus: setFocus,

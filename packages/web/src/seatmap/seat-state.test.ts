@@ -5,11 +5,12 @@ import { gridMap } from "./test-maps.ts";
 
 const SESSION = "00000000-0000-4000-8000-000000000001";
 const layout = buildLayout(gridMap(1, 2, 3));
-const snapshot = (version: number, statuses: Record<string, "available" | "held" | "sold" | "mine">) => ({
-  sessionId: SESSION,
-  version,
-  areas: [{ id: "A1", seats: layout.ids.map((id) => ({ id, status: statuses[id] ?? ("available" as const) })) }],
-});
+/** A sparse snapshot of area A1 naming the given seats (the rest available). */
+const snapshot = (version: number, statuses: Record<string, "held" | "sold" | "mine">) => {
+  const area: Record<string, string[]> = {};
+  for (const [id, status] of Object.entries(statuses)) area[status] = [...(area[status] ?? []), id.split("-").slice(1).join("-")];
+  return { sessionId: SESSION, version, format: "sparse-1" as const, areas: [{ id: "A1", ...area }] };
+};
 const delta = (seq: number, version: number, changes: [string, "available" | "held" | "sold"][]) => ({
   sessionId: SESSION,
   seq,
@@ -18,13 +19,16 @@ const delta = (seq: number, version: number, changes: [string, "available" | "he
 });
 
 describe("seat statuses", () => {
-  it("seat state: a snapshot sets every seat; seats it does not name stay 'not on sale'", () => {
-    const s = createSeatStatuses(layout);
-    const changed = applySnapshot(s, layout, { ...snapshot(5, { "A1-1-2": "held", "A1-2-1": "sold" }), areas: [{ id: "A1", seats: [{ id: "A1-1-2", status: "held" }] }] });
-    expect(changed).toEqual([1]);
-    expect(statusName(s, 1)).toBe("held");
-    expect(statusName(s, 0)).toBe("none");
+  it("seat state: a sparse snapshot sets every seat of its areas (unnamed ones available, runs expanded); unlisted areas stay 'not on sale'", () => {
+    const two = buildLayout(gridMap(2, 2, 3));
+    const s = createSeatStatuses(two);
+    const changed = applySnapshot(s, two, { sessionId: SESSION, version: 5, format: "sparse-1", areas: [{ id: "A1", held: ["1-2~3"], sold: ["2-1"] }] });
+    expect(changed).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([0, 1, 2, 3, 4, 5].map((i) => statusName(s, i))).toEqual(["available", "held", "held", "sold", "available", "available"]);
+    expect(statusName(s, 6)).toBe("none");
     expect(s.version).toBe(5);
+    // Seats a newer snapshot no longer names are available again.
+    expect(applySnapshot(s, two, { sessionId: SESSION, version: 6, format: "sparse-1", areas: [{ id: "A1", sold: ["2-1"] }] })).toEqual([1, 2]);
   });
 
   it("seat state: deltas apply in seq order; a skipped seq is applied but flagged as a gap; repeats are ignored", () => {

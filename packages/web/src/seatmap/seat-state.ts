@@ -1,4 +1,5 @@
-import type { SeatMapView, SeatsUpdate } from "@rush/contracts";
+import type { SeatMapSparseView, SeatsUpdate } from "@rush/contracts";
+import { SPARSE_STATUSES, type SparseStatus, forEachSeatInRuns } from "@rush/contracts/seat-state-runs";
 import type { SeatLayout } from "./layout.ts";
 
 /** A seat's status as drawn. `none`: the session does not sell it (its area has no price). */
@@ -44,14 +45,25 @@ function set(state: SeatStatuses, seat: number, status: "available" | "held" | "
   return true;
 }
 
-/** Applies `GET /v1/sessions/:id/seats`; returns the seats whose drawn status changed. */
-export function applySnapshot(state: SeatStatuses, layout: SeatLayout, view: SeatMapView): number[] {
+/**
+ * Applies `GET /v1/sessions/:id/seats?format=sparse`: every seat of a listed area takes the
+ * status its runs name, or available; seats of unlisted areas stay as they are (not on sale).
+ * Returns the seats whose drawn status changed.
+ */
+export function applySnapshot(state: SeatStatuses, layout: SeatLayout, view: SeatMapSparseView): number[] {
   const changed: number[] = [];
-  for (const area of view.areas) {
-    for (const seat of area.seats) {
-      const i = layout.index.get(seat.id);
-      if (i !== undefined && set(state, i, seat.status, view.version)) changed.push(i);
+  const areas = new Map(layout.areas.map((area) => [area.id, area]));
+  for (const sparse of view.areas) {
+    const area = areas.get(sparse.id);
+    if (!area) continue;
+    const named = new Map<number, SparseStatus>();
+    for (const status of SPARSE_STATUSES) {
+      forEachSeatInRuns(sparse.id, sparse[status] ?? [], (id) => {
+        const i = layout.index.get(id);
+        if (i !== undefined) named.set(i, status);
+      });
     }
+    for (let i = area.start; i < area.end; i++) if (set(state, i, named.get(i) ?? "available", view.version)) changed.push(i);
   }
   state.version = Math.max(state.version, view.version);
   return changed;

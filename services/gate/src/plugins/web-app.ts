@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
+import { embedBootData } from "@rush/web/server";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { problems } from "../problems.ts";
+import type { PageData } from "../sessions/seat-map-page.ts";
 
 /** Paths that are the API's, never the browser app's. */
 const NOT_THE_APP = /^\/(v1|socket\.io|health|metrics|docs)(\/|$)/;
@@ -13,8 +16,12 @@ const wantsHtml = (request: FastifyRequest) => (request.headers.accept ?? "").in
  * Serves the browser app (`packages/web`'s `vite build`) at `/`: hashed assets cached for a
  * year, and every other GET that asks for HTML answered with `index.html`, so client-side
  * routes such as `/sessions/<id>` load the app. Without a build the gate serves only the API.
+ * `pageData` may give a page its first data and preloads, carried in its HTML (never cached).
  */
-export async function webApp(app: FastifyInstance, options: { root: string; assetsPrefix: string; index: string }): Promise<boolean> {
+export async function webApp(
+  app: FastifyInstance,
+  options: { root: string; assetsPrefix: string; index: string; pageData?: (request: FastifyRequest) => Promise<PageData | null> },
+): Promise<boolean> {
   if (!existsSync(join(options.root, options.index))) {
     app.log.warn({ root: options.root }, "no web build found (pnpm --filter @rush/web build): serving the API only");
     return false;
@@ -32,7 +39,12 @@ export async function webApp(app: FastifyInstance, options: { root: string; asse
   });
   app.get("/*", { schema: { hide: true } }, async (request, reply) => {
     if (NOT_THE_APP.test(request.url) || !wantsHtml(request)) throw problems.notFound(`no route GET ${request.url.split("?")[0]}`);
-    return reply.header("cache-control", "no-cache").sendFile(options.index);
+    const page = await options.pageData?.(request);
+    reply.header("cache-control", "no-cache");
+    if (!page) return reply.sendFile(options.index);
+    // Read per page, not kept: a rebuilt app (new hashed asset names) is served at once.
+    const html = await readFile(join(options.root, options.index), "utf8");
+    return reply.type("text/html; charset=utf-8").send(embedBootData(html, page.data, page.preloads));
   });
   app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.header("cache-control", "no-cache").sendFile(options.index));
   return true;

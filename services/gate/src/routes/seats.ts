@@ -1,15 +1,19 @@
-import { SeatMapView, SessionIdParams } from "@rush/contracts";
+import { SeatMapQuery, SeatMapSparseView, SeatMapView, SessionIdParams } from "@rush/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { GateContext } from "../context.ts";
 import { encodedJson } from "../plugins/compression.ts";
 import { type SeatMapSnapshot, createSeatMapCache } from "../sessions/seat-map-cache.ts";
-import { seatMapJson } from "../sessions/seat-map-json.ts";
+import { seatMapJson, seatMapSparse } from "../sessions/seat-map-json.ts";
 import { sessionOr404 } from "../sessions/sale-window.ts";
 import type { SessionSettings } from "../sessions/session-settings.ts";
 
+type Format = "full" | "sparse";
+
 /**
  * `GET /v1/sessions/:id/seats`: the live seat map from the Redis read model; a signed-in
- * caller's own holds show as `mine`. Everyone without a hold sees the same bytes, so that answer
+ * caller's own holds show as `mine`; `?format=sparse` names only the seats that are not available
+ * (the browser app's form). Everyone without a hold sees the same bytes, so that answer
  * is written and compressed once per version (a flash sale polls it thousands of times a second);
  * a holder's own answer is written for them. In a sale the map is re-read at most every
  * `SEAT_MAP_REFRESH_MS`, except for a buyer whose own seats it may show wrong. Both answers are
@@ -27,12 +31,15 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
   const ownSeatsMoved = (session: SessionSettings, viewer: string) => async (snapshot: SeatMapSnapshot) =>
     snapshot.holders.has(viewer) ||
     (await ctx.liveHolds.anyLastingPast(session.id, viewer, snapshot.takenAt - config.HOLD_WAIT_MS - config.LIVE_HOLD_GRACE_MS + session.holdTtlMs));
-  const shared = new WeakMap<SeatMapSnapshot, ReturnType<typeof encodedJson>>();
-  const sharedJson = (sessionId: string, snapshot: SeatMapSnapshot) => {
-    let json = shared.get(snapshot);
+  /** The answer as `viewer` sees it (everyone without a hold in the snapshot sees the same one). */
+  const textOf = (format: Format, sessionId: string, snapshot: SeatMapSnapshot, viewer?: string) =>
+    format === "sparse" ? JSON.stringify(seatMapSparse(sessionId, snapshot, viewer)) : seatMapJson(sessionId, snapshot, viewer);
+  const shared = { full: new WeakMap(), sparse: new WeakMap() } satisfies Record<Format, WeakMap<SeatMapSnapshot, ReturnType<typeof encodedJson>>>;
+  const sharedJson = (format: Format, sessionId: string, snapshot: SeatMapSnapshot) => {
+    let json = shared[format].get(snapshot);
     if (json === undefined) {
-      json = encodedJson(seatMapJson(sessionId, snapshot));
-      shared.set(snapshot, json);
+      json = encodedJson(textOf(format, sessionId, snapshot));
+      shared[format].set(snapshot, json);
     }
     return json;
   };
@@ -41,18 +48,21 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
     {
       schema: {
         tags: ["buying"],
-        summary: "The session's seat map with every seat's status",
+        summary: "The session's seat map with every seat's status (`?format=sparse`: only the seats that are not available, as runs)",
         params: SessionIdParams,
-        response: { 200: SeatMapView },
+        querystring: SeatMapQuery,
+        response: { 200: z.union([SeatMapView, SeatMapSparseView]) },
       },
       config: { auth: { optional: true }, rateClass: "read" },
     },
     async (request, reply) => {
       const sessionId = request.params.id;
+      const format = request.query.format ?? "full";
       const session = await sessionOr404(ctx.sessions, sessionId);
       const viewer = request.principal?.sub;
       const snapshot = await seatMaps.get(sessionId, viewer === undefined ? undefined : ownSeatsMoved(session, viewer));
-      const json = viewer !== undefined && snapshot.holders.has(viewer) ? encodedJson(seatMapJson(sessionId, snapshot, viewer)) : sharedJson(sessionId, snapshot);
+      const json =
+        viewer !== undefined && snapshot.holders.has(viewer) ? encodedJson(textOf(format, sessionId, snapshot, viewer)) : sharedJson(format, sessionId, snapshot);
       return json.send(request, reply as never);
     },
   );

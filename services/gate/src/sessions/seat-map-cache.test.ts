@@ -1,7 +1,7 @@
-import { SeatMapView } from "@rush/contracts";
+import { SeatMapSparseView, SeatMapView } from "@rush/contracts";
 import { describe, expect, it } from "vitest";
 import { layoutOf, snapshotOf } from "./seat-map-cache.ts";
-import { seatMapJson } from "./seat-map-json.ts";
+import { seatMapJson, seatMapSparse } from "./seat-map-json.ts";
 
 const SESSION = "0b5f4c8e-1d2a-4a57-9a7e-3f6d2c1b0a99";
 const hash = { "B-1-1": "a", "A-10-1": "s", "A-2-10": "b", "A-2-9": "h:u1", bogus: "a" };
@@ -47,5 +47,16 @@ describe("seat map", () => {
     expect(SeatMapView.parse(JSON.parse(seatMapJson(SESSION, snapshot, "u1")))).toEqual(expected("mine"));
     expect(SeatMapView.parse(JSON.parse(seatMapJson(SESSION, snapshot, "u2")))).toEqual(expected("held"));
     expect(SeatMapView.parse(JSON.parse(seatMapJson(SESSION, snapshotOf(0, []))))).toEqual({ sessionId: SESSION, version: 0, areas: [] });
+  });
+
+  it("seat map: the sparse form names only the seats that are not available, as runs per row, blocked as sold", () => {
+    const snapshot = snapshotOf(3, flat({ ...hash, "A-2-8": "h:u1", "A-2-11": "a" }));
+    expect(SeatMapSparseView.parse(seatMapSparse(SESSION, snapshot, "u1"))).toEqual({
+      sessionId: SESSION,
+      version: 3,
+      format: "sparse-1",
+      areas: [{ id: "A", mine: ["2-8~9"], sold: ["2-10", "10-1"] }, { id: "B" }],
+    });
+    expect(seatMapSparse(SESSION, snapshot).areas[0]).toEqual({ id: "A", held: ["2-8~9"], sold: ["2-10", "10-1"] });
   });
 });

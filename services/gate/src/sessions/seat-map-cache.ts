@@ -9,6 +9,8 @@ import type { Redis } from "ioredis";
 export interface SeatLayout {
   /** Seat ids in display order. */
   ids: readonly string[];
+  /** Each seat's row and number, as `ids` (the sparse format names seats by them). */
+  seats: readonly { row: string; number: number }[];
   /** Areas in display order, each the range `[from, to)` of `ids`. */
   areas: readonly { id: string; from: number; to: number }[];
   /** Position of a seat id in `ids`. */
@@ -40,14 +42,18 @@ export function layoutOf(seatIds: Iterable<string>): SeatLayout {
     seats.push({ id, row: parts.row, number: parts.number });
   }
   const ids: string[] = [];
+  const ordered: { row: string; number: number }[] = [];
   const areas: { id: string; from: number; to: number }[] = [];
   for (const [areaId, seats] of [...byArea].sort(([a], [b]) => collator.compare(a, b))) {
     seats.sort((a, b) => collator.compare(a.row, b.row) || a.number - b.number);
     const from = ids.length;
-    for (const seat of seats) ids.push(seat.id);
+    for (const seat of seats) {
+      ids.push(seat.id);
+      ordered.push({ row: seat.row, number: seat.number });
+    }
     areas.push({ id: areaId, from, to: ids.length });
   }
-  return { ids, areas, index: new Map(ids.map((id, i) => [id, i])) };
+  return { ids, seats: ordered, areas, index: new Map(ids.map((id, i) => [id, i])) };
 }
 
 /**

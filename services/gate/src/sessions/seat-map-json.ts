@@ -1,3 +1,5 @@
+import type { SeatMapSparseView } from "@rush/contracts";
+import { SPARSE_STATUSES, type SparseStatus, toSeatRuns } from "@rush/contracts/seat-state-runs";
 import type { SeatLayout, SeatMapSnapshot } from "./seat-map-cache.ts";
 
 /** `{"id":"<seat>","status":` per seat and `{"id":"<area>","seats":[` per area, escaped once per layout. */
@@ -42,4 +44,29 @@ export function seatMapJson(sessionId: string, snapshot: SeatMapSnapshot, viewer
     out += "]}";
   });
   return `${out}]}`;
+}
+
+/**
+ * The sparse form (`?format=sparse`, what the browser app reads): per area, only the seats that
+ * are not available, as runs of neighbours in a row. Blocked seats count as sold, as above.
+ */
+export function seatMapSparse(sessionId: string, snapshot: SeatMapSnapshot, viewer?: string): SeatMapSparseView {
+  const mine = viewer !== undefined && snapshot.holders.has(viewer) ? `h:${viewer}` : undefined;
+  const { codes, layout } = snapshot;
+  return {
+    sessionId,
+    version: snapshot.version,
+    format: "sparse-1",
+    areas: layout.areas.map((area) => {
+      const named: Record<SparseStatus, { row: string; number: number }[]> = { held: [], sold: [], mine: [] };
+      for (let i = area.from; i < area.to; i++) {
+        const code = codes[i]!;
+        if (code === "a") continue;
+        named[code === "s" || code === "b" ? "sold" : code === mine ? "mine" : "held"].push(layout.seats[i]!);
+      }
+      const runs: Partial<Record<SparseStatus, string[]>> = {};
+      for (const status of SPARSE_STATUSES) if (named[status].length > 0) runs[status] = toSeatRuns(named[status]);
+      return { id: area.id, ...runs };
+    }),
+  };
 }
