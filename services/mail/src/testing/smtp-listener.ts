@@ -4,6 +4,8 @@ import { SMTPServer } from "smtp-server";
 export interface Received {
   to: string[];
   raw: string;
+  /** `raw` with quoted-printable soft line breaks and `=3D` undone: what to search for links and QR payloads. */
+  body: string;
 }
 
 export interface SmtpListener {
@@ -36,7 +38,8 @@ export async function startSmtpListener(): Promise<SmtpListener> {
           state.refused++;
           return callback(Object.assign(new Error("try again later"), { responseCode: 451 }));
         }
-        state.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+        const raw = Buffer.concat(chunks).toString("utf8");
+        state.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, body: raw.replace(/=\r?\n/g, "").replaceAll("=3D", "=") });
         callback();
       });
     },

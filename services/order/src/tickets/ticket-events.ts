@@ -1,8 +1,6 @@
-import { type Bus, headersFor } from "@rush/bus";
-import { STREAMS, type TicketEvent, ticketSubject } from "@rush/contracts";
+import { type Bus, publish } from "@rush/bus";
+import { TicketEvent, ticketSubject } from "@rush/contracts";
 import type { TicketRow } from "./ticket-store.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * Tells the streams that `ticket` now belongs to its new owner (`ticket.transferred.<id>`,
@@ -20,9 +18,5 @@ export async function publishTicketTransferred(bus: Bus, ticket: TicketRow, from
     toUserId: ticket.ownerId,
     at,
   };
-  await bus.js.publish(ticketSubject("transferred", ticket.id), encoder.encode(JSON.stringify(event)), {
-    msgID: `${ticket.id}:${ticket.version}`,
-    headers: headersFor(undefined, event.type),
-    expect: { streamName: STREAMS.tickets },
-  });
+  await publish(bus, ticketSubject("transferred", ticket.id), TicketEvent, event, { msgId: `${ticket.id}:${ticket.version}`, type: event.type });
 }
