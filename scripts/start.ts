@@ -51,6 +51,10 @@ const peerUrls = (): Record<string, string> => ({
   PAYMENT_URL: `http://127.0.0.1:${portOf("payment")}`,
   NOTIFICATION_URL: `http://127.0.0.1:${portOf("notification")}`,
   GATE_URL: `http://127.0.0.1:${portOf("gate")}`,
+  MAIL_URL: `http://127.0.0.1:${portOf("mail")}`,
+  // The mail worker: links in e-mails open the gate; development messages go to this stack's outbox.
+  APP_URL: `http://127.0.0.1:${portOf("gate")}`,
+  OUTBOX_DIR: join(resolve(ROOT, process.env.DATA_DIR ?? ".data"), "outbox"),
 });
 
 /**
