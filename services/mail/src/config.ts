@@ -29,7 +29,8 @@ export const MailConfig = BaseConfig.extend({
    */
   MAIL_CLAIM_STALE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
 }).superRefine((config, ctx) => {
-  refuseDevDefaults(ctx, config, { ...DEV_URLS, TICKET_SIGNING_KEY: DEV_TICKET_SEED, APP_URL: DEV_APP_URL });
+  // No Redis here: only NATS and Postgres must be real.
+  refuseDevDefaults(ctx, config, { NATS_URL: DEV_URLS.NATS_URL, DATABASE_URL: DEV_URLS.DATABASE_URL, TICKET_SIGNING_KEY: DEV_TICKET_SEED, APP_URL: DEV_APP_URL });
   if (!devDefaultsAllowed(config) && !config.SMTP_URL) {
     ctx.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required outside development: the outbox is for development only" });
   }
