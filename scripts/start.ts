@@ -190,4 +190,6 @@ if (existsSync(demo)) {
   const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env: { ...peerUrls(), ...process.env }, cwd: ROOT });
   process.stdout.write(stdout);
 }
+// Without SMTP_URL the mail worker keeps every message; its page lists them.
+if (!process.env.SMTP_URL) console.log(`e-mails sent (development outbox): ${peerUrls().MAIL_URL}/dev/outbox`);
 console.log("Ctrl-C stops everything.");
