@@ -1,5 +1,5 @@
 export { type AccountMailData, passwordReset, verifyEmail } from "./account-mails.ts";
-export { type InlineQr, type MailMessage } from "./message.ts";
+export type { InlineQr, MailMessage } from "./message.ts";
 export {
   type OrderConfirmationData,
   type OrderRefundedData,
