@@ -3,7 +3,10 @@ import { type Bus, connectBus, ensureTopology, loadTopology, publish } from "@ru
 import { OrderEvent, type OrderStatus, STREAMS, TicketEvent, UserEvent, orderSubject, ticketSubject, userSubject } from "@rush/contracts";
 import { type Db, createDb, events, mailDeliveries, orders, runMigrations, sessions, tickets, users, venues } from "@rush/db";
 import { createLogger, createMetrics, createTicketSigner } from "@rush/service";
-import { type NatsServer, type TestDatabase, startNats } from "@rush/testkit";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type NatsServer, type TestDatabase, spawnService, startNats } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -126,5 +129,31 @@ describe("mail worker", () => {
     const qr = mail.body.match(/RT2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/)?.[0];
     expect(createTicketSigner(config().TICKET_SIGNING_KEY).verify(qr!)).toMatchObject({ ticketId: ticket!.id, version: 2 });
     expect(mailsTo("buyer@example.com").filter((m) => m.raw.includes("sent you a ticket"))).toHaveLength(0);
+  });
+
+  it("mail: the service process boots without SMTP in development and its outbox page lists what it sent", async () => {
+    // The in-process instances share the durable consumers: closed, so the spawned process gets the event.
+    for (const { service: s, bus: b, db: d } of instances.splice(0)) {
+      await s.stop();
+      await s.app.close();
+      await b.close();
+      await d.close();
+    }
+    const outbox = await mkdtemp(join(tmpdir(), "rush-outbox-"));
+    const service = await spawnService("mail", { NODE_ENV: "development", NATS_URL: nats.url, DATABASE_URL: database.url, OUTBOX_DIR: outbox, LOG_LEVEL: "warn" });
+    try {
+      const reset: UserEvent = {
+        type: "PasswordResetRequested", eventId: randomUUID(), userId: ids.buyer, email: "buyer@example.com", displayName: "Buyer",
+        token: "reset-token-reset-token-0123456789", expiresAt: Date.now() + 3_600_000, at: Date.now(),
+      };
+      await publish(bus, userSubject("password-reset", ids.buyer), UserEvent, reset);
+      const list = async () => (await (await fetch(`${service.url}/dev/outbox.json`)).json()) as { items: { template: string; to: string }[] };
+      await vi.waitFor(async () => expect((await list()).items).toContainEqual(expect.objectContaining({ template: "password-reset", to: "buyer@example.com" })), WAIT);
+      const page = await fetch(`${service.url}/dev/outbox`);
+      expect(await page.text()).toContain("Reset your password");
+    } finally {
+      await service.stop();
+      await rm(outbox, { recursive: true, force: true });
+    }
   });
 });
