@@ -67,7 +67,7 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
       const { orders, users, tickets } = MAIL_CONSUMERS;
       consumptions.push(
         // One order's e-mails in order (a confirmation before its refund).
-        await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => e.orderId, handle: orderMails(handlerDeps) }),
+        await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...users, ...common(users.consumer), handle: accountMails(handlerDeps) }),
         await consume(bus, { ...tickets, ...common(tickets.consumer), keyOf: (e) => e.ticketId, handle: ticketMails(handlerDeps) }),
       );

@@ -33,6 +33,8 @@ async function recipientAndSession(lookups: Lookups, userId: string, sessionId: 
 export function orderMails(deps: HandlerDeps) {
   const qrOf = (t: MailTicket, endsAt: Date) => ticketQr(deps.signer, { ...t, sessionEndsAt: endsAt }, deps.qrGraceMs);
   return async (event: OrderEvent): Promise<void> => {
+    // Other ORDERS events (a cancelled session, from the refunds work) mail each buyer through their order's `refunded`.
+    if (event.type !== "OrderStatusChanged") return;
     switch (event.status) {
       case "completed": {
         const [to, session] = await recipientAndSession(deps.lookups, event.buyerId, event.sessionId);
