@@ -53,6 +53,10 @@ const peerUrls = (): Record<string, string> => ({
   PAYMENT_URL: `http://127.0.0.1:${portOf("payment")}`,
   NOTIFICATION_URL: `http://127.0.0.1:${portOf("notification")}`,
   GATE_URL: `http://127.0.0.1:${portOf("gate")}`,
+  MAIL_URL: `http://127.0.0.1:${portOf("mail")}`,
+  // The mail worker: links in e-mails open the gate; development messages go to this stack's outbox.
+  APP_URL: `http://127.0.0.1:${portOf("gate")}`,
+  OUTBOX_DIR: join(resolve(ROOT, process.env.DATA_DIR ?? ".data"), "outbox"),
 });
 
 /**
@@ -188,4 +192,6 @@ if (existsSync(demo)) {
   const { stdout } = await run(process.execPath, ["--import", "tsx", demo], { env: { ...peerUrls(), ...process.env }, cwd: ROOT });
   process.stdout.write(stdout);
 }
+// Without SMTP_URL the mail worker keeps every message; its page lists them.
+if (!process.env.SMTP_URL) console.log(`e-mails sent (development outbox): ${peerUrls().MAIL_URL}/dev/outbox`);
 console.log("Ctrl-C stops everything.");

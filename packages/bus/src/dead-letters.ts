@@ -46,7 +46,8 @@ export async function parkMessage(
   h.set(DEAD_LETTER_HEADERS.seq, String(msg.seq));
   h.set(DEAD_LETTER_HEADERS.consumer, where.consumer);
   h.set(DEAD_LETTER_HEADERS.reason, why.reason);
-  h.set(DEAD_LETTER_HEADERS.error, why.error);
+  // A header is one line: a schema error (zod's, several lines) would make NATS refuse the header and the message would never be parked.
+  h.set(DEAD_LETTER_HEADERS.error, why.error.replace(/[\r\n]+/g, " "));
   h.set(DEAD_LETTER_HEADERS.attempts, String(why.attempts));
   await bus.js.publish(deadLetterSubject(where.consumer), msg.data, {
     headers: h,

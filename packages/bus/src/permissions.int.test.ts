@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bus, connectBus, credentialsOf } from "./connection.ts";
 import { ensureTopology, loadTopology } from "./topology.ts";
 
-const SERVICES = ["ticket", "gate", "catalog", "payment", "order", "notification"] as const;
+const SERVICES = ["ticket", "gate", "catalog", "payment", "order", "notification", "mail"] as const;
 type Service = (typeof SERVICES)[number];
 
 describe("nats permissions (the deployment's config)", () => {
@@ -79,6 +79,20 @@ describe("nats permissions (the deployment's config)", () => {
     // Each notification instance reads order.> through its own ordered consumer.
     const orders = await notification.js.consumers.get(STREAMS.orders, { filter_subjects: "order.>" });
     expect((await orders.next({ expires: 5000 }))?.subject).toBe("order.created.o1");
+  });
+
+  it("permissions: the mail worker reads what the catalog and order service ask it to send, and parks what it cannot", async () => {
+    const [catalog, order, mail] = await Promise.all([as("catalog"), as("order"), as("mail")]);
+    await catalog.js.publish("user.verify-email.u1", "{}", { timeout: 5000 });
+    await order.js.publish("ticket.transferred.t1", "{}", { timeout: 5000 });
+    for (const [stream, durable, subject] of [[STREAMS.users, "mail-users", "user.verify-email.u1"], [STREAMS.tickets, "mail-tickets", "ticket.transferred.t1"]] as const) {
+      const message = await (await mail.js.consumers.get(stream, durable)).next({ expires: 5000 });
+      expect(message?.subject, durable).toBe(subject);
+      expect(await message!.ackAck(), durable).toBe(true);
+    }
+    await mail.js.publish("dead.mail-users", "{}", { timeout: 5000 });
+    await expect(mail.js.publish("order.completed.o1", "{}", { timeout: 2000 })).rejects.toThrow();
+    await expect(catalog.js.publish("ticket.transferred.t2", "{}", { timeout: 2000 })).rejects.toThrow();
   });
 
   it("permissions: credentials travel in NATS_URL and are taken out of the server list", () => {

@@ -19,3 +19,4 @@ export * from "./payment-events.ts";
 export * from "./socket-events.ts";
 export * from "./http/orders.ts";
 export * from "./http/organizer.ts";
+export * from "./mail-events.ts";

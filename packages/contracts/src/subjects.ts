@@ -8,6 +8,8 @@ export const STREAMS = {
   orders: "ORDERS",
   payments: "PAYMENTS",
   deadLetters: "DEAD_LETTERS",
+  users: "USERS",
+  tickets: "TICKETS",
 } as const;
 
 export const KV_BUCKETS = {
@@ -40,6 +42,9 @@ export const seatReplySubject = (gateId: string, commandId: string): string => `
 
 export const orderSubject = (event: string, orderId: string): string => `order.${event}.${orderId}`;
 export const paymentSubject = (event: string, paymentId: string): string => `payment.${event}.${paymentId}`;
+
+export const userSubject = (event: string, userId: string): string => `user.${event}.${userId}`;
+export const ticketSubject = (event: string, ticketId: string): string => `ticket.${event}.${ticketId}`;
 
 /** Where a consumer parks a message it can never process (DEAD_LETTERS, see nats/README.md). */
 export const deadLetterSubject = (consumer: string): string => `dead.${consumer}`;

@@ -15,3 +15,15 @@ export { installApi } from "./http/api.ts";
 export { type RouteAuth, authPlugin } from "./http/auth.ts";
 export { accessTokenSigner } from "./http/access-token-signer.ts";
 export { HttpProblem, installProblemHandlers, problemBody, sendHttpProblem, sendProblem } from "./http/problem.ts";
+export {
+  DEV_TICKET_SEED,
+  type QrTicket,
+  type TicketClaims,
+  type TicketKey,
+  type TicketSigner,
+  createTicketSigner,
+  keyIdOf,
+  publicKeyOf,
+  ticketQr,
+  verifyTicketQr,
+} from "./ticket-qr.ts";

@@ -13,7 +13,11 @@ import { createPublisher } from "./catalog/publish-session.ts";
 import { sessionRoutes } from "./catalog/session-routes.ts";
 import { venueRoutes } from "./catalog/venue-routes.ts";
 import type { CatalogConfig } from "./config.ts";
+import type { AccountMail } from "./identity/account-mail.ts";
 import { authRoutes } from "./identity/auth-routes.ts";
+import { emailRoutes, sendVerification } from "./identity/email-routes.ts";
+import { createEmailTokens } from "./identity/email-tokens.ts";
+import { createMailLimits } from "./identity/mail-limits.ts";
 import { createLoginThrottle } from "./identity/login-throttle.ts";
 import type { PasswordHasher } from "./identity/password-hasher.ts";
 import { createRefreshTokenStore } from "./identity/refresh-tokens.ts";
@@ -31,6 +35,8 @@ export interface CatalogDeps {
   redis: Redis;
   hasher: PasswordHasher;
   seatCommands: SeatCommandClient;
+  /** Asks the mail worker for account e-mails (the USERS stream). */
+  accountMail: AccountMail;
   clock?: () => number;
 }
 
@@ -62,6 +68,22 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
     twoFactor,
     metrics,
     clock,
+    onRegistered: (user, log) => sendVerification(email, user, log),
+  });
+  const emailTokens = createEmailTokens(db, clock);
+  const email = {
+    tokens: emailTokens,
+    mail: deps.accountMail,
+    verifyTtlMs: config.EMAIL_VERIFY_TTL_HOURS * 3_600_000,
+    resetTtlMs: config.PASSWORD_RESET_TTL_MINUTES * 60_000,
+    clock,
+  };
+  await app.register(emailRoutes, {
+    ...email,
+    db,
+    hasher: deps.hasher,
+    limits: createMailLimits(redis, { perAddress: config.MAIL_MAX_PER_ADDRESS, perIp: config.MAIL_MAX_PER_IP, windowMs: config.MAIL_LIMIT_WINDOW_SECONDS * 1000 }),
+    trustedProxies: trustedProxies(config.TRUSTED_PROXIES),
   });
   await app.register(twoFactorRoutes, { twoFactor, issuer: "Rush", clock });
   await app.register(userRoutes, { db, twoFactor });

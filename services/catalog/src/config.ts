@@ -39,6 +39,15 @@ const CatalogEnv = BaseConfig.extend({
   /** How long a successful login's IP stays known to its account. */
   LOGIN_KNOWN_IP_DAYS: int(1, 365).default(30),
   LOGIN_THROTTLE_WINDOW_SECONDS: int(1, 86_400).default(900),
+  /** How long the link in a sign-up verification e-mail works. */
+  EMAIL_VERIFY_TTL_HOURS: int(1, 24 * 30).default(48),
+  /** How long a password-reset link works (once). */
+  PASSWORD_RESET_TTL_MINUTES: int(5, 24 * 60).default(60),
+  /** Account e-mails (reset, verification resend) one address gets per window; more are not sent, the answer stays 202. */
+  MAIL_MAX_PER_ADDRESS: int(1, 1_000).default(3),
+  /** Such requests one client IP may make per window before 429. */
+  MAIL_MAX_PER_IP: int(1, 1_000_000).default(20),
+  MAIL_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(3_600),
   /** Peers whose `X-Forwarded-For` is believed (the gate); comma-separated addresses or CIDR ranges. */
   TRUSTED_PROXIES: z.string().default("127.0.0.1,::1,::ffff:127.0.0.1"),
 });

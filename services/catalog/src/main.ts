@@ -4,6 +4,7 @@ import { createDb, runMigrations } from "@rush/db";
 import { bootConfig, createLogger, createMetrics, createRedis, natsCheck, postgresCheck, redisCheck, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
 import { loadCatalogConfig } from "./config.ts";
+import { accountMailOnBus } from "./identity/account-mail.ts";
 import { createPasswordHasher } from "./identity/password-hasher.ts";
 import { seedAdmin } from "./identity/seed-admin.ts";
 
@@ -46,6 +47,7 @@ await runService(
       redis,
       hasher,
       seatCommands,
+      accountMail: accountMailOnBus(bus),
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     return {

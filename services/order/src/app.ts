@@ -17,6 +17,7 @@ import { startRepairPass } from "./orders/repair.ts";
 import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
 import { createTicketSigner } from "./tickets/ticket-qr.ts";
+import { publishTicketTransferred } from "./tickets/ticket-events.ts";
 import { ticketRoutes } from "./tickets/ticket-routes.ts";
 import { createTicketStore } from "./tickets/ticket-store.ts";
 
@@ -70,7 +71,13 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
   await app.register(orderRoutes, { orders });
-  await app.register(ticketRoutes, { tickets, signer, clock, qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000 });
+  await app.register(ticketRoutes, {
+    tickets,
+    signer,
+    clock,
+    qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000,
+    onTransferred: (ticket, fromUserId) => publishTicketTransferred(bus, ticket, fromUserId, clock()),
+  });
 
   const releaseOrphan = createOrphanHoldReleaser({ bus, partitions: config.PARTITIONS, logger, clock });
   const handleSeatEvent = createSeatEventHandler({

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { loadCatalogConfig } from "../../catalog/src/config.ts";
 import { loadGateConfig } from "../../gate/src/config.ts";
+import { readConfig as mailConfig } from "../../mail/src/config.ts";
 import { readConfig as notificationConfig } from "../../notification/src/config.ts";
 import { readConfig as orderConfig } from "../../order/src/config.ts";
 import { readConfig as paymentConfig } from "../../payment/src/config.ts";
@@ -44,7 +45,8 @@ const FILLED: Record<string, string> = {
   REDIS_URL: [0, 1, 2, 3, 4, 5].map((i) => `redis://rush:${pw}@redis-${i}.redis:6379`).join(","),
   REDIS_PASSWORD: pw,
   REDIS_OPS_PASSWORD: pw,
-  ...Object.fromEntries(["TICKET", "GATE", "CATALOG", "PAYMENT", "ORDER", "NOTIFICATION"].flatMap((s) => [
+  SMTP_URL: `smtps://rush:${pw}@smtp.example.com:465`,
+  ...Object.fromEntries(["TICKET", "GATE", "CATALOG", "PAYMENT", "ORDER", "NOTIFICATION", "MAIL"].flatMap((s) => [
     [`NATS_URL_${s}`, natsUrl(s.toLowerCase())],
     [`NATS_${s}_PASSWORD`, pw],
   ])),
@@ -52,6 +54,7 @@ const FILLED: Record<string, string> = {
 const LOADERS: Record<string, (env: NodeJS.ProcessEnv) => { PORT: number; NATS_URL: string; REDIS_URL: string; NATS_REPLICAS: number }> = {
   catalog: loadCatalogConfig,
   gate: loadGateConfig,
+  mail: mailConfig,
   notification: notificationConfig,
   order: orderConfig,
   payment: paymentConfig,

@@ -21,6 +21,8 @@ export const UserView = z.object({
   staffOf: z.uuid().optional(),
   /** Whether sign-in asks for a one-time code (TOTP enrolled and confirmed). */
   twoFactor: z.boolean().optional(),
+  /** Whether the owner followed the verification link e-mailed to this address. */
+  emailVerified: z.boolean().optional(),
 });
 export type UserView = z.infer<typeof UserView>;
 
@@ -113,3 +115,22 @@ export type TotpCodeRequest = z.infer<typeof TotpCodeRequest>;
 /** Shown once, at confirmation: each signs in once in place of a code. */
 export const TotpRecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 export type TotpRecoveryCodes = z.infer<typeof TotpRecoveryCodes>;
+
+/** A one-time token from an e-mailed link (43 base64url characters as issued). */
+export const EmailToken = z.string().trim().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, "the token from the e-mailed link");
+
+/** `POST /v1/auth/verify-email`: the token from the sign-up e-mail's link proves the address. */
+export const VerifyEmailRequest = z.object({ token: EmailToken });
+export type VerifyEmailRequest = z.infer<typeof VerifyEmailRequest>;
+
+/** `POST /v1/auth/password-reset/request`: answered 202 whether or not an account has this address. */
+export const PasswordResetRequest = z.object({ email: Email });
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** `POST /v1/auth/password-reset`: the token from the reset e-mail (good once, until it expires) and the new password. */
+export const PasswordResetConfirm = z.object({ token: EmailToken, password: Password });
+export type PasswordResetConfirm = z.infer<typeof PasswordResetConfirm>;
+
+/** A request taken on (an e-mail may follow): `202 {accepted: true}`. */
+export const Accepted = z.object({ accepted: z.literal(true) });
+export type Accepted = z.infer<typeof Accepted>;

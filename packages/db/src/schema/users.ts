@@ -11,6 +11,8 @@ export const users = pgTable(
     roles: text().array().notNull().default(sql`ARRAY['customer']::text[]`),
     /** For `staff`: the organizer whose events this account may check tickets in for (none: no events). */
     staffOrganizerId: uuid().references((): AnyPgColumn => users.id, { onDelete: "set null" }),
+    /** When the owner followed the verification link sent to `email` (none: not proven yet). */
+    emailVerifiedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
@@ -64,4 +66,26 @@ export const recoveryCodes = pgTable(
     usedAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("recovery_codes_user_code_key").on(t.userId, t.codeHash)],
+);
+
+/**
+ * One-time tokens sent by e-mail: address verification and password reset. Only the token's
+ * SHA-256 is kept (a leaked table resets nobody's password); `usedAt` makes each good once.
+ */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text({ enum: ["verify_email", "reset_password"] }).notNull(),
+    tokenHash: text().notNull().unique(),
+    /** The address the token was sent to: a verification proves this one, not a later one. */
+    email: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("email_tokens_user_idx").on(t.userId, t.purpose)],
 );

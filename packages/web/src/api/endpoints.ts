@@ -40,6 +40,11 @@ const path = (template: string, id: string) => template.replace(":id", encodeURI
 export const register = (body: { email: string; password: string; displayName: string }) =>
   post<RegisterResponse>("/v1/auth/register", body);
 
+/** E-mailed links (the token from the link's fragment). */
+export const verifyEmail = (body: { token: string }) => post<unknown>("/v1/auth/verify-email", body);
+export const requestPasswordReset = (body: { email: string }) => post<unknown>("/v1/auth/password-reset/request", body);
+export const resetPassword = (body: { token: string; password: string }) => post<unknown>("/v1/auth/password-reset", body);
+
 /** With two-factor sign-in on, the first try answers 401 `otp_required`: ask for `otp` (or a `recoveryCode`) and send again. */
 export async function login(body: { email: string; password: string; otp?: string; recoveryCode?: string }): Promise<void> {
   storeTokens(await post<TokenPair>("/v1/auth/login", body));

@@ -1,6 +1,7 @@
 import { useEffect } from "preact/hooks";
 import { logout } from "../api/endpoints.ts";
 import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
+import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from "../pages/email-pages.tsx";
 import { EventPage } from "../pages/event-page.tsx";
 import { EventsPage } from "../pages/events-page.tsx";
 import { OrdersPage } from "../pages/orders-page.tsx";
@@ -18,6 +19,9 @@ const TITLES: Record<Route["name"], string> = {
   session: "Choose seats",
   signin: "Sign in",
   signup: "Create an account",
+  verifyEmail: "Confirm your e-mail",
+  forgotPassword: "Forgot password",
+  resetPassword: "New password",
   tickets: "My tickets",
   orders: "My orders",
   organizer: "My events",
@@ -40,6 +44,12 @@ function Page(props: { route: Route }) {
       return <SignInPage />;
     case "signup":
       return <SignUpPage />;
+    case "verifyEmail":
+      return <VerifyEmailPage />;
+    case "forgotPassword":
+      return <ForgotPasswordPage />;
+    case "resetPassword":
+      return <ResetPasswordPage />;
     case "tickets":
       return <TicketsPage />;
     case "orders":

@@ -10,6 +10,8 @@ describe("routes", () => {
     expect(matchRoute("/tickets")).toEqual({ name: "tickets" });
     expect(matchRoute("/organizer/new")).toEqual({ name: "organizerNew" });
     expect(matchRoute(`/organizer/sessions/${id}`)).toEqual({ name: "organizerSession", id });
+    expect(matchRoute("/verify-email")).toEqual({ name: "verifyEmail" });
+    expect(matchRoute("/reset-password")).toEqual({ name: "resetPassword" });
     expect(matchRoute("/sessions/nope")).toEqual({ name: "notFound", path: "/sessions/nope" });
   });
 

@@ -5,6 +5,9 @@ export type Route =
   | { name: "session"; id: string }
   | { name: "signin" }
   | { name: "signup" }
+  | { name: "verifyEmail" }
+  | { name: "forgotPassword" }
+  | { name: "resetPassword" }
   | { name: "tickets" }
   | { name: "orders" }
   | { name: "organizer" }
@@ -21,6 +24,9 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Route][] = [
   [new RegExp(`^/sessions/${UUID}/?$`), (m) => ({ name: "session", id: m[1]! })],
   [/^\/signin\/?$/, () => ({ name: "signin" })],
   [/^\/signup\/?$/, () => ({ name: "signup" })],
+  [/^\/verify-email\/?$/, () => ({ name: "verifyEmail" })],
+  [/^\/forgot-password\/?$/, () => ({ name: "forgotPassword" })],
+  [/^\/reset-password\/?$/, () => ({ name: "resetPassword" })],
   [/^\/tickets\/?$/, () => ({ name: "tickets" })],
   [/^\/orders\/?$/, () => ({ name: "orders" })],
   [/^\/organizer\/?$/, () => ({ name: "organizer" })],

@@ -86,6 +86,11 @@ export function SignInPage() {
         <FormActions error={error} busy={busy} label="Sign in" busyLabel="Signing in…" />
       </form>
       <p>
+        <a href="/forgot-password" onClick={onLinkClick}>
+          Forgot your password?
+        </a>
+      </p>
+      <p>
         New here?{" "}
         <a href={`/signup?next=${encodeURIComponent(next)}`} onClick={onLinkClick}>
           Create an account

@@ -1,7 +1,7 @@
 import { LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPair } from "@rush/contracts";
 import { ConflictError, type Database } from "@rush/db";
 import { HttpProblem, type TrustedProxies } from "@rush/service";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { CatalogMetrics } from "../metrics.ts";
@@ -12,7 +12,7 @@ import { readRefreshCookie, refreshCookies } from "./refresh-cookie.ts";
 import type { RefreshTokenStore } from "./refresh-tokens.ts";
 import { tokenPair } from "./tokens.ts";
 import type { TwoFactorStore } from "./two-factor.ts";
-import { createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
+import { type UserRecord, createUser, findUserByEmail, findUserById, toUserView } from "./users.ts";
 
 export interface AuthRoutesOptions {
   db: Database;
@@ -25,6 +25,8 @@ export interface AuthRoutesOptions {
   /** How long the browser keeps the refresh cookie (the refresh token's own lifetime). */
   refreshCookieMaxAgeSeconds: number;
   clock?: () => number;
+  /** After a sign-up (the verification e-mail); awaited, and must not throw. */
+  onRegistered?: (user: UserRecord, log: FastifyBaseLogger) => Promise<void>;
 }
 
 // One answer for an unknown email and a wrong password: no hint which one it was.
@@ -47,6 +49,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (parent, 
       const passwordHash = await hasher.hash(password);
       try {
         const user = await createUser(db, { email, passwordHash, displayName, roles: ["customer"] });
+        await options.onRegistered?.(user, request.log);
         return reply.code(201).send({ user: toUserView(user) });
       } catch (error) {
         if (error instanceof ConflictError) throw new HttpProblem(409, "email_taken", "Conflict", "an account with this email exists");

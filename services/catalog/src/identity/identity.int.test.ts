@@ -28,7 +28,7 @@ describe("identity", () => {
   it("auth: register gives a customer account; the password is stored only as a scrypt hash", async () => {
     const res = await register("Ada@Example.com");
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ user: { id: expect.any(String), email: "ada@example.com", displayName: "Ada", roles: ["customer"] } });
+    expect(res.json()).toEqual({ user: { id: expect.any(String), email: "ada@example.com", displayName: "Ada", roles: ["customer"], emailVerified: false } });
     const [row] = await stack.db.sql<{ password_hash: string }[]>`select password_hash from users where email = 'ada@example.com'`;
     expect(row!.password_hash).toMatch(/^\$scrypt\$ln=12,r=8,p=1\$/);
     expect(row!.password_hash).not.toContain(TEST_PASSWORD);
@@ -292,7 +292,7 @@ describe("identity", () => {
     const granted = await grant({ roles: ["staff"], staffOf: organizer.id });
     expect(granted.json()).toMatchObject({ roles: ["customer", "staff"], staffOf: organizer.id });
     const revoked = await stack.call({ method: "DELETE", url: `/v1/users/${scanner.id}/roles/staff`, token: admin });
-    expect(revoked.json()).toEqual({ id: scanner.id, email: "scanner@example.com", displayName: "scanner", roles: ["customer"] });
+    expect(revoked.json()).toEqual({ id: scanner.id, email: "scanner@example.com", displayName: "scanner", roles: ["customer"], emailVerified: false });
   });
 
   it("auth: IPv6 guesses count per /64: rotating addresses in one prefix does not reset the limit", async () => {

@@ -10,6 +10,7 @@ export interface UserRecord {
   roles: Role[];
   passwordHash: string;
   staffOrganizerId: string | null;
+  emailVerifiedAt: Date | null;
 }
 
 type Row = typeof users.$inferSelect;
@@ -22,6 +23,7 @@ const toRecord = (row: Row): UserRecord => ({
   roles: row.roles.filter((role): role is Role => Role.safeParse(role).success),
   passwordHash: row.passwordHash,
   staffOrganizerId: row.staffOrganizerId,
+  emailVerifiedAt: row.emailVerifiedAt,
 });
 
 export const toUserView = (user: UserRecord): UserView => ({
@@ -30,6 +32,7 @@ export const toUserView = (user: UserRecord): UserView => ({
   displayName: user.displayName,
   roles: user.roles,
   ...(user.staffOrganizerId ? { staffOf: user.staffOrganizerId } : {}),
+  emailVerified: user.emailVerifiedAt !== null,
 });
 
 /** Inserts a user; a taken email (any case) throws `ConflictError` on `users_email_lower_key`. */

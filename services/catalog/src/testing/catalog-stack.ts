@@ -7,6 +7,7 @@ import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import type { Redis } from "ioredis";
 import { buildApp } from "../app.ts";
+import { accountMailOnBus } from "../identity/account-mail.ts";
 import { type CatalogConfig, DEV_ADMIN, loadCatalogConfig } from "../config.ts";
 import { type PasswordHasher, createPasswordHasher } from "../identity/password-hasher.ts";
 import { seedAdmin } from "../identity/seed-admin.ts";
@@ -68,6 +69,7 @@ export async function startCatalogStack(env: Record<string, string> = {}, option
     redis,
     hasher,
     seatCommands,
+    accountMail: accountMailOnBus(bus),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.ready();

@@ -7,7 +7,7 @@ const WRITES: HTTPMethods[] = ["POST", "PUT", "PATCH", "DELETE"];
 
 /** Identity and catalog: the catalog service. Publishing has its own, longer timeout. */
 export const CATALOG_ROUTES: readonly ProxiedRoute[] = [
-  { url: "/v1/auth/*", methods: ["POST"], rateClass: "auth", body: "small", summary: "Identity: register, login (with a one-time code once two-factor sign-in is on), refresh, logout, two-factor enrolment (/v1/auth/totp/enroll, confirm, disable)" },
+  { url: "/v1/auth/*", methods: ["POST"], rateClass: "auth", body: "small", summary: "Identity: register, login (with a one-time code once two-factor sign-in is on), refresh, logout, two-factor enrolment (/v1/auth/totp/enroll, confirm, disable), e-mail verification (/v1/auth/verify-email, /v1/auth/verify-email/resend), password reset (/v1/auth/password-reset/request, then /v1/auth/password-reset with the e-mailed token)" },
   { url: "/v1/me", methods: READS, rateClass: "read", summary: "The signed-in user" },
   { url: "/v1/users", methods: READS, rateClass: "read", summary: "Users (admin)" },
   { url: "/v1/users", methods: ["POST"], rateClass: "write", summary: "Users (admin)" },

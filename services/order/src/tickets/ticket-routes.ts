@@ -12,8 +12,8 @@ import {
 } from "@rush/contracts";
 import { HttpProblem } from "@rush/service";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { TicketSigner } from "./ticket-qr.ts";
-import type { OwnedTicket, TicketStore } from "./ticket-store.ts";
+import { type TicketSigner, ticketQr } from "./ticket-qr.ts";
+import type { OwnedTicket, TicketRow, TicketStore } from "./ticket-store.ts";
 
 export interface TicketRoutesOptions {
   tickets: TicketStore;
@@ -21,23 +21,15 @@ export interface TicketRoutesOptions {
   clock: () => number;
   /** How long after its session ends a QR code stops verifying. */
   qrGraceMs: number;
+  /** Told of every transfer once it is stored (the new owner's e-mail); a failure here does not undo it. */
+  onTransferred?: (ticket: TicketRow, fromUserId: string) => Promise<void>;
 }
 
 const staff = { auth: { roles: ["staff", "admin"] as const } };
-const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Tickets: the owner's list with QR codes, transfer (re-issue), the scanners' check-in, and the public key. */
-export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock, qrGraceMs }) => {
-  // Deterministic (Ed25519, times from the row): the same ticket shows the same QR every time.
-  const qrOf = (t: OwnedTicket) =>
-    signer.sign({
-      ticketId: t.id,
-      sessionId: t.sessionId,
-      seatId: t.seatId,
-      version: t.version,
-      issuedAt: seconds(t.issuedAt.getTime()),
-      expiresAt: seconds(t.sessionEndsAt.getTime() + qrGraceMs),
-    });
+export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock, qrGraceMs, onTransferred }) => {
+  const qrOf = (t: OwnedTicket) => ticketQr(signer, t, qrGraceMs);
   /** Staff check in only the events of the organizer they work for; admins everywhere. */
   const mayScan = async (principal: AccessTokenClaims, sessionId: string) =>
     principal.roles.includes("admin") || (principal.roles.includes("staff") && (await tickets.staffMayScan(principal.sub, sessionId)));
@@ -68,6 +60,10 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
         case "transferred": {
           const t = result.ticket;
           request.log.info({ ticketId: t.id, version: t.version }, "ticket transferred");
+          // The transfer is done: a lost e-mail is logged, not a failed request (the new owner sees the ticket in the app).
+          await onTransferred?.(t, request.principal!.sub).catch((error) =>
+            request.log.warn({ err: error, ticketId: t.id }, "ticket transfer not announced on the stream"),
+          );
           return { id: t.id, sessionId: t.sessionId, seatId: t.seatId, status: t.status, version: t.version, transferredTo: result.to };
         }
         case "not_found":

@@ -1,0 +1,11 @@
+export { type AccountMailData, passwordReset, verifyEmail } from "./account-mails.ts";
+export type { InlineQr, MailMessage } from "./message.ts";
+export {
+  type OrderConfirmationData,
+  type OrderRefundedData,
+  type TicketTransferredData,
+  orderConfirmation,
+  orderRefunded,
+  qrCid,
+  ticketTransferred,
+} from "./order-mails.ts";
