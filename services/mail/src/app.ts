@@ -14,7 +14,10 @@ import { type MailTransport, outboxTransport, smtpTransport } from "./transport.
 
 /** The durable consumers (nats/consumers) the mail instances share, and what each decodes. */
 export const MAIL_CONSUMERS = {
+  // Two filters (nats-server 2.9 has no multi-filter consumers) rather than `order.>`, which would
+  // bring the mail worker a delivery and an ack for every hold of a flash sale (order.created).
   orders: { stream: STREAMS.orders, consumer: "mail-orders", schema: OrderEvent },
+  refunds: { stream: STREAMS.orders, consumer: "mail-refunds", schema: OrderEvent },
   users: { stream: STREAMS.users, consumer: "mail-users", schema: UserEvent },
   tickets: { stream: STREAMS.tickets, consumer: "mail-tickets", schema: TicketEvent },
 } as const;
@@ -64,10 +67,11 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
     app,
     transport,
     async start() {
-      const { orders, users, tickets } = MAIL_CONSUMERS;
+      const { orders, refunds, users, tickets } = MAIL_CONSUMERS;
       consumptions.push(
-        // One order's e-mails in order (a confirmation before its refund).
+        // One order's e-mails in order within each consumer; a refund comes long after its confirmation.
         await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
+        await consume(bus, { ...refunds, ...common(refunds.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...users, ...common(users.consumer), handle: accountMails(handlerDeps) }),
         await consume(bus, { ...tickets, ...common(tickets.consumer), keyOf: (e) => e.ticketId, handle: ticketMails(handlerDeps) }),
       );
