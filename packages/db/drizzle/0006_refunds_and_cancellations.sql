@@ -1,0 +1,6 @@
+ALTER TABLE "sessions" ADD COLUMN "cancelled_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "sessions" ADD COLUMN "cancelled_by" uuid;--> statement-breakpoint
+ALTER TABLE "sessions" ADD COLUMN "cancel_reason" text;--> statement-breakpoint
+ALTER TABLE "orders" ADD COLUMN "reason" text;--> statement-breakpoint
+ALTER TABLE "payments" ADD COLUMN "last_error" text;--> statement-breakpoint
+CREATE INDEX "orders_session_status_idx" ON "orders" USING btree ("session_id","status");
