@@ -46,6 +46,7 @@ await runService(
       redis,
       hasher,
       seatCommands,
+      bus,
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     return {

@@ -68,6 +68,7 @@ export async function startCatalogStack(env: Record<string, string> = {}, option
     redis,
     hasher,
     seatCommands,
+    bus,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.ready();

@@ -47,7 +47,8 @@ export interface OrderStore {
   /** `ensure` for many holds at once: one statement for all their orders and items. */
   ensureMany(facts: readonly HoldFacts[]): Promise<{ order: OrderRow; created: boolean }[]>;
   /** Moves an order towards `target` per the state machine; `undefined` if there is no such order. */
-  moveTo(orderId: string, target: OrderStatus): Promise<Transition | undefined>;
+  /** Moves the order toward `target` if the state machine allows; `reason` is kept with a refund status. */
+  moveTo(orderId: string, target: OrderStatus, reason?: string): Promise<Transition | undefined>;
   /** A live hold was extended: the order's expiry follows it. */
   extend(orderId: string, expiresAt: number): Promise<void>;
   find(orderId: string): Promise<OrderRow | undefined>;
@@ -114,7 +115,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
       return [...opened, ...existing.map((order) => ({ order, created: false }))];
     },
 
-    async moveTo(orderId, target) {
+    async moveTo(orderId, target, reason) {
       return db.transaction(async (tx) => {
         const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
         if (!order) return undefined;
@@ -122,7 +123,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
         if (next === undefined) return { order, previous: null, changed: false };
         const [updated] = await tx
           .update(orders)
-          .set({ status: next, updatedAt: new Date() })
+          .set({ status: next, updatedAt: new Date(), ...(reason && next.startsWith("refund") ? { reason: reason.slice(0, 500) } : {}) })
           .where(eq(orders.id, orderId))
           .returning();
         return { order: updated!, previous: order.status, changed: true };
@@ -168,6 +169,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
           // A hold lives in one area (one seat actor decided it): its seats name it.
           areaId: parseSeatId(own[0]?.seatId ?? "")?.areaId ?? "",
           status: row.status,
+          ...(row.reason ? { reason: row.reason } : {}),
           items: own.map((item) => ({ seatId: item.seatId, price: { amount: normalizeAmount(item.amount), currency: item.currency } })),
           total: moneyOf(row),
           expiresAt: row.expiresAt.toISOString(),
