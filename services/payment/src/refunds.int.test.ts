@@ -102,7 +102,7 @@ describe("refunds", () => {
     await database?.drop();
   });
 
-  it("refunds: a double click refunds once, voids nothing twice, and puts the seats back on sale", async () => {
+  it("refunds: a double click refunds once and puts the seats back on sale", async () => {
     const { provider, calls } = refundingMock();
     const service = await startPayment(provider, false);
     const sessionId = await seedSession(stack, { rows: 1, perRow: 4 });
@@ -172,7 +172,7 @@ describe("refunds", () => {
     const { provider, calls, state } = refundingMock();
     const first = await startPayment(provider, false);
     const sessionId = await seedSession(stack, { rows: 1, perRow: 6 });
-    const paid = [];
+    const paid: { orderId: string; holdId: string }[] = [];
     for (const seat of ["A-1-1", "A-1-2", "A-1-3", "A-1-4"]) paid.push(await completedOrder(first, sessionId, seat));
     const ids = await Promise.all(paid.map(async ({ orderId }) => (await paymentOf(orderId)).id));
     // The first worker dies inside the provider call of the third refund.

@@ -42,6 +42,7 @@ export const ORDER_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/tickets/public-key", methods: READS, rateClass: "read", summary: "The Ed25519 key that verifies ticket QR codes offline" },
   { url: "/v1/tickets/verify", methods: ["POST"], rateClass: "write", summary: "Check a ticket in (staff): first scan 200, later 409, forged 400" },
   { url: "/v1/tickets/:id/transfer", methods: ["POST"], rateClass: "write", summary: "Give a ticket to another account (the old QR stops working)" },
+  { url: "/v1/sessions/:id/orders", methods: READS, rateClass: "read", summary: "A session's paid orders, with their refund state (its organizer, or an admin)" },
   { url: "/v1/sessions/:id/scan-list", methods: READS, rateClass: "read", summary: "A scanner's sync: the session's tickets and keys (staff of its organizer)" },
 ];
 

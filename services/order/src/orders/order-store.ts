@@ -1,5 +1,5 @@
 import { type Money, type OrderStatus, type OrderView, parseSeatId } from "@rush/contracts";
-import { type Database, orderItems, orders } from "@rush/db";
+import { type Database, events, orderItems, orders, sessions } from "@rush/db";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "@rush/db";
 import { normalizeAmount, times } from "./money.ts";
@@ -53,6 +53,10 @@ export interface OrderStore {
   extend(orderId: string, expiresAt: number): Promise<void>;
   find(orderId: string): Promise<OrderRow | undefined>;
   listByBuyer(buyerId: string, limit: number, after?: OrderCursor): Promise<OrderRow[]>;
+  /** A session's paid orders (completed, being refunded or refunded), newest first: the organizer's refund list. */
+  listPaidBySession(sessionId: string, limit: number): Promise<OrderRow[]>;
+  /** The organizer owning a session's event, if the session exists. */
+  sessionOwner(sessionId: string): Promise<string | undefined>;
   view(rows: readonly OrderRow[]): Promise<OrderView[]>;
 }
 
@@ -150,6 +154,19 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
         .where(and(eq(orders.buyerId, buyerId), before))
         .orderBy(desc(orders.createdAt), desc(orders.id))
         .limit(limit);
+    },
+
+    listPaidBySession: (sessionId, limit) =>
+      db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.status, ["completed", "refund_pending", "refund_failed", "refunded"])))
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(limit),
+
+    async sessionOwner(sessionId) {
+      const [row] = await db.select({ organizerId: events.organizerId }).from(sessions).innerJoin(events, eq(events.id, sessions.eventId)).where(eq(sessions.id, sessionId));
+      return row?.organizerId;
     },
 
     async view(rows) {
