@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { publish } from "@rush/bus";
 import { PaymentEvent, paymentSubject } from "@rush/contracts";
-import { events, orders, sessions, tickets, users, venues } from "@rush/db";
+import { events, orderItems, orders, sessions, tickets, users, venues } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
@@ -149,6 +149,7 @@ describe("tickets: scanners, staff scope, keys", () => {
         status: "refund_pending",
         reason: "organizer_refund",
       });
+      await stack.db.db.insert(orderItems).values({ orderId: order!.id, seatId: "A-1-1", amount: "10.00", currency: "EUR" });
       const view = (await call("GET", `/v1/orders/${order!.id}`, buyer.token)).json();
       expect(view).toMatchObject({ status: "refund_pending", reason: "organizer_refund" });
       const voided = await call("POST", "/v1/tickets/verify", staff.token, { qr });
