@@ -46,8 +46,9 @@ export function createCanceller(deps: CancelDeps): CancelSession {
     };
     try {
       await publish(deps.bus, sessionCancelledSubject(sessionId), OrderEvent, event, { msgId: `${sessionId}:cancelled`, type: "SessionCancelled" });
-      // A draft never reached the engine: nothing to take off sale.
-      if (session.status !== "draft") {
+      // A session never published never reached the engine: nothing to take off sale (a repeat
+      // of a draft's cancellation must not wait on areas no actor knows).
+      if (session.publishedAt !== null || session.status === "publishing") {
         const areaIds = [...new Set(session.priceCategories.flatMap((category) => category.areaIds))];
         await Promise.all(
           areaIds.map((areaId) =>
