@@ -150,6 +150,27 @@ export const UnblockSeats = z.object({
 });
 export type UnblockSeats = z.infer<typeof UnblockSeats>;
 
+/**
+ * A sold hold's order was refunded: its seats go back on sale. A no-op unless the hold is sold
+ * (a repeat, or a hold already given back by a cancellation, changes nothing).
+ */
+export const RefundHold = z.object({
+  ...base,
+  type: z.literal("RefundHold"),
+  holdId: HoldId,
+});
+export type RefundHold = z.infer<typeof RefundHold>;
+
+/**
+ * The session was cancelled: every live hold of the area ends, every sold hold gives its seats
+ * back, and every seat is blocked so nothing sells again. Repeating it changes nothing.
+ */
+export const CancelArea = z.object({
+  ...base,
+  type: z.literal("CancelArea"),
+});
+export type CancelArea = z.infer<typeof CancelArea>;
+
 /** Every command a seat actor accepts, discriminated on `type`. */
 export const SeatCommand = z.discriminatedUnion("type", [
   LoadInventory,
@@ -162,6 +183,8 @@ export const SeatCommand = z.discriminatedUnion("type", [
   RevokeHold,
   BlockSeats,
   UnblockSeats,
+  RefundHold,
+  CancelArea,
 ]);
 export type SeatCommand = z.infer<typeof SeatCommand>;
 export type SeatCommandType = SeatCommand["type"];

@@ -204,6 +204,22 @@ export const UnblockRejected = z.object({
 });
 export type UnblockRejected = z.infer<typeof UnblockRejected>;
 
+/**
+ * A sold hold gave its seats back (its order was refunded, or its session cancelled): `seatIds`
+ * are available again unless a `SeatsBlocked` of the same command follows. The hold id is then
+ * remembered as `released`.
+ */
+export const HoldRefunded = z.object({
+  ...base,
+  type: z.literal("HoldRefunded"),
+  holdId: z.string(),
+  buyerId: z.string(),
+  paymentId: z.string(),
+  seatIds,
+  reason: z.enum(["refund", "session_cancelled"]),
+});
+export type HoldRefunded = z.infer<typeof HoldRefunded>;
+
 /** Every event a seat actor emits, discriminated on `type`. */
 export const SeatEvent = z.discriminatedUnion("type", [
   InventoryLoaded,
@@ -223,6 +239,7 @@ export const SeatEvent = z.discriminatedUnion("type", [
   SeatsUnblocked,
   BlockRejected,
   UnblockRejected,
+  HoldRefunded,
 ]);
 export type SeatEvent = z.infer<typeof SeatEvent>;
 export type SeatEventType = SeatEvent["type"];
@@ -245,6 +262,7 @@ export function seatStatusChange(event: SeatEvent): { status: SeatStatus; seatId
     case "HoldExpired":
     case "HoldRevoked":
     case "SeatsUnblocked":
+    case "HoldRefunded":
       return { status: "available", seatIds: event.seatIds };
     case "InventoryRejected":
     case "HoldRejected":

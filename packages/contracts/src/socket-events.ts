@@ -23,6 +23,8 @@ export const SOCKET_EVENTS = {
   order: "order",
   /** server → client: `QueueUpdate`. */
   queue: "queue",
+  /** server → client, to a session's seat map watchers: `SessionUpdate` (the session was cancelled). */
+  session: "session",
 } as const;
 
 /** Rooms: a session's seat map watchers, and one buyer's order updates. */
@@ -62,8 +64,12 @@ export const SeatsUpdate = z.object({
 export type SeatsUpdate = z.infer<typeof SeatsUpdate>;
 
 /** One of the buyer's orders changed status. */
-export const OrderUpdate = z.object({ orderId: z.uuid(), status: OrderStatus, at: z.int() });
+export const OrderUpdate = z.object({ orderId: z.uuid(), status: OrderStatus, at: z.int(), reason: z.string().optional() });
 export type OrderUpdate = z.infer<typeof OrderUpdate>;
+
+/** A session a buyer watches changed for good: `cancelled` (its paid orders are being refunded). */
+export const SessionUpdate = z.object({ sessionId: z.uuid(), status: z.literal("cancelled"), reason: z.string().optional(), at: z.int() });
+export type SessionUpdate = z.infer<typeof SessionUpdate>;
 
 /** The buyer's place in a session's waiting room (sent while waiting, and once when admitted). */
 export const QueueUpdate = z.object({ sessionId: z.uuid(), position: z.int().min(0), admitted: z.boolean() });

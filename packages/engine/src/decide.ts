@@ -2,6 +2,7 @@ import type { SeatCommand, SeatEvent } from "@rush/contracts";
 import { assertNever } from "./assert-never.ts";
 import { decideHoldBestAvailable, decideHoldSeats } from "./decide-hold.ts";
 import { decideBlock, decideLoad, decideUnblock } from "./decide-inventory.ts";
+import { decideCancelArea, decideRefund } from "./decide-refunds.ts";
 import { decideConfirm, decideExpire, decideExtend, decideRelease, decideRevoke } from "./decide-lifecycle.ts";
 import type { PartitionState } from "./state.ts";
 
@@ -32,6 +33,10 @@ export function decide(state: PartitionState, command: SeatCommand): SeatEvent[]
       return decideBlock(state, command);
     case "UnblockSeats":
       return decideUnblock(state, command);
+    case "RefundHold":
+      return decideRefund(state, command);
+    case "CancelArea":
+      return decideCancelArea(state, command);
     default:
       return assertNever(command);
   }

@@ -106,6 +106,17 @@ export function evolve(state: PartitionState, event: SeatEvent): PartitionState 
       area.sold.set(holdId, { holdId, buyerId, seatIds, paymentId: event.paymentId, soldAt: event.at });
       return state;
     }
+    case "HoldRefunded": {
+      const area = requireArea(state, event);
+      const sold = area.sold.get(event.holdId);
+      if (sold === undefined) throw new SeatInvariantError(`hold ${event.holdId} is not sold in area ${area.areaId}`);
+      moveSeats(area, sold.seatIds, "sold", sold.holdId, "available", null);
+      addBuyerSeats(area, sold.buyerId, -sold.seatIds.length);
+      area.sold.delete(sold.holdId);
+      // Remembered as released: a late confirm of it is refused, so its payment is refunded too.
+      rememberEnded(area, state.endedHoldLimit, { holdId: sold.holdId, buyerId: sold.buyerId, status: "released" });
+      return state;
+    }
     case "SeatsBlocked":
       moveSeats(requireArea(state, event), event.seatIds, "available", null, "blocked", null);
       return state;

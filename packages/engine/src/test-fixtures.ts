@@ -1,5 +1,7 @@
 import type {
   BlockSeats,
+  CancelArea,
+  RefundHold,
   ConfirmHold,
   ExpireHold,
   ExtendHold,
@@ -85,6 +87,8 @@ export function commandsFor(areaId = "A", sessionId = SESSION) {
     revoke: (holdId: string, now = 0): RevokeHold => ({ ...base(now), type: "RevokeHold", holdId, reason: "fence" }),
     block: (seatIds: string[], now = 0): BlockSeats => ({ ...base(now), type: "BlockSeats", seatIds }),
     unblock: (seatIds: string[], now = 0): UnblockSeats => ({ ...base(now), type: "UnblockSeats", seatIds }),
+    refund: (holdId: string, now = 0): RefundHold => ({ ...base(now), type: "RefundHold", holdId }),
+    cancel: (now = 0): CancelArea => ({ ...base(now), type: "CancelArea" }),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { SeatCommandClient } from "@rush/bus";
+import type { Bus, SeatCommandClient } from "@rush/bus";
 import type { Database } from "@rush/db";
 import { type Check, type Logger, createServiceApp, installApi, trustedProxies } from "@rush/service";
 import type { FastifyInstance } from "fastify";
@@ -9,6 +9,7 @@ import { eventRoutes } from "./catalog/event-routes.ts";
 import { organizerRoutes } from "./catalog/organizer-routes.ts";
 import { createSales } from "./catalog/sales.ts";
 import { createInventoryLoader } from "./catalog/inventory-loader.ts";
+import { createCanceller } from "./catalog/cancel-session.ts";
 import { createPublisher } from "./catalog/publish-session.ts";
 import { sessionRoutes } from "./catalog/session-routes.ts";
 import { venueRoutes } from "./catalog/venue-routes.ts";
@@ -37,6 +38,8 @@ export interface CatalogDeps {
   seatCommands: SeatCommandClient;
   /** Asks the mail worker for account e-mails (the USERS stream). */
   accountMail: AccountMail;
+  /** Publishes `SessionCancelled` on the ORDERS stream. */
+  bus: Bus;
   clock?: () => number;
 }
 
@@ -101,6 +104,7 @@ export async function buildApp(deps: CatalogDeps): Promise<FastifyInstance> {
       maxHoldExtensionMs: config.MAX_HOLD_EXTENSION_MS,
       clock,
     }),
+    cancel: createCanceller({ db, bus: deps.bus, seatCommands: deps.seatCommands, timeoutMs: config.PUBLISH_TIMEOUT_MS, clock }),
     availability: createAvailability({ db, redis, clock }),
     metrics,
   });

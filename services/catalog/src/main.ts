@@ -48,6 +48,7 @@ await runService(
       hasher,
       seatCommands,
       accountMail: accountMailOnBus(bus),
+      bus,
     });
     await app.listen({ host: config.HOST, port: config.PORT });
     return {

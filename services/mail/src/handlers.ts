@@ -61,6 +61,8 @@ export function orderMails(deps: HandlerDeps) {
       case "payment_pending":
       case "expired":
       case "failed":
+      case "refund_pending":
+      case "refund_failed":
         return;
       default: {
         const unreachable: never = event.status;

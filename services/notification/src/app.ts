@@ -84,7 +84,15 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
       consumptions.push(
         await followSeats(bus, deltas, logger, hooks),
         // Each instance reads every order event and tells only its own sockets (see followOrders).
-        await followOrders(bus, (buyerId, update) => io?.local.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update), logger, hooks),
+        await followOrders(
+          bus,
+          {
+            order: (buyerId, update) => io?.local.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update),
+            session: (sessionId, update) => io?.local.to(socketRooms.sessionSeats(sessionId)).emit(SOCKET_EVENTS.session, update),
+          },
+          logger,
+          hooks,
+        ),
       );
     },
     async stop() {

@@ -1,6 +1,6 @@
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consumeBatches, decode } from "@rush/bus";
-import { OrderEvent, type OrderUpdate, STREAMS, SeatStreamMessage, seatStatusChange } from "@rush/contracts";
+import { OrderEvent, type OrderUpdate, STREAMS, type SessionUpdate, SeatStreamMessage, seatStatusChange } from "@rush/contracts";
 import type { SeatDeltas } from "./seat-deltas.ts";
 
 /** The durable consumer (nats/consumers) shared by every notification instance, and the ordered one each reads `order.>` with (named for metrics). */
@@ -55,8 +55,14 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
   });
 }
 
+/** Where order-stream news goes on this instance: a buyer's order room, a session's watchers. */
+export interface OrderFeedTargets {
+  order(buyerId: string, update: OrderUpdate): void;
+  session(sessionId: string, update: SessionUpdate): void;
+}
+
 /**
- * Order events → the buyer's room, on THIS instance's sockets. Every instance reads `order.>`
+ * Order events → the buyer's room, on THIS instance's sockets (a cancelled session: its seat map watchers). Every instance reads `order.>`
  * itself through an ordered consumer (ephemeral, no acks, resumed from its last sequence after a
  * NATS restart) and tells only its own sockets: the Redis adapter would otherwise carry each
  * update to every instance anyway, after a shared durable consumer's delivery and ack — three
@@ -65,7 +71,7 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
  */
 export async function followOrders(
   bus: Bus,
-  send: (buyerId: string, update: OrderUpdate) => void,
+  send: OrderFeedTargets,
   logger: BusLogger,
   hooks: OutcomeHooks = noHooks,
 ): Promise<Consumption> {
@@ -80,7 +86,11 @@ export async function followOrders(
         return;
       }
       const event = decoded.value;
-      send(event.buyerId, { orderId: event.orderId, status: event.status, at: event.at });
+      if (event.type === "SessionCancelled") {
+        send.session(event.sessionId, { sessionId: event.sessionId, status: "cancelled", at: event.at, ...(event.reason ? { reason: event.reason } : {}) });
+      } else {
+        send.order(event.buyerId, { orderId: event.orderId, status: event.status, at: event.at, ...(event.reason ? { reason: event.reason } : {}) });
+      }
       report({ kind: "handled" });
     },
   });

@@ -91,7 +91,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   });
   const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
   const outcomes = consumerMetrics(deps.metrics);
-  const handlePayment = createPaymentEventHandler({ bus, orders });
+  const handlePayment = createPaymentEventHandler({ bus, orders, tickets });
   const consumptions: Consumption[] = [];
   let repairPass: ReturnType<typeof startRepairPass> | undefined;
 

@@ -9,6 +9,7 @@ import { type PaymentConfig, mockEnabled } from "./config.ts";
 import { grantedTo, payRoute } from "./payments/pay-route.ts";
 import { createPaymentStore } from "./payments/payment-store.ts";
 import { startReconciler } from "./payments/reconciler.ts";
+import { refundRoute } from "./payments/refund-route.ts";
 import { createSettlement } from "./payments/settlement.ts";
 import { webhookRoute } from "./payments/webhook-route.ts";
 import { MOCK_SIGNATURE_HEADER, createMockProvider } from "./providers/mock-provider.ts";
@@ -114,6 +115,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     clock,
   });
   await app.register(webhookRoute, { store, settlement, providers });
+  await app.register(refundRoute, { store, settlement });
 
   let reconciler: ReturnType<typeof startReconciler> | undefined;
   return {

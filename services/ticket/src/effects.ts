@@ -11,6 +11,8 @@ export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
     case "HoldReleased":
     case "HoldExpired":
     case "HoldRevoked":
+    // A sold seat's lock is owned by its hold too: freed the same way.
+    case "HoldRefunded":
       batch.free(event.sessionId, event.holdId, event.seatIds);
       return;
     case "SeatsSold":

@@ -13,6 +13,7 @@ export function eventKind(event: SeatEvent): SeatEventKind | undefined {
       return "lockFailed";
     case "HoldReleased":
     case "HoldRevoked":
+    case "HoldRefunded":
       return "released";
     case "HoldExpired":
       return "expired";

@@ -157,7 +157,8 @@ export const UpdateEventRequest = z
   .refine((body) => Object.keys(body).length > 0, { message: "change at least one field" });
 export type UpdateEventRequest = z.infer<typeof UpdateEventRequest>;
 
-export const SessionStatus = z.enum(["draft", "publishing", "on_sale", "closed"]);
+/** `cancelled`: the organizer called it off (`POST /v1/sessions/:id/cancel`); final. */
+export const SessionStatus = z.enum(["draft", "publishing", "on_sale", "closed", "cancelled"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
 export const SessionSummary = z.object({

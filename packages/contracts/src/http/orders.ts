@@ -24,6 +24,8 @@ export const OrderView = z.object({
   sessionId: z.uuid(),
   areaId: AreaId,
   status: OrderStatus,
+  /** Why the order is refunded (`organizer_refund`, `session_cancelled`, …) or why its refund is held up. */
+  reason: z.string().optional(),
   items: z.array(OrderItemView),
   total: Money,
   /** ISO 8601: when the hold behind the order runs out (moves with extensions). */
@@ -67,6 +69,46 @@ export const PayResponse = z.object({
   reason: z.string().optional(),
 });
 export type PayResponse = z.infer<typeof PayResponse>;
+
+/**
+ * `POST /v1/orders/:orderId/refund` (the organizer of the order's event, or an admin): gives a
+ * completed order's money back through its provider, voids its tickets and puts its seats back
+ * on sale. Idempotent by order: a second request (a double click, a retried `Idempotency-Key`)
+ * answers where the one refund stands and never refunds twice.
+ */
+export const RefundRequest = z.strictObject({
+  /** A note for the audit trail (payment_events). */
+  note: z.string().trim().min(1).max(500).optional(),
+});
+export type RefundRequest = z.infer<typeof RefundRequest>;
+
+/** 200 once refunded; 202 while `refund_pending` / `refund_failed` (retried with backoff; `error` says why it failed). */
+export const RefundResponse = z.object({
+  orderId: z.uuid(),
+  status: OrderStatus,
+  paymentId: z.uuid(),
+  paymentStatus: PaymentStatus,
+  reason: z.string().optional(),
+  error: z.string().optional(),
+});
+export type RefundResponse = z.infer<typeof RefundResponse>;
+
+/** `POST /v1/sessions/:id/cancel` (its organizer, or an admin). */
+export const CancelSessionRequest = z.strictObject({
+  /** Shown to buyers (e-mail, order page). */
+  reason: z.string().trim().min(1).max(500).optional(),
+});
+export type CancelSessionRequest = z.infer<typeof CancelSessionRequest>;
+
+/** 200: the session is `cancelled`; its completed orders are refunded in the background (each order's status shows where). */
+export const CancelSessionResponse = z.object({
+  sessionId: z.uuid(),
+  status: z.literal("cancelled"),
+  cancelledAt: z.iso.datetime(),
+  /** Completed orders that are being refunded. */
+  ordersToRefund: z.int().min(0),
+});
+export type CancelSessionResponse = z.infer<typeof CancelSessionResponse>;
 
 export const WebhookAck = z.object({ received: z.literal(true) });
 

@@ -45,6 +45,7 @@ const seatSamples: { [T in SeatStreamMessage["type"]]: Extract<SeatStreamMessage
   SeatsUnblocked: { ...base, type: "SeatsUnblocked", seatIds },
   BlockRejected: { ...base, type: "BlockRejected", reason: "unavailable", unavailable: ["A-1-1"] },
   UnblockRejected: { ...base, type: "UnblockRejected", reason: "unknown_seats", unavailable: ["A-9-9"] },
+  HoldRefunded: { ...hold, type: "HoldRefunded", paymentId: ids.payment, seatIds, reason: "refund" },
 };
 
 /** Every message type SEAT_EVENTS carries (a `SeatEvent`, or a `HoldRejectedBatch`), one each. */
@@ -64,5 +65,8 @@ export const orderStreamSamples = (): OrderEvent[] => [
   OrderEvent.parse({
     type: "OrderStatusChanged", orderId: ids.order, holdId: ids.hold, buyerId: ids.buyer, sessionId: ids.session,
     status: "created", previous: null, total: { amount: "45.00", currency: "EUR" }, at,
+  }),
+  OrderEvent.parse({
+    type: "SessionCancelled", sessionId: ids.session, eventId: ids.order, cancelledBy: ids.buyer, reason: "storm", at,
   }),
 ];

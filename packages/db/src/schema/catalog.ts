@@ -80,8 +80,12 @@ export const sessions = pgTable(
     maxSeatsPerBuyer: integer().notNull().default(10),
     /** `{enabled, admitPerSecond}`; null when the session has no waiting room. */
     waitingRoom: jsonb(),
-    status: text({ enum: ["draft", "publishing", "on_sale", "closed"] }).notNull().default("draft"),
+    status: text({ enum: ["draft", "publishing", "on_sale", "closed", "cancelled"] }).notNull().default("draft"),
     publishedAt: timestamp({ withTimezone: true }),
+    /** Set with status `cancelled`: its paid orders are refunded and its tickets refused at the door. */
+    cancelledAt: timestamp({ withTimezone: true }),
+    cancelledBy: uuid(),
+    cancelReason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

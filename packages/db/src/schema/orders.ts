@@ -3,7 +3,7 @@ import { check, index, numeric, pgTable, primaryKey, text, timestamp, uuid } fro
 import { sessions } from "./catalog.ts";
 import { users } from "./users.ts";
 
-export const ORDER_STATUSES = ["created", "payment_pending", "completed", "expired", "failed", "refunded"] as const;
+export const ORDER_STATUSES = ["created", "payment_pending", "completed", "expired", "failed", "refund_pending", "refund_failed", "refunded"] as const;
 
 export const orders = pgTable(
   "orders",
@@ -22,10 +22,17 @@ export const orders = pgTable(
     totalAmount: numeric({ precision: 12, scale: 2 }).notNull(),
     currency: text().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** Why it is being (or was) refunded, or why its refund is held up: shown to buyer and organizer. */
+    reason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("orders_buyer_idx").on(t.buyerId, t.createdAt), check("orders_total_non_negative", sql`${t.totalAmount} >= 0`)],
+  (t) => [
+    index("orders_buyer_idx").on(t.buyerId, t.createdAt),
+    // A cancellation finds a session's completed orders.
+    index("orders_session_status_idx").on(t.sessionId, t.status),
+    check("orders_total_non_negative", sql`${t.totalAmount} >= 0`),
+  ],
 );
 
 export const orderItems = pgTable(

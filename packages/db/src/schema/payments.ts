@@ -1,7 +1,7 @@
 import { bigserial, index, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { orders } from "./orders.ts";
 
-export const PAYMENT_STATUSES = ["created", "pending", "succeeded", "failed", "refund_pending", "refunded"] as const;
+export const PAYMENT_STATUSES = ["created", "pending", "succeeded", "failed", "refund_pending", "refund_failed", "refunded"] as const;
 
 export const payments = pgTable(
   "payments",
@@ -21,6 +21,8 @@ export const payments = pgTable(
     idempotencyKey: text().notNull().unique(),
     /** Why it failed or was refunded (`declined`, `hold_expired`, …). */
     reason: text(),
+    /** The provider's last refusal of this payment's refund (status `refund_failed`); cleared when it is refunded. */
+    lastError: text(),
     /** When the seat engine answered the confirm (sold or rejected): until then a captured payment is unsettled. */
     settledAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sessions } from "./catalog.ts";
 import { orders } from "./orders.ts";
 import { users } from "./users.ts";
@@ -26,8 +27,9 @@ export const tickets = pgTable(
     checkedInBy: uuid(),
   },
   (t) => [
-    // The last line of defence against a double sale, whatever happened upstream.
-    unique("tickets_session_seat_key").on(t.sessionId, t.seatId),
+    // The last line of defence against a double sale, whatever happened upstream. A refunded
+    // order's void tickets step aside: its seats are on sale again.
+    uniqueIndex("tickets_session_seat_key").on(t.sessionId, t.seatId).where(sql`${t.status} <> 'void'`),
     index("tickets_owner_idx").on(t.ownerId),
   ],
 );

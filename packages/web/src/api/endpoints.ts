@@ -10,6 +10,8 @@ import type {
   HoldCreated,
   HoldDetails,
   OrderList,
+  RefundResponse,
+  CancelSessionResponse,
   OrderView,
   PayResponse,
   PublishResponse,
@@ -94,6 +96,11 @@ export const myEvents = () => get<EventPage>("/v1/me/events", { auth: true });
 export const myVenues = () => get<VenuePage>("/v1/me/venues?limit=100", { auth: true });
 export const updateEvent = (id: string, body: UpdateEventRequest) => send<EventView>("PATCH", path("/v1/events/:id", id), { body, auth: true }).then((a) => a.body);
 export const updateSession = (id: string, body: UpdateSessionRequest) => send<SessionView>("PATCH", path("/v1/sessions/:id", id), { body, auth: true }).then((a) => a.body);
+export const sessionOrders = (id: string) => get<OrderList>(path("/v1/sessions/:id/orders", id), { auth: true });
+/** 200 refunded, 202 under way: either way the one refund of this order (a second click never refunds twice). */
+export const refundOrder = (orderId: string, idempotencyKey: string) =>
+  send<RefundResponse>("POST", path("/v1/orders/:id/refund", orderId), { body: {}, auth: true, headers: { "idempotency-key": idempotencyKey } }).then((a) => a.body);
+export const cancelSession = (id: string, reason?: string) => post<CancelSessionResponse>(path("/v1/sessions/:id/cancel", id), reason ? { reason } : {}, { auth: true });
 export const getSales = (id: string) => get<SessionSales>(path("/v1/sessions/:id/sales", id), { auth: true });
 
 // ── Buying ───────────────────────────────────────────────────────────────────

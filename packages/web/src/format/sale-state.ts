@@ -13,7 +13,7 @@ export interface SaleTimes {
 /** `available`: seats left, when known (an unknown count never claims "sold out"). */
 export function saleState(session: SaleTimes, now: number, available?: number): SaleState {
   if (session.status === "draft" || session.status === "publishing") return "not_public";
-  if (session.status === "closed" || Date.parse(session.saleEndsAt) <= now) return "ended";
+  if (session.status === "closed" || session.status === "cancelled" || Date.parse(session.saleEndsAt) <= now) return "ended";
   if (Date.parse(session.saleStartsAt) > now) return "upcoming";
   return available === 0 ? "sold_out" : "on_sale";
 }
@@ -63,6 +63,7 @@ export function editLock(session: SaleTimes, now: number): string | null {
   if (session.status === "draft") return null;
   if (session.status === "publishing") return "The session is being published; try again in a moment.";
   if (session.status === "closed") return "The session is closed.";
+  if (session.status === "cancelled") return "The session was cancelled.";
   return Date.parse(session.saleStartsAt) > now
     ? null
     : `The sale opened ${formatDateTime(session.saleStartsAt)}: dates and prices stay as buyers saw them once they could hold seats.`;

@@ -8,6 +8,7 @@ import { EventNameForm } from "./event-name-form.tsx";
 import { OrganizerOnly } from "./organizer-only.tsx";
 import { SalesView } from "./sales-view.tsx";
 import { SessionEditForm } from "./session-edit-form.tsx";
+import { SessionOrders } from "./session-orders.tsx";
 import { useLoad } from "./use-load.ts";
 
 /** `/organizer/sessions/:id`: one date's sale state, what may still change, and its live sales. */
@@ -55,6 +56,7 @@ function SessionAdmin(props: { id: string }) {
         )}
       </p>
       {session.status !== "draft" && <SalesView sessionId={session.id} />}
+      {session.status !== "draft" && <SessionOrders session={session} onCancelled={setSession} />}
       <SessionEditForm key={session.id} session={session} now={now} onSaved={setSession} />
       <EventNameForm eventId={session.eventId} name={session.eventName} onSaved={(eventName) => setSession({ ...session, eventName })} />
     </div>

@@ -16,6 +16,8 @@ const STATUS_WORDS: Record<OrderView["status"], string> = {
   completed: "Paid",
   expired: "Hold expired (not charged)",
   failed: "Payment failed",
+  refund_pending: "Refund on its way",
+  refund_failed: "Refund delayed: retrying",
   refunded: "Refunded",
 };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { redisKeys } from "@rush/contracts";
+import { OrderEvent, STREAMS, redisKeys, sessionCancelledSubject } from "@rush/contracts";
 import { decodeSeatMap } from "@rush/contracts/seat-map-runs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CatalogStack, startCatalogStack } from "../testing/catalog-stack.ts";
@@ -126,6 +126,26 @@ describe("organizer console", () => {
     expectProblem(await call("GET", `/v1/sessions/${session.id}/sales`, carl.accessToken), 403);
     expectProblem(await call("GET", `/v1/sessions/${randomUUID()}/sales`, alice.accessToken), 404, "session_not_found");
     expectProblem(await call("GET", "/v1/sessions/not-a-uuid/sales", alice.accessToken), 400);
+  });
+
+  it("sessions: only its organizer cancels a session; it turns cancelled once, says so on ORDERS, and a repeat answers the same", async () => {
+    const { id } = await newSession(Date.now() + DAY);
+    expectProblem(await call("POST", `/v1/sessions/${randomUUID()}/cancel`, alice.accessToken, {}), 404, "session_not_found");
+    expectProblem(await call("POST", `/v1/sessions/${id}/cancel`, bob.accessToken, {}), 403, "not_owner");
+    expectProblem(await call("POST", `/v1/sessions/${id}/cancel`, carl.accessToken, {}), 403);
+    expectProblem(await call("POST", `/v1/sessions/${id}/cancel`, alice.accessToken, { reason: "storm", extra: 1 }), 400);
+    expect((await call("GET", `/v1/sessions/${id}`)).json().status).toBe("draft");
+
+    const first = await call("POST", `/v1/sessions/${id}/cancel`, alice.accessToken, { reason: "storm" });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ sessionId: id, status: "cancelled", ordersToRefund: 0 });
+    const again = await call("POST", `/v1/sessions/${id}/cancel`, alice.accessToken, {});
+    expect(again.json().cancelledAt).toBe(first.json().cancelledAt);
+    expect((await call("GET", `/v1/sessions/${id}`)).json().status).toBe("cancelled");
+    const stored = await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: sessionCancelledSubject(id) });
+    expect(OrderEvent.parse(stored!.json())).toMatchObject({ type: "SessionCancelled", sessionId: id, cancelledBy: alice.id, reason: "storm" });
+    // Nothing about a cancelled session changes any more.
+    expectProblem(await call("PATCH", `/v1/sessions/${id}`, alice.accessToken, { saleEndsAt: iso(Date.now() + 28 * DAY) }), 409, "session_cancelled");
   });
 
   it("venues: the seat map as runs decodes to the venue's own, is kept by browsers for good, and answers 304 to its ETag", async () => {

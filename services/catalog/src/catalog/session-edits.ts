@@ -9,6 +9,8 @@ export function editRefusal(session: Pick<SessionView, "status" | "saleStartsAt"
       return { code: "session_publishing", detail: "the session is being published; try again in a moment" };
     case "closed":
       return { code: "session_closed", detail: "the session is closed" };
+    case "cancelled":
+      return { code: "session_cancelled", detail: "the session was cancelled" };
     case "on_sale":
       // Buyers may hold seats from the opening on: what they were shown must not change under them.
       return Date.parse(session.saleStartsAt) > now

@@ -1,4 +1,4 @@
-import { Availability, CreateSessionRequest, PublishResponse, ResourceIdParams, SessionView } from "@rush/contracts";
+import { Availability, CancelSessionRequest, CancelSessionResponse, CreateSessionRequest, PublishResponse, ResourceIdParams, SessionView } from "@rush/contracts";
 import type { Database } from "@rush/db";
 import type { FastifyPluginAsync } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -6,6 +6,7 @@ import type { CatalogMetrics } from "../metrics.ts";
 import type { GetAvailability } from "./availability.ts";
 import { findEventRow } from "./events.ts";
 import { assertCanManage, notFound } from "./ownership.ts";
+import type { CancelSession } from "./cancel-session.ts";
 import type { PublishSession } from "./publish-session.ts";
 import { findSession, insertSession } from "./sessions.ts";
 import { findVenueSummary } from "./venues.ts";
@@ -13,6 +14,7 @@ import { findVenueSummary } from "./venues.ts";
 export interface SessionRoutesOptions {
   db: Database;
   publish: PublishSession;
+  cancel: CancelSession;
   availability: GetAvailability;
   metrics: CatalogMetrics;
 }
@@ -20,7 +22,7 @@ export interface SessionRoutesOptions {
 const manage = { auth: { roles: ["organizer", "admin"] as const } };
 
 /** Sessions of an event: created by the event's organizer, published to open the inventory, read by anyone. */
-export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (parent, { db, publish, availability, metrics }) => {
+export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (parent, { db, publish, cancel, availability, metrics }) => {
   const app = parent.withTypeProvider<ZodTypeProvider>();
 
   app.post(
@@ -55,6 +57,16 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (pa
         "session published",
       );
       return published;
+    },
+  );
+
+  app.post(
+    "/v1/sessions/:id/cancel",
+    { config: manage, schema: { params: ResourceIdParams, body: CancelSessionRequest.optional(), response: { 200: CancelSessionResponse } } },
+    async (request) => {
+      const cancelled = await cancel(request.params.id, request.principal!, request.body?.reason);
+      request.log.info({ sessionId: cancelled.sessionId, ordersToRefund: cancelled.ordersToRefund }, "session cancelled");
+      return cancelled;
     },
   );
 

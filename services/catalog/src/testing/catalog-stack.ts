@@ -70,6 +70,7 @@ export async function startCatalogStack(env: Record<string, string> = {}, option
     hasher,
     seatCommands,
     accountMail: accountMailOnBus(bus),
+    bus,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.ready();

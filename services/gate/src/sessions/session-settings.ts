@@ -1,12 +1,13 @@
 import { type Database, priceCategories, sessions } from "@rush/db";
-import type { Money } from "@rush/contracts";
+import type { Money, SessionStatus } from "@rush/contracts";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 
 /** What the gate needs to know of a session to sell it. */
 export interface SessionSettings {
   id: string;
-  status: "draft" | "publishing" | "on_sale" | "closed";
+  /** Only `on_sale` sells; a `cancelled` one never again. */
+  status: SessionStatus;
   saleStartsAt: Date;
   saleEndsAt: Date;
   holdTtlMs: number;

@@ -23,6 +23,7 @@ export interface OpenedOrder {
   totalAmount: string;
   currency: string;
   expiresAt: Date;
+  reason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -95,6 +96,7 @@ export function openedRow(order: OrderToOpen, now: Date): OpenedOrder {
     totalAmount: order.total.amount,
     currency: order.total.currency,
     expiresAt: new Date(order.expiresAt),
+    reason: null,
     createdAt: now,
     updatedAt: now,
   };

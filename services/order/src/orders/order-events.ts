@@ -29,6 +29,7 @@ export async function publishOrderStatus(bus: Bus, order: OrderRow, previous: Tr
     status: order.status,
     previous,
     total: moneyOf(order),
+    ...(order.reason ? { reason: order.reason } : {}),
     at: order.updatedAt.getTime(),
   };
   await publisherOf(bus).publish(orderSubject(order.status, order.id), encoder.encode(JSON.stringify(event)), {

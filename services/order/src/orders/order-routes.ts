@@ -1,4 +1,4 @@
-import { OrderIdParams, OrderList, OrderListQuery, OrderView } from "@rush/contracts";
+import { OrderIdParams, OrderList, OrderView, OrderListQuery, ResourceIdParams } from "@rush/contracts";
 import { HttpProblem } from "@rush/service";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -46,6 +46,19 @@ export const orderRoutes: FastifyPluginAsyncZod<{ orders: OrderStore }> = async 
         items: await orders.view(page),
         nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
       };
+    },
+  );
+
+  app.get(
+    "/v1/sessions/:id/orders",
+    { config: { auth: { roles: ["organizer", "admin"] } }, schema: { params: ResourceIdParams, response: { 200: OrderList } } },
+    async (request) => {
+      const principal = request.principal!;
+      const owner = await orders.sessionOwner(request.params.id);
+      if (!owner) throw new HttpProblem(404, "session_not_found", "Not Found", `no session ${request.params.id}`);
+      if (owner !== principal.sub && !principal.roles.includes("admin")) throw new HttpProblem(403, "not_owner", "Forbidden", "this session belongs to another organizer");
+      // The latest 200: enough for the refund buttons of a console; exports are another matter.
+      return { items: await orders.view(await orders.listPaidBySession(request.params.id, 200)), nextCursor: null };
     },
   );
 };

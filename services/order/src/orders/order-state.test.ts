@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nextStatus } from "./order-state.ts";
 
-const STATUSES: OrderStatus[] = ["created", "payment_pending", "completed", "expired", "failed", "refunded"];
+const STATUSES: OrderStatus[] = ["created", "payment_pending", "completed", "expired", "failed", "refund_pending", "refund_failed", "refunded"];
 const apply = (facts: OrderStatus[]) => facts.reduce<OrderStatus>((s, t) => nextStatus(s, t) ?? s, "created");
 
 describe("order state", () => {
@@ -14,11 +14,20 @@ describe("order state", () => {
     expect(apply(["payment_pending", "expired", "refunded"])).toBe("refunded");
   });
 
-  it("orders: final statuses never move; failed moves only to refunded (money that still arrived, given back)", () => {
-    for (const final of ["completed", "refunded"] as const) {
-      for (const target of STATUSES) expect(nextStatus(final, target)).toBeUndefined();
-    }
+  it("orders: refunded never moves; completed moves only into a refund; failed moves only to refunded (money that still arrived, given back)", () => {
+    for (const target of STATUSES) expect(nextStatus("refunded", target)).toBeUndefined();
+    const refunds = new Set<OrderStatus>(["refund_pending", "refund_failed", "refunded"]);
+    for (const target of STATUSES) expect(nextStatus("completed", target)).toBe(refunds.has(target) ? target : undefined);
     for (const target of STATUSES) expect(nextStatus("failed", target)).toBe(target === "refunded" ? "refunded" : undefined);
+  });
+
+  it("orders: a requested refund goes pending, failed while retried, then refunded; never back to pending", () => {
+    expect(apply(["payment_pending", "completed", "refund_pending", "refund_failed", "refunded"])).toBe("refunded");
+    expect(apply(["payment_pending", "completed", "refund_pending", "refund_failed", "refund_pending"])).toBe("refund_failed");
+    // Compensation of a hold that ran out is not a refund of a sale: no refund_* on the way.
+    for (const target of ["refund_pending", "refund_failed"] as const) {
+      for (const from of ["created", "payment_pending", "expired", "failed"] as const) expect(nextStatus(from, target)).toBeUndefined();
+    }
   });
 
   it("orders: the same facts in any arrival order end in the same status", () => {
@@ -28,6 +37,7 @@ describe("order state", () => {
       ["payment_pending", "expired", "refunded"],
       ["payment_pending", "failed", "refunded"],
       ["payment_pending", "completed"],
+      ["payment_pending", "completed", "refund_pending", "refunded"],
       ["expired"],
     ];
     for (const facts of histories) {

@@ -5,12 +5,14 @@ import type { OrderStatus, PaymentStatus, SeatEvent, SeatStreamMessage } from "@
  * with no order between them, so a transition depends only on where the order is and where the
  * fact points, never on arrival order: statuses are ranked and an order only moves up.
  *
- *   created → payment_pending → completed
- *      └──────────┴──→ expired → failed | refunded
+ *   created → payment_pending → completed → refund_pending → refund_failed ─┐
+ *      └──────────┴──→ expired → failed | refunded ◀───────┴─────────────────┘
  *
- * `completed` and `refunded` are final. `expired` is not: a payment that was running when the
- * hold ran out still ends as `failed` (declined) or `refunded` (taken, then returned). `failed`
- * only moves to `refunded`: money that still arrived for a declined payment was given back.
+ * `refunded` is final. `completed` moves only into a refund (an organizer's, or its session's
+ * cancellation). `expired` is not final: a payment that was running when the hold ran out still
+ * ends as `failed` (declined) or `refunded` (taken, then returned). `failed` only moves to
+ * `refunded`: money that still arrived for a declined payment was given back. A refund that
+ * fails stays `refund_failed` while it is retried (a retry is not news) until it is `refunded`.
  */
 const RANK: Record<OrderStatus, number> = {
   created: 0,
@@ -18,15 +20,21 @@ const RANK: Record<OrderStatus, number> = {
   expired: 2,
   failed: 3,
   completed: 4,
-  refunded: 4,
+  refund_pending: 5,
+  refund_failed: 6,
+  refunded: 7,
 };
 
-const FINAL = new Set<OrderStatus>(["completed", "refunded"]);
+/** The statuses only a completed order reaches (a requested refund under way). */
+const REFUNDING = new Set<OrderStatus>(["refund_pending", "refund_failed"]);
 
 /** The status an order moves to when `target` is reported, or `undefined` if it stays. */
 export function nextStatus(current: OrderStatus, target: OrderStatus): OrderStatus | undefined {
-  if (current === target || FINAL.has(current)) return undefined;
+  if (current === target || current === "refunded") return undefined;
   if (current === "failed") return target === "refunded" ? target : undefined;
+  // Compensating an expired hold's payment is not refunding a sale: such an order goes straight to refunded.
+  if (REFUNDING.has(target) && current !== "completed" && !REFUNDING.has(current)) return undefined;
+  if (current === "completed") return REFUNDING.has(target) || target === "refunded" ? target : undefined;
   return RANK[target] > RANK[current] ? target : undefined;
 }
 
@@ -55,6 +63,8 @@ export const ORDER_SEAT_MESSAGES: Record<SeatStreamMessage["type"], "follow" | "
   SeatsUnblocked: "ignore",
   BlockRejected: "ignore",
   UnblockRejected: "ignore",
+  // The refund's payment events move the order; the seats going back concern no order.
+  HoldRefunded: "ignore",
 };
 
 /** Where a seat event points an order, if anywhere. */
@@ -83,9 +93,12 @@ export function targetOfPayment(status: PaymentStatus): OrderStatus | undefined 
       return "failed";
     case "refunded":
       return "refunded";
+    case "refund_pending":
+      return "refund_pending";
+    case "refund_failed":
+      return "refund_failed";
     case "created":
     case "succeeded":
-    case "refund_pending":
       return undefined;
     default: {
       const unreachable: never = status;

@@ -1,5 +1,5 @@
 import { type Money, type OrderStatus, type OrderView, parseSeatId } from "@rush/contracts";
-import { type Database, orderItems, orders } from "@rush/db";
+import { type Database, events, orderItems, orders, sessions } from "@rush/db";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "@rush/db";
 import { normalizeAmount, times } from "./money.ts";
@@ -47,11 +47,16 @@ export interface OrderStore {
   /** `ensure` for many holds at once: one statement for all their orders and items. */
   ensureMany(facts: readonly HoldFacts[]): Promise<{ order: OrderRow; created: boolean }[]>;
   /** Moves an order towards `target` per the state machine; `undefined` if there is no such order. */
-  moveTo(orderId: string, target: OrderStatus): Promise<Transition | undefined>;
+  /** Moves the order toward `target` if the state machine allows; `reason` is kept with a refund status. */
+  moveTo(orderId: string, target: OrderStatus, reason?: string): Promise<Transition | undefined>;
   /** A live hold was extended: the order's expiry follows it. */
   extend(orderId: string, expiresAt: number): Promise<void>;
   find(orderId: string): Promise<OrderRow | undefined>;
   listByBuyer(buyerId: string, limit: number, after?: OrderCursor): Promise<OrderRow[]>;
+  /** A session's paid orders (completed, being refunded or refunded), newest first: the organizer's refund list. */
+  listPaidBySession(sessionId: string, limit: number): Promise<OrderRow[]>;
+  /** The organizer owning a session's event, if the session exists. */
+  sessionOwner(sessionId: string): Promise<string | undefined>;
   view(rows: readonly OrderRow[]): Promise<OrderView[]>;
 }
 
@@ -114,7 +119,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
       return [...opened, ...existing.map((order) => ({ order, created: false }))];
     },
 
-    async moveTo(orderId, target) {
+    async moveTo(orderId, target, reason) {
       return db.transaction(async (tx) => {
         const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
         if (!order) return undefined;
@@ -122,7 +127,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
         if (next === undefined) return { order, previous: null, changed: false };
         const [updated] = await tx
           .update(orders)
-          .set({ status: next, updatedAt: new Date() })
+          .set({ status: next, updatedAt: new Date(), ...(reason && next.startsWith("refund") ? { reason: reason.slice(0, 500) } : {}) })
           .where(eq(orders.id, orderId))
           .returning();
         return { order: updated!, previous: order.status, changed: true };
@@ -151,6 +156,19 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
         .limit(limit);
     },
 
+    listPaidBySession: (sessionId, limit) =>
+      db
+        .select()
+        .from(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.status, ["completed", "refund_pending", "refund_failed", "refunded"])))
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(limit),
+
+    async sessionOwner(sessionId) {
+      const [row] = await db.select({ organizerId: events.organizerId }).from(sessions).innerJoin(events, eq(events.id, sessions.eventId)).where(eq(sessions.id, sessionId));
+      return row?.organizerId;
+    },
+
     async view(rows) {
       if (rows.length === 0) return [];
       const items = await db
@@ -168,6 +186,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
           // A hold lives in one area (one seat actor decided it): its seats name it.
           areaId: parseSeatId(own[0]?.seatId ?? "")?.areaId ?? "",
           status: row.status,
+          ...(row.reason ? { reason: row.reason } : {}),
           items: own.map((item) => ({ seatId: item.seatId, price: { amount: normalizeAmount(item.amount), currency: item.currency } })),
           total: moneyOf(row),
           expiresAt: row.expiresAt.toISOString(),

@@ -94,6 +94,11 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
           ticketId: claims.ticketId,
         });
       }
+      if (await tickets.sessionCancelled(claims.sessionId)) {
+        throw new HttpProblem(409, "session_cancelled", "Session cancelled", "this session was cancelled: its tickets are refunded and no longer admit anyone", {
+          ticketId: claims.ticketId,
+        });
+      }
       const result = await tickets.checkIn(claims, request.principal!.sub, new Date(clock()));
       switch (result.outcome) {
         case "admitted":
@@ -115,7 +120,8 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
             ticketId: result.ticket.id,
           });
         case "void":
-          throw new HttpProblem(409, "ticket_void", "Ticket void", "this ticket is no longer valid", { ticketId: result.ticket.id });
+          // Tickets are voided only when their order is refunded.
+          throw new HttpProblem(409, "ticket_void", "Ticket void", "this ticket's order was refunded: it no longer admits anyone", { ticketId: result.ticket.id });
         case "unknown":
           throw new HttpProblem(400, "ticket_unknown", "Unknown ticket", "the QR code names no ticket we issued");
         default: {

@@ -41,6 +41,10 @@ export interface TicketStore {
   /** Whether `staffId` is staff of the organizer whose event `sessionId` belongs to. */
   staffMayScan(staffId: string, sessionId: string): Promise<boolean>;
   transfer(ticketId: string, ownerId: string, toEmail: string): Promise<Transfer>;
+  /** Voids an order's unused tickets (its refund was asked for): the door refuses them from now on. */
+  voidOrder(orderId: string): Promise<number>;
+  /** Whether the session was cancelled (its tickets are refused at the door, used or not). */
+  sessionCancelled(sessionId: string): Promise<boolean>;
   /** Marks the ticket of a genuine QR used, once. */
   checkIn(claims: TicketClaims, staffId: string, at: Date): Promise<CheckIn>;
 }
@@ -64,7 +68,9 @@ export function createTicketStore(db: Database): TicketStore {
       const taken = await db
         .select({ seatId: tickets.seatId })
         .from(tickets)
-        .where(and(eq(tickets.sessionId, order.sessionId), ne(tickets.orderId, order.id), inArray(tickets.seatId, [...seatIds])));
+        .where(
+          and(eq(tickets.sessionId, order.sessionId), ne(tickets.orderId, order.id), ne(tickets.status, "void"), inArray(tickets.seatId, [...seatIds])),
+        );
       return { conflicts: taken.map((t) => t.seatId) };
     },
 
@@ -112,6 +118,20 @@ export function createTicketStore(db: Database): TicketStore {
           .returning();
         return { outcome: "transferred", ticket: updated!, to: recipient.email };
       });
+    },
+
+    async voidOrder(orderId) {
+      const voided = await db
+        .update(tickets)
+        .set({ status: "void" })
+        .where(and(eq(tickets.orderId, orderId), eq(tickets.status, "valid")))
+        .returning({ id: tickets.id });
+      return voided.length;
+    },
+
+    async sessionCancelled(sessionId) {
+      const [row] = await db.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, sessionId));
+      return row?.status === "cancelled";
     },
 
     async checkIn(claims, staffId, at) {

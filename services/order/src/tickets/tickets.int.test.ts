@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { events, orders, sessions, tickets, users, venues } from "@rush/db";
+import { publish } from "@rush/bus";
+import { PaymentEvent, paymentSubject } from "@rush/contracts";
+import { events, orderItems, orders, sessions, tickets, users, venues } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
@@ -123,5 +125,46 @@ describe("tickets: scanners, staff scope, keys", () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: "ticket_expired" });
     expect((await call("POST", "/v1/tickets/verify", staff.token, { qr: fromOldKey })).statusCode).toBe(200);
+  });
+
+  it("tickets: a refunded order's ticket and a cancelled session's ticket are refused at the door, saying why", async () => {
+    await service.start();
+    try {
+      const refunded = await soldTicket();
+      const staff = await staffOf(refunded.organizerId);
+      const { qr } = await myTicket(buyer, refunded.ticketId);
+      const [order] = await stack.db.db.select().from(orders).where(eq(orders.sessionId, refunded.sessionId));
+      // The payment service asks for the refund: the order follows and its tickets are voided.
+      await publish(
+        stack.bus,
+        paymentSubject("refund_pending", randomUUID()),
+        PaymentEvent,
+        {
+          type: "PaymentStatusChanged", paymentId: randomUUID(), orderId: order!.id, buyerId: buyer.id, provider: "mock",
+          status: "refund_pending", amount: { amount: "10.00", currency: "EUR" }, reason: "organizer_refund", at: Date.now(),
+        },
+        { msgId: randomUUID(), type: "PaymentStatusChanged" },
+      );
+      await expect.poll(async () => (await stack.db.db.select().from(orders).where(eq(orders.id, order!.id)))[0], { timeout: 5000 }).toMatchObject({
+        status: "refund_pending",
+        reason: "organizer_refund",
+      });
+      await stack.db.db.insert(orderItems).values({ orderId: order!.id, seatId: "A-1-1", amount: "10.00", currency: "EUR" });
+      const view = (await call("GET", `/v1/orders/${order!.id}`, buyer.token)).json();
+      expect(view).toMatchObject({ status: "refund_pending", reason: "organizer_refund" });
+      const voided = await call("POST", "/v1/tickets/verify", staff.token, { qr });
+      expect(voided.statusCode).toBe(409);
+      expect(voided.json()).toMatchObject({ code: "ticket_void" });
+
+      const cancelled = await soldTicket();
+      const door = await staffOf(cancelled.organizerId);
+      await stack.db.db.update(sessions).set({ status: "cancelled", cancelledAt: new Date() }).where(eq(sessions.id, cancelled.sessionId));
+      const refused = await call("POST", "/v1/tickets/verify", door.token, { qr: (await myTicket(buyer, cancelled.ticketId)).qr });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({ code: "session_cancelled", title: "Session cancelled" });
+      expect((await stack.db.db.select().from(tickets).where(eq(tickets.id, cancelled.ticketId)))[0]?.status).toBe("valid");
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -23,6 +23,7 @@ export async function publishPaymentStatus(bus: Bus, payment: PaymentRow, order:
       status: payment.status,
       amount: { amount: decimal2(payment.amount), currency: payment.currency },
       ...(payment.reason ? { reason: payment.reason } : {}),
+      ...(payment.status === "refund_failed" && payment.lastError ? { error: payment.lastError.slice(0, 500) } : {}),
       at: payment.updatedAt.getTime(),
     },
     { msgId: `${payment.id}:${payment.status}`, type: "PaymentStatusChanged" },

@@ -1,6 +1,6 @@
 import { type PaymentProviderName, type PaymentStatus, parseSeatId } from "@rush/contracts";
-import { type Database, orderItems, orders, paymentEvents, payments, withConflicts } from "@rush/db";
-import { and, asc, eq, inArray, isNull, lt, notInArray, or } from "drizzle-orm";
+import { type Database, events, orderItems, orders, paymentEvents, payments, sessions, withConflicts } from "@rush/db";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, notInArray, or } from "drizzle-orm";
 
 /** The mark `release` leaves on a payment no provider call is working on. */
 const PROVIDER_UNREACHABLE = "provider_unreachable";
@@ -20,8 +20,20 @@ export interface PaymentStore {
     paymentId: string,
     from: readonly PaymentStatus[],
     to: PaymentStatus,
-    change?: { providerRef?: string; reason?: string; detail?: Record<string, unknown>; /** Also marks it settled, in the same transaction. */ settle?: boolean },
+    change?: {
+      providerRef?: string;
+      reason?: string;
+      /** The provider's refusal of a refund; `null` clears it. */
+      lastError?: string | null;
+      detail?: Record<string, unknown>;
+      /** Also marks it settled, in the same transaction. */
+      settle?: boolean;
+    },
   ): Promise<PaymentRow | undefined>;
+  /** Settled payments of cancelled sessions not yet on their way back: what a cancellation still owes, oldest first. */
+  owedByCancellations(limit: number, skip?: readonly string[]): Promise<PaymentRow[]>;
+  /** The organizer who owns a session's event, if the session exists. */
+  sessionOwner(sessionId: string): Promise<string | undefined>;
   /** The seat engine answered the confirm: the payment needs no more reconciling. */
   settle(paymentId: string, detail: Record<string, unknown>): Promise<void>;
   /**
@@ -69,6 +81,7 @@ export function createPaymentStore(db: Database): PaymentStore {
             updatedAt: new Date(),
             ...(change.providerRef ? { providerRef: change.providerRef } : {}),
             ...(change.reason ? { reason: change.reason } : {}),
+            ...(change.lastError !== undefined ? { lastError: change.lastError } : {}),
             ...(change.settle ? { settledAt: new Date() } : {}),
           })
           .where(and(eq(payments.id, paymentId), inArray(payments.status, [...from])))
@@ -129,7 +142,7 @@ export function createPaymentStore(db: Database): PaymentStore {
             or(
               and(
                 lt(payments.updatedAt, before),
-                or(and(eq(payments.status, "succeeded"), isNull(payments.settledAt)), eq(payments.status, "refund_pending")),
+                or(and(eq(payments.status, "succeeded"), isNull(payments.settledAt)), inArray(payments.status, ["refund_pending", "refund_failed"])),
               ),
               and(lt(payments.updatedAt, openBefore), inArray(payments.status, ["created", "pending"])),
             ),
@@ -139,6 +152,34 @@ export function createPaymentStore(db: Database): PaymentStore {
         // Oldest first: a payment that keeps failing backs off instead of coming back first every time.
         .orderBy(asc(payments.updatedAt), asc(payments.id))
         .limit(limit),
+
+    owedByCancellations: (limit, skip = []) =>
+      db
+        .select({ payment: payments })
+        .from(payments)
+        .innerJoin(orders, eq(orders.id, payments.orderId))
+        .innerJoin(sessions, eq(sessions.id, orders.sessionId))
+        .where(
+          and(
+            eq(sessions.status, "cancelled"),
+            eq(payments.status, "succeeded"),
+            isNotNull(payments.settledAt),
+            skip.length > 0 ? notInArray(payments.id, [...skip]) : undefined,
+          ),
+        )
+        .orderBy(asc(payments.updatedAt), asc(payments.id))
+        .limit(limit)
+        .then((rows) => rows.map((row) => row.payment)),
+
+    async sessionOwner(sessionId) {
+      const [row] = await db
+        .select({ organizerId: events.organizerId })
+        .from(sessions)
+        .innerJoin(events, eq(events.id, sessions.eventId))
+        .where(eq(sessions.id, sessionId))
+        .limit(1);
+      return row?.organizerId;
+    },
 
     async order(orderId) {
       const [row] = await db.select().from(orders).where(eq(orders.id, orderId)).limit(1);

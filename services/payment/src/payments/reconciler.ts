@@ -3,6 +3,9 @@ import { type Attempts, type BackoffPolicy, afterFailure, backingOff } from "./b
 import type { PaymentStore } from "./payment-store.ts";
 import type { Settlement } from "./settlement.ts";
 
+/** Order statuses that leave a payment for a later pass. */
+const UNFINISHED = new Set(["payment_pending", "refund_pending", "refund_failed"]);
+
 export interface ReconcilerDeps {
   store: PaymentStore;
   settlement: Settlement;
@@ -21,7 +24,7 @@ export interface ReconcilerDeps {
 /**
  * Nothing paid is ever left hanging: every `everyMs`, payments captured but not settled by the
  * seat engine, refunds not finished, and payments whose webhook or provider call was lost are
- * run again, oldest first. Each payment stands alone: one that fails (a refund the provider
+ * run again, oldest first; settled payments of cancelled sessions become refunds. Each payment stands alone: one that fails (a refund the provider
  * keeps refusing) is logged and backs off, and the pass goes on with the others.
  * Safe on every instance at once: each step is idempotent.
  */
@@ -38,11 +41,16 @@ export function startReconciler(deps: ReconcilerDeps) {
       limit: deps.batch ?? 100,
       skip: backingOff(attempts, now),
     });
-    for (const payment of due) {
+    // What cancelled sessions still owe first: each becomes a refund, run now and retried below if it fails.
+    const owed = await deps.store.owedByCancellations(deps.batch ?? 100, backingOff(attempts, now));
+    const work = [...owed.map((payment) => ({ payment, cancelled: true })), ...due.map((payment) => ({ payment, cancelled: false }))];
+    for (const { payment, cancelled } of work) {
       if (stopping()) return;
       try {
-        const settled = await deps.settlement.reconcile(payment);
-        const finished = settled.status !== "payment_pending";
+        const settled = cancelled
+          ? await deps.settlement.requestRefund(payment, "session_cancelled", { by: "cancellation" })
+          : await deps.settlement.reconcile(payment);
+        const finished = !UNFINISHED.has(settled.status);
         if (finished) attempts.delete(payment.id);
         else attempts.set(payment.id, afterFailure(deps.backoff, attempts.get(payment.id), clock()));
         deps.logger.info({ paymentId: payment.id, status: settled.status, paymentStatus: settled.payment.status }, "reconciled a payment");

@@ -1,9 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type { Bus, SeatCommandClient } from "@rush/bus";
 import type { OrderStatus, PaymentProviderName, PaymentStatus } from "@rush/contracts";
 import type { Logger } from "@rush/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/provider.ts";
 import { decimal2, publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
+
+/** Why an organizer or admin gives a completed order's money back (not a compensation). */
+export type RefundRequestReason = "organizer_refund" | "session_cancelled";
+const REQUESTED: ReadonlySet<string> = new Set<RefundRequestReason>(["organizer_refund", "session_cancelled"]);
+
+/** A refund someone asked for (the order was completed), as opposed to money returned for seats never sold. */
+export const isRequestedRefund = (payment: Pick<PaymentRow, "reason">): boolean => payment.reason !== null && REQUESTED.has(payment.reason);
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300) || "provider error";
 
 /** Where a payment left its order, as the pay answer reports it. */
 export interface Settled {
@@ -62,9 +72,13 @@ export function createSettlement(deps: SettlementDeps) {
         return { status: payment.status, payment, ...reason };
       case "succeeded":
         return { status: payment.settledAt ? "completed" : "payment_pending", payment };
+      case "refund_pending":
+      case "refund_failed":
+        // A completed order being refunded says so; compensation of seats never sold keeps its order where it is.
+        if (isRequestedRefund(payment)) return { status: payment.status, payment, ...reason };
+        return { status: "payment_pending", payment, ...reason };
       case "created":
       case "pending":
-      case "refund_pending":
         return { status: "payment_pending", payment, ...reason };
       default: {
         const unreachable: never = payment.status;
@@ -73,17 +87,52 @@ export function createSettlement(deps: SettlementDeps) {
     }
   };
 
-  /** A payment in `refund_pending`: asks the provider for the money back (idempotent by key). */
+  /**
+   * An organizer's refund gives the seats back through the seat actor before the money: sent on
+   * every attempt (the engine ignores a hold no longer sold), so a crash after the request can
+   * never keep them off sale. A cancelled session's seats were given back by its `CancelArea`.
+   */
+  async function releaseSeats(payment: PaymentRow, order: OrderRow): Promise<void> {
+    if (payment.reason !== "organizer_refund") return;
+    const outcome = await seats.send(
+      {
+        type: "RefundHold",
+        // Unique per attempt: a repeated msg-id would be dropped by JetStream and its reply never come.
+        commandId: `refund-seats:${payment.id}:${randomUUID()}`,
+        sessionId: order.sessionId,
+        areaId: order.areaId,
+        holdId: order.holdId,
+        now: deps.clock(),
+      },
+      { timeoutMs: deps.confirmTimeoutMs },
+    );
+    if (outcome.status === "pending") logger.warn({ paymentId: payment.id }, "seat release of a refund not answered yet; it is in the log");
+  }
+
+  /**
+   * A payment in `refund_pending` or `refund_failed`: asks the provider for the money back
+   * (idempotent by key, one key per payment: a refund can never be paid twice). A provider that
+   * fails leaves it `refund_failed` with the error, and the reconciler tries again with backoff.
+   */
   async function refund(payment: PaymentRow, order: OrderRow): Promise<Settled> {
     let current = payment;
-    const result = await provider(current).refund({
-      paymentId: current.id,
-      providerRef: current.providerRef ?? "",
-      amount: { amount: decimal2(current.amount), currency: current.currency },
-      idempotencyKey: `refund:${current.id}`,
-    });
+    await releaseSeats(current, order);
+    let result: Awaited<ReturnType<PaymentProvider["refund"]>>;
+    try {
+      result = await provider(current).refund({
+        paymentId: current.id,
+        providerRef: current.providerRef ?? "",
+        amount: { amount: decimal2(current.amount), currency: current.currency },
+        idempotencyKey: `refund:${current.id}`,
+      });
+    } catch (error) {
+      const lastError = errorText(error);
+      await moved(await store.move(current.id, ["refund_pending", "refund_failed"], "refund_failed", { lastError, detail: { error: lastError } }), order);
+      logger.warn({ paymentId: current.id, orderId: order.id, err: error }, "refund failed at the provider; it will be retried");
+      throw error;
+    }
     if (result.status === "refunded") {
-      current = (await moved(await store.move(current.id, ["refund_pending"], "refunded"), order)) ?? current;
+      current = (await moved(await store.move(current.id, ["refund_pending", "refund_failed"], "refunded", { lastError: null }), order)) ?? current;
     }
     logger.info({ paymentId: current.id, orderId: order.id, reason: current.reason, status: current.status }, "payment refunded");
     return settledOf(current);
@@ -159,7 +208,7 @@ export function createSettlement(deps: SettlementDeps) {
       if (inFlight) return inFlight;
       const work = (async (): Promise<Settled> => {
         const current = (await store.find(payment.id)) ?? payment;
-        if (current.status === "refund_pending") return refund(current, await orderOf(current));
+        if (current.status === "refund_pending" || current.status === "refund_failed") return refund(current, await orderOf(current));
         if (current.status === "succeeded" && !current.settledAt) return confirm(current);
         return settledOf(current);
       })().finally(() => running.delete(payment.id));
@@ -231,6 +280,18 @@ export function createSettlement(deps: SettlementDeps) {
           throw new Error(`unknown provider outcome ${JSON.stringify(unreachable)}`);
         }
       }
+    },
+
+    /**
+     * An organizer refund or a cancellation: a settled payment moves to `refund_pending` (one
+     * atomic step, so of two clicks only one starts a refund), then the refund runs. A payment
+     * already on its way back, or not refundable, is answered as it stands.
+     */
+    async requestRefund(payment: PaymentRow, reason: RefundRequestReason, detail: Record<string, unknown>): Promise<Settled> {
+      if (payment.status !== "succeeded" || !payment.settledAt) return settlement.settle(payment);
+      const order = await orderOf(payment);
+      const requested = await moved(await store.move(payment.id, ["succeeded"], "refund_pending", { reason, detail }), order);
+      return settlement.settle(requested ?? (await store.find(payment.id)) ?? payment);
     },
 
     /** Whatever the payment needs next: the reconciler's one entry point. */
