@@ -23,7 +23,9 @@ export function scrubError(value: Serialized): Serialized {
   return out;
 }
 
-const errSerializer = (error: Error) => {
+const errSerializer = (error: Error | string) => {
+  // A reason given as text (a parked message's schema error) stays text, not an object of its characters.
+  if (typeof error === "string") return error;
   const out = scrubError(stdSerializers.err(error) as unknown as Serialized);
   // The driver's error under drizzle's: its code and constraint say what went wrong, safely.
   const cause = error?.cause as { code?: unknown; constraint_name?: unknown } | undefined;
