@@ -31,6 +31,9 @@ export interface SeatMapDataState {
  * live feed's deltas; a skipped `seq`, a reconnect, or a subscription that starts ahead of the
  * snapshot fetches the map again (per-seat versions make the order of the two irrelevant).
  */
+/** When a snapshot older than the live feed's start is read again (just past the gate's 1 s re-read window). */
+const STALE_SNAPSHOT_RETRY_MS = 1_200;
+
 /** How often the public (signed-out) map reads the seats again: it has no live feed. */
 const PUBLIC_POLL_MS = 10_000;
 
@@ -57,17 +60,23 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
     }
     const state = { again: false };
     fetching.current = state;
+    let stale = false;
     void (async () => {
       try {
         do {
           state.again = false;
           const view = await getSeats(session.id);
           touch(applySnapshot(current.statuses, current.layout, view));
+          // The gate serves a changing map from a read up to SEAT_MAP_REFRESH_MS old: one older than
+          // the live feed's start may miss a change made in between, so it is read again shortly.
+          const subscribed = hub.last("subscribed");
+          stale = subscribed !== undefined && view.version < subscribed.version;
         } while (state.again);
       } catch (e) {
         setError(`Could not refresh the seat map: ${messageOf(e)}`);
       } finally {
         fetching.current = null;
+        if (stale) setTimeout(refetch, STALE_SNAPSHOT_RETRY_MS);
       }
     })();
   };
