@@ -72,7 +72,10 @@ export async function startStack(database: TestDatabase, options: { workers?: nu
   };
 }
 
-/** Gate settings for tests: the test secret, small partitions, limits out of the way unless a test sets them. */
+/**
+ * Gate settings for tests: the test secret, small partitions, limits out of the way unless a test
+ * sets them, and every seat-map read fresh (the sale-time re-read window has its own test).
+ */
 export function testGateConfig(stack: Stack, overrides: Record<string, string> = {}): GateConfig {
   return GateConfig.parse({
     ...stack.env,
@@ -82,6 +85,7 @@ export function testGateConfig(stack: Stack, overrides: Record<string, string> =
     CATALOG_URL: "http://127.0.0.1:9",
     BOT_CHALLENGE_SCORE: "101",
     RATE_LIMIT_ENABLED: "false",
+    SEAT_MAP_REFRESH_MS: "0",
     ...overrides,
   });
 }
