@@ -1,7 +1,7 @@
 import { type Bus, type Consumption, type FailureKind, classifyFailure, consume, consumeBatches } from "@rush/bus";
 import { PaymentEvent, STREAMS, SeatStreamMessage } from "@rush/contracts";
 import { type Db, isPermanentDbError } from "@rush/db";
-import { type Logger, consumerMetrics, createServiceApp, installApi, natsCheck, postgresCheck } from "@rush/service";
+import { consumerMetrics, createServiceApp, createTicketSigner, installApi, type Logger, natsCheck, postgresCheck } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { OrderConfig } from "./config.ts";
@@ -16,7 +16,6 @@ import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
 import { startRepairPass } from "./orders/repair.ts";
 import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
-import { createTicketSigner } from "./tickets/ticket-qr.ts";
 import { publishTicketTransferred } from "./tickets/ticket-events.ts";
 import { ticketRoutes } from "./tickets/ticket-routes.ts";
 import { createTicketStore } from "./tickets/ticket-store.ts";

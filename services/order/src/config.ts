@@ -1,7 +1,6 @@
 import { DEFAULT_PARTITIONS } from "@rush/contracts";
-import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
+import { BaseConfig, DEV_JWT_SECRET, DEV_TICKET_SEED, DEV_URLS, loadConfig, refuseDevDefaults } from "@rush/service";
 import { z } from "zod";
-import { DEV_TICKET_SEED } from "./tickets/ticket-qr.ts";
 
 export const OrderConfig = BaseConfig.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8102),

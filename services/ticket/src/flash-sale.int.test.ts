@@ -1,62 +1,37 @@
 import { randomUUID } from "node:crypto";
-import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
+import type { Bus, SeatCommandClient } from "@rush/bus";
 import { type SeatReply, STREAMS, partitionOf, redisKeys, seatCommandSubject } from "@rush/contracts";
-import { createRedis, seatReplyLookup } from "@rush/service";
-import { type NatsServer, type RedisServer, type ServiceProcess, spawnService, startNats, startRedis } from "@rush/testkit";
+import { seatReplyLookup } from "@rush/service";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { flashSaleCommands, grantedSeats, percentile, runFlashSale } from "./flash-sale.ts";
 import { SnapshotStore } from "./snapshot-store.ts";
 import { gridSeats, loadInventory } from "./test-support.ts";
+import { type WorkerFleet, startWorkerFleet } from "./worker-fleet.ts";
 
 const PARTITIONS = 64;
 const ROWS = 40;
 const PER_ROW = 50; // 2,000 seats
 const COMMANDS = 20_000;
 
-interface PartitionsView {
-  workerId: string;
-  partitions: { partition: number; seq: number; caughtUp: boolean }[];
-}
-
 describe("flash sale on real servers", () => {
-  let nats: NatsServer;
-  let redisServer: RedisServer;
+  let fleet: WorkerFleet;
   let bus: Bus;
   let redis: Redis;
   let client: SeatCommandClient;
-  const workers = new Map<string, ServiceProcess>();
-
-  const workerEnv = (id: string) => ({
-    NATS_URL: nats.url,
-    REDIS_URL: redisServer.url,
-    WORKER_ID: id,
-    PARTITIONS: String(PARTITIONS),
-    LEASE_RENEW_MS: "500",
-    SNAPSHOT_EVERY_MS: "500",
-    LOG_LEVEL: "warn",
-  });
-  const startWorker = async (id: string) => workers.set(id, await spawnService("ticket", workerEnv(id)));
-  const views = async () =>
-    Promise.all(
-      [...workers.values()].map(async (w) => (await (await fetch(`${w.url}/partitions`)).json()) as PartitionsView),
-    );
   const ownerOf = async (partition: number) =>
-    (await views()).find((v) => v.partitions.some((p) => p.partition === partition && p.caughtUp))?.workerId;
+    (await fleet.views()).find((v) => v.partitions.some((p) => p.partition === partition && p.caughtUp))?.workerId;
   // Late-bound: `redis` is assigned in beforeAll.
   const lookup = (commandId: string) => seatReplyLookup(redis)(commandId);
 
   beforeAll(async () => {
-    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
-    bus = await connectBus({ servers: nats.url, name: "flash-sale-test" });
-    await ensureTopology(bus, await loadTopology());
-    redis = createRedis(redisServer.url, "flash-sale-test");
-    client = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
-    for (const id of ["w1", "w2", "w3"]) await startWorker(id);
+    fleet = await startWorkerFleet("flash-sale-test", PARTITIONS, { LEASE_RENEW_MS: "500", SNAPSHOT_EVERY_MS: "500" });
+    ({ bus, redis, client } = fleet);
+    for (const id of ["w1", "w2", "w3"]) await fleet.start(id);
     // Leases settle into a fair share: every partition owned, each worker a third.
     await vi.waitFor(
       async () => {
-        const all = await views();
+        const all = await fleet.views();
         const owned = all.flatMap((v) => v.partitions.filter((p) => p.caughtUp).map((p) => p.partition));
         const balanced = new Set(owned).size === PARTITIONS && owned.length === PARTITIONS && all.every((v) => v.partitions.length >= 20);
         if (!balanced) throw new Error(`partitions not balanced yet: ${all.map((v) => v.partitions.length).join("/")}`);
@@ -66,11 +41,7 @@ describe("flash sale on real servers", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...workers.values()].map((w) => w.stop()));
-    await client?.close();
-    redis?.disconnect();
-    await bus?.close();
-    await Promise.all([nats?.dispose(), redisServer?.dispose()]);
+    await fleet?.stop();
   });
 
   /** Every check of issue 3 on one finished sale. */
@@ -128,9 +99,8 @@ describe("flash sale on real servers", () => {
       const partition = partitionOf(saleSession, "HOT", PARTITIONS);
       victim = (await ownerOf(partition))!;
       killedAt = Date.now();
-      await workers.get(victim)!.kill();
-      workers.delete(victim);
-      void startWorker(victim);
+      await fleet.kill(victim);
+      void fleet.start(victim);
       // Recovery: until some worker has taken the lease, restored the snapshot and replayed the log.
       void vi
         .waitFor(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type ScanListEntry, type ScannerState, scanOffline } from "./offline-scan.ts";
-import { createTicketSigner, publicKeyOf } from "./ticket-qr.ts";
+import { createTicketSigner, publicKeyOf } from "@rush/service";
 
 const signer = createTicketSigner(randomBytes(32).toString("base64"));
 const sessionId = randomUUID();

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { type TicketClaims, verifyTicketQr } from "./ticket-qr.ts";
+import { type TicketClaims, verifyTicketQr } from "@rush/service";
 
 /** One ticket as a scanner's last sync of its session saw it (`GET /v1/sessions/:id/scan-list`). */
 export interface ScanListEntry {

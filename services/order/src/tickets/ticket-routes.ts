@@ -10,9 +10,8 @@ import {
   VerifyRequest,
   VerifyResponse,
 } from "@rush/contracts";
-import { HttpProblem } from "@rush/service";
+import { HttpProblem, ticketQr, type TicketSigner } from "@rush/service";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { type TicketSigner, ticketQr } from "./ticket-qr.ts";
 import type { OwnedTicket, TicketRow, TicketStore } from "./ticket-store.ts";
 
 export interface TicketRoutesOptions {

@@ -2,7 +2,7 @@ import { uuidV5 } from "@rush/contracts";
 import { type Database, events, sessions, tickets, users } from "@rush/db";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { OrderRow } from "../orders/order-store.ts";
-import type { TicketClaims } from "./ticket-qr.ts";
+import type { TicketClaims } from "@rush/service";
 
 export type TicketRow = typeof tickets.$inferSelect;
 /** A ticket with its session's end: its QR code expires a while after. */

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { publish } from "@rush/bus";
 import { PaymentEvent, paymentSubject } from "@rush/contracts";
 import { events, orderItems, orders, sessions, tickets, users, venues } from "@rush/db";
-import { createLogger, createMetrics } from "@rush/service";
+import { createLogger, createMetrics, createTicketSigner, publicKeyOf } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { eq } from "drizzle-orm";
@@ -11,7 +11,6 @@ import { type OrderService, buildOrderService } from "../app.ts";
 import { OrderConfig } from "../config.ts";
 import { type PurchaseStack, type TestUser, accessToken, seedUser, startPurchaseStack } from "../testing/purchase-stack.ts";
 import { type ScannerState, scanOffline } from "./offline-scan.ts";
-import { createTicketSigner, publicKeyOf } from "./ticket-qr.ts";
 
 describe("tickets: scanners, staff scope, keys", () => {
   let database: TestDatabase;
