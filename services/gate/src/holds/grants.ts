@@ -28,7 +28,7 @@ redis.call('HSET', KEYS[3], 'response', ARGV[5])
 return 1
 `;
 
-type Scripted = Redis & { rushHoldGranted2(...args: (string | number)[]): Promise<number> };
+type Scripted = Redis & { rushHoldGranted(...args: (string | number)[]): Promise<number> };
 
 /**
  * What a granted hold leaves behind, in one Redis call (it was three) sent before its 201 goes out:
@@ -44,10 +44,10 @@ type Scripted = Redis & { rushHoldGranted2(...args: (string | number)[]): Promis
  */
 export async function recordGrant(ctx: Pick<GateContext, "redis" | "liveHolds">, grant: Grant): Promise<void> {
   const redis = ctx.redis as Scripted;
-  if (!("rushHoldGranted2" in redis)) (redis as Redis).defineCommand("rushHoldGranted2", { numberOfKeys: 3, lua: HOLD_GRANTED });
+  if (!("rushHoldGranted" in redis)) (redis as Redis).defineCommand("rushHoldGranted", { numberOfKeys: 3, lua: HOLD_GRANTED });
   const ttlMs = Math.max(1, grant.expiresAt - grant.now);
   await redis
-    .rushHoldGranted2(
+    .rushHoldGranted(
       ctx.liveHolds.keyOf(grant.sessionId, grant.buyerId),
       redisKeys.orderGrant(grant.buyerId, grant.orderId),
       grant.idempotent.recordKey,
