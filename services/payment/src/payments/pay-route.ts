@@ -46,22 +46,41 @@ const notPayable = (status: OrderStatus) =>
 
 /**
  * Waits for the order of a hold granted a moment ago: the order service opens it from the seat
- * engine's event, normally within milliseconds. Its `order.created` event wakes the wait early.
+ * engine's event, normally within milliseconds, and its `order.created` event ends the wait.
+ * The database is asked twice, not every 250 ms: under a 2,000-buyer burst, hundreds of pays
+ * waiting on a lagging order service polled it ~2,000 times a second, filled the pool, and every
+ * other query of every pay waited behind them (pays took 15 s while the loop idled). A slow
+ * re-check, backing off to 2 s, covers an event missed because it beat the subscription.
  */
 async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs: number): Promise<OrderRow | undefined> {
-  const first = await store.order(orderId);
-  if (first || waitMs === 0) return first;
+  if (waitMs === 0) return store.order(orderId);
+  let announced = false;
   let wake: () => void = () => {};
-  const sub = bus.nc.subscribe(orderSubject("created", orderId), { max: 1, callback: () => wake() });
+  // Subscribed before the first look: the order committed after it is announced after it.
+  const sub = bus.nc.subscribe(orderSubject("created", orderId), {
+    max: 1,
+    callback: () => {
+      announced = true;
+      wake();
+    },
+  });
   try {
+    const first = await store.order(orderId);
+    if (first) return first;
     const deadline = Date.now() + waitMs;
+    let pauseMs = 500;
     while (Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, Math.min(250, Math.max(0, deadline - Date.now()))).unref();
-      });
+      if (!announced) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, Math.min(pauseMs, Math.max(0, deadline - Date.now()))).unref();
+        });
+      }
       const order = await store.order(orderId);
       if (order) return order;
+      // Announced yet not found cannot happen (the event follows the commit); never spin on it.
+      announced = false;
+      pauseMs = Math.min(2_000, pauseMs * 2);
     }
     return undefined;
   } finally {
