@@ -42,3 +42,16 @@ export const WaitlistStatus = z.object({
   entries: z.array(WaitlistEntryView),
 });
 export type WaitlistStatus = z.infer<typeof WaitlistStatus>;
+
+/** Pushed to the buyer's open pages (socket.io `waitlist`): seats are held for them until `expiresAt`. */
+export const WaitlistOfferUpdate = z.object({
+  sessionId: z.uuid(),
+  areaId: AreaId,
+  status: z.literal("offered"),
+  holdId: z.uuid(),
+  orderId: z.uuid(),
+  seatIds: z.array(z.string()),
+  /** ISO 8601. */
+  expiresAt: z.iso.datetime(),
+});
+export type WaitlistOfferUpdate = z.infer<typeof WaitlistOfferUpdate>;
