@@ -4,22 +4,32 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { STREAMS, type WaitlistStatus, WaitlistStreamEvent } from "@rush/contracts";
 import { users } from "@rush/db";
-import { type ServiceProcess, type TestDatabase, spawnService } from "@rush/testkit";
+import { createLogger, createMetrics } from "@rush/service";
+import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MailService, buildMailService } from "../../mail/src/app.ts";
+import { MailConfig } from "../../mail/src/config.ts";
+import { type OrderService, buildOrderService } from "../../order/src/app.ts";
+import { OrderConfig } from "../../order/src/config.ts";
+import { type PaymentService, buildPaymentService } from "../../payment/src/app.ts";
+import { PaymentConfig } from "../../payment/src/config.ts";
 import { type Stack, TEST_JWT_SECRET, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
 
 /**
- * The waiting list across real processes: the ticket worker keeps the list and makes the offers,
- * order opens the offer's order, payment sells it, mail writes the offer to the dev outbox, and
- * the gate (in process) answers the buyers. Holds and offers last 2-3 s so the test stays short.
+ * The waiting list across real servers: the ticket worker process keeps the list and makes the
+ * offers; order (opens the offer's order), payment (sells it), mail (writes the offer to the dev
+ * outbox) and the gate run in this process on the same NATS, Redis and PostgreSQL, which spares
+ * three process start-ups. Holds and offers last 2-3 s so the test stays short.
  */
 describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
   let database: TestDatabase;
   let stack: Stack;
   let gate: FastifyInstance;
-  let mail: ServiceProcess;
+  let order: OrderService;
+  let payment: PaymentService;
+  let mail: MailService;
   let outbox: string;
   let sessionId: string;
   const buyers: Record<"racer" | "first" | "second", { id: string; email: string; token: string }> = {} as never;
@@ -44,11 +54,15 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
     database = await testDatabase("waitlist");
     stack = await startStack(database);
     outbox = await mkdtemp(join(tmpdir(), "rush-waitlist-outbox-"));
-    const env = { ...stack.env, JWT_SECRET: TEST_JWT_SECRET };
-    const [order, payment] = await Promise.all([spawnService("order", env), spawnService("payment", env)]);
-    mail = await spawnService("mail", { ...env, OUTBOX_DIR: outbox });
-    stack.tickets.push(order, payment, mail); // stopped with the stack
-    gate = await gateApp(stack, { ORDER_URL: order.url, PAYMENT_URL: payment.url, WAITLIST_OFFER_TTL_SECONDS: "3" });
+    const env = { ...stack.env, JWT_SECRET: TEST_JWT_SECRET, NODE_ENV: "test" };
+    const common = (name: string) => ({ bus: stack.bus, db: stack.db, logger: createLogger(name, "silent"), metrics: createMetrics(name) });
+    order = await buildOrderService({ config: OrderConfig.parse(env), ...common("order") });
+    payment = await buildPaymentService({ config: PaymentConfig.parse(env), seats: stack.seats, redis: stack.redis, ...common("payment") });
+    mail = await buildMailService({ config: MailConfig.parse({ ...env, OUTBOX_DIR: outbox }), ...common("mail") });
+    await Promise.all([order.start(), mail.start()]);
+    payment.start();
+    const [orderUrl, paymentUrl] = await Promise.all([order.app.listen({ host: "127.0.0.1", port: 0 }), payment.app.listen({ host: "127.0.0.1", port: 0 })]);
+    gate = await gateApp(stack, { ORDER_URL: orderUrl, PAYMENT_URL: paymentUrl, WAITLIST_OFFER_TTL_SECONDS: "3" });
     for (const who of ["racer", "first", "second"] as const) {
       const email = `${who}-${randomUUID()}@example.com`;
       const [row] = await stack.db.db.insert(users).values({ email, passwordHash: "x", displayName: who, roles: ["customer"] }).returning();
@@ -58,6 +72,8 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
   });
   afterAll(async () => {
     await gate?.close();
+    await Promise.all([order?.stop(), payment?.stop(), mail?.stop()]);
+    await Promise.all([order?.app.close(), payment?.app.close(), mail?.app.close()]);
     await stack?.close();
     await database?.drop();
     if (outbox) await rm(outbox, { recursive: true, force: true });
@@ -97,7 +113,7 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
     expect(racer.status, JSON.stringify(racer.body)).toBe(409);
     expect((await waitlistOf("second")).entries[0]).toMatchObject({ status: "waiting", position: 1 });
 
-    const mails = async () => ((await (await fetch(`${mail.url}/dev/outbox.json`)).json()) as { items: { template: string; to: string }[] }).items;
+    const mails = async () => ((await mail.app.inject("/dev/outbox.json")).json() as { items: { template: string; to: string }[] }).items;
     await until("the offer e-mail", async () => (await mails()).find((m) => m.template === "waitlist-offer" && m.to === buyers.first.email));
 
     // The first buyer lets the offer lapse: the seats pass to the second, who pays through the normal flow.
