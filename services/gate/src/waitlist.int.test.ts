@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { STREAMS, type WaitlistStatus, WaitlistStreamEvent } from "@rush/contracts";
 import { users } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
-import type { TestDatabase } from "@rush/testkit";
+import { type TestDatabase, spawnService } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,7 +48,8 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const offerOf = (who: keyof typeof buyers) => until(`${who}'s offer`, async () => (await waitlistOf(who)).entries.find((e) => e.status === "offered"));
+  const offerOf = (who: keyof typeof buyers, timeoutMs?: number) =>
+    until(`${who}'s offer`, async () => (await waitlistOf(who)).entries.find((e) => e.status === "offered"), timeoutMs);
 
   beforeAll(async () => {
     database = await testDatabase("waitlist");
@@ -106,8 +107,11 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
     expect(again.status).toBe(200);
     expect(again.body.entries).toMatchObject([{ entryId: first.body.entries[0].entryId, quantity: 2, position: 1 }]);
 
+    // The list survives its worker killed with SIGKILL: the new one replays the log, joins included.
+    await stack.tickets[0]!.kill();
+    stack.tickets[0] = await spawnService("ticket", { ...stack.env, WORKER_ID: "w1", LEASE_RENEW_MS: "300" });
     // The racer's hold expires: its seats go straight to the first buyer, not back to the map.
-    const offer = await offerOf("first");
+    const offer = await offerOf("first", 30_000);
     expect(offer).toMatchObject({ seatIds: ["A-1-1", "A-1-2"], holdId: first.body.entries[0].entryId });
     const racer = await call("POST", `/v1/sessions/${sessionId}/holds`, buyers.racer.token, { seatIds: ["A-1-1"] }, { "idempotency-key": randomUUID() });
     expect(racer.status, JSON.stringify(racer.body)).toBe(409);
