@@ -16,7 +16,8 @@ import { sharedHold } from "./open-holds.ts";
 import { BestSeatsForm, HoldPanel, SelectionPanel, useNow } from "./panels.tsx";
 import { outcomeWords, payOrder, payProblemWords } from "./pay-flow.ts";
 import { useSeatMapData } from "./use-seat-map-data.ts";
-import { WaitlistPanel, soldOutAreas } from "./waitlist-panel.tsx";
+import { soldOutAreas } from "./sold-out.ts";
+import { WaitlistPanel } from "./waitlist-panel.tsx";
 
 type Notice = { kind: "error" | "info" | "success"; text: string };
 

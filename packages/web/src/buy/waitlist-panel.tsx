@@ -3,22 +3,9 @@ import { useEffect, useState } from "preact/hooks";
 import { joinWaitlist, leaveWaitlist, waitlistStatus } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import type { FeedHub } from "../live/feed-hub.ts";
-import type { SeatLayout } from "../seatmap/layout.ts";
-import { STATUS, type SeatStatuses } from "../seatmap/seat-state.ts";
 
 /** How often a waiting buyer's place is read again (offers also arrive live, this is the fallback). */
 const POLL_MS = 5_000;
-
-/** Areas on sale with no free seat left: where a buyer may join the waiting list. */
-export function soldOutAreas(layout: SeatLayout, statuses: SeatStatuses): { id: string; name: string }[] {
-  return layout.areas
-    .filter((area) => area.category >= 0)
-    .filter((area) => {
-      for (let i = area.start; i < area.end; i++) if (statuses.codes[i] === STATUS.available) return false;
-      return true;
-    })
-    .map((area) => ({ id: area.id, name: area.name }));
-}
 
 /**
  * "Join the waiting list" on a sold-out session or area, then the buyer's place on it. When seats
