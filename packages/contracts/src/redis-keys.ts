@@ -29,6 +29,15 @@ export const redisKeys = {
    * the script that stores the rest of the grant.
    */
   orderGrant: (buyerId: string, orderId: string) => `order:grant:{${buyerId}}:${orderId}`,
+  /**
+   * Waiting-list read model (the seat actor writes it with the session's other keys):
+   * `queue(areaId)` sorted set buyerId → join seq (ZRANK + 1 = position), `buyer(buyerId)` hash
+   * areaId → the buyer's entry as JSON (`WaitlistRecord`), kept after an offer to show it.
+   */
+  waitlist: (sessionId: string) => ({
+    queue: (areaId: string) => `wl:{${sessionId}}:q:${areaId}`,
+    buyer: (buyerId: string) => `wl:{${sessionId}}:b:${buyerId}`,
+  }),
   /** A command's outcome (`SeatReply` JSON), for `GET /v1/commands/:id` and retried requests. */
   commandResult: (commandId: string) => `cmd:result:${commandId}`,
 } as const;
@@ -52,4 +61,14 @@ export function seatStatusFor(value: string, viewer?: string): "available" | "he
   if (value === "s") return "sold";
   if (value === "b") return "blocked";
   return viewer !== undefined && value === `h:${viewer}` ? "mine" : "held";
+}
+
+/** A buyer's entry in the waiting-list read model: waiting, or offered `holdId` until `expiresAt`. */
+export interface WaitlistRecord {
+  entryId: string;
+  areaId: string;
+  quantity: number;
+  status: "waiting" | "offered";
+  seatIds?: string[];
+  expiresAt?: number;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AreaId, SeatAreaConfig, SeatDefinition, SeatId, parseSeatId } from "./seat-inventory.ts";
+import { JoinWaitlist, LeaveWaitlist } from "./waitlist-commands.ts";
 
 /**
  * Commands to a seat actor (`seat.cmd.<partition>`). Every command names the session's area it
@@ -185,6 +186,8 @@ export const SeatCommand = z.discriminatedUnion("type", [
   UnblockSeats,
   RefundHold,
   CancelArea,
+  JoinWaitlist,
+  LeaveWaitlist,
 ]);
 export type SeatCommand = z.infer<typeof SeatCommand>;
 export type SeatCommandType = SeatCommand["type"];

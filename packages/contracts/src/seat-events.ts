@@ -9,6 +9,7 @@ import {
   SeatId,
   type SeatStatus,
 } from "./seat-inventory.ts";
+import { WaitlistAlreadyJoined, WaitlistJoinRejected, WaitlistJoined, WaitlistLeft, WaitlistOffered } from "./waitlist-events.ts";
 
 /**
  * What a seat actor decided, in the past tense. Published to JetStream and read by other
@@ -55,8 +56,8 @@ export const SeatsHeld = z.object({
   seatIds,
   expiresAt: z.int(),
   maxExpiresAt: z.int(),
-  /** Which command asked: explicit seats or best available. */
-  mode: z.enum(["seats", "best_available"]),
+  /** Which command asked: explicit seats, best available, or a waiting-list offer (holdId = entry id). */
+  mode: z.enum(["seats", "best_available", "offer"]),
 });
 export type SeatsHeld = z.infer<typeof SeatsHeld>;
 
@@ -240,6 +241,11 @@ export const SeatEvent = z.discriminatedUnion("type", [
   BlockRejected,
   UnblockRejected,
   HoldRefunded,
+  WaitlistJoined,
+  WaitlistAlreadyJoined,
+  WaitlistJoinRejected,
+  WaitlistLeft,
+  WaitlistOffered,
 ]);
 export type SeatEvent = z.infer<typeof SeatEvent>;
 export type SeatEventType = SeatEvent["type"];
@@ -273,6 +279,11 @@ export function seatStatusChange(event: SeatEvent): { status: SeatStatus; seatId
     case "ConfirmRejected":
     case "BlockRejected":
     case "UnblockRejected":
+    case "WaitlistJoined":
+    case "WaitlistAlreadyJoined":
+    case "WaitlistJoinRejected":
+    case "WaitlistLeft":
+    case "WaitlistOffered":
       return undefined;
     default: {
       const unreachable: never = event;

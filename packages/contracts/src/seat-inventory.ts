@@ -125,6 +125,15 @@ const EndedHoldRecord = z.object({
   reason: HoldRejectReason.optional(),
 });
 
+const WaitEntryRecord = z.object({
+  entryId: z.string(),
+  buyerId: z.string(),
+  quantity: z.int().min(1),
+  offerTtlMs: z.int().min(1),
+  seq: z.int().min(1),
+  joinedAt: z.int(),
+});
+
 /** One session's area inside a snapshot. Seat statuses follow from `blocked`, `holds` and `sold`. */
 export const SeatAreaSnapshot = z.object({
   sessionId: z.string(),
@@ -139,6 +148,10 @@ export const SeatAreaSnapshot = z.object({
   sold: z.array(SoldHoldRecord),
   /** Recently ended hold ids, oldest first (the eviction order). */
   ended: z.array(EndedHoldRecord),
+  /** The waiting list, front first; absent in snapshots taken before waiting lists existed. */
+  waitlist: z.array(WaitEntryRecord).optional(),
+  /** The last join's `seq` (0 before any). */
+  waitlistSeq: z.int().min(0).optional(),
 });
 export type SeatAreaSnapshot = z.infer<typeof SeatAreaSnapshot>;
 

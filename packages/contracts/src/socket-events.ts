@@ -25,6 +25,8 @@ export const SOCKET_EVENTS = {
   queue: "queue",
   /** server → client, to a session's seat map watchers: `SessionUpdate` (the session was cancelled). */
   session: "session",
+  /** server → client, to the buyer (their orders room): `WaitlistOfferUpdate`. */
+  waitlist: "waitlist",
 } as const;
 
 /** Rooms: a session's seat map watchers, and one buyer's order updates. */

@@ -30,6 +30,7 @@ export const SEAT_EVENT_SUBJECTS = {
   confirmFailed: "seat.confirm.failed",
   extended: "seat.extended",
   inventory: "seat.inventory",
+  waitlist: "seat.waitlist",
 } as const;
 
 export type SeatEventKind = keyof typeof SEAT_EVENT_SUBJECTS;

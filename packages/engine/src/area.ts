@@ -20,6 +20,8 @@ export function createArea(sessionId: string, areaId: string, config: SeatAreaCo
     ended: new Map(),
     buyerSeats: new Map(),
     available: 0,
+    waitlist: new Map(),
+    waitlistSeq: 0,
   };
 }
 

@@ -27,8 +27,8 @@ function unblockedSeats(area: AreaState): string[] {
 }
 
 /**
- * CancelArea: live holds are released, sold holds give their seats back, then every seat is
- * blocked, in that order (each event applies to the state the previous one left). An area
+ * CancelArea: live holds are released, sold holds give their seats back, the waiting list is
+ * emptied, then every seat is blocked, in that order (each event applies to the state the previous one left). An area
  * already cancelled (nothing live, nothing sold, everything blocked) yields nothing.
  */
 export function decideCancelArea(state: PartitionState, command: CancelArea): SeatEvent[] {
@@ -39,6 +39,9 @@ export function decideCancelArea(state: PartitionState, command: CancelArea): Se
     events.push({ ...eventBase(command), type: "HoldReleased", holdId: hold.holdId, buyerId: hold.buyerId, seatIds: [...hold.seatIds] });
   }
   for (const hold of area.sold.values()) events.push(refunded(command, hold, "session_cancelled"));
+  for (const entry of area.waitlist.values()) {
+    events.push({ ...eventBase(command), type: "WaitlistLeft", entryId: entry.entryId, buyerId: entry.buyerId, reason: "session_cancelled" });
+  }
   const toBlock = unblockedSeats(area);
   if (toBlock.length > 0) events.push({ ...eventBase(command), type: "SeatsBlocked", seatIds: toBlock, reason: "session_cancelled" });
   return events;

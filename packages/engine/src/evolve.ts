@@ -123,6 +123,25 @@ export function evolve(state: PartitionState, event: SeatEvent): PartitionState 
     case "SeatsUnblocked":
       moveSeats(requireArea(state, event), event.seatIds, "blocked", null, "available", null);
       return state;
+    case "WaitlistJoined": {
+      const area = requireArea(state, event);
+      if (area.waitlist.has(event.buyerId)) throw new SeatInvariantError(`buyer ${event.buyerId} is on the waiting list already`);
+      const { entryId, buyerId, quantity, offerTtlMs, seq } = event;
+      area.waitlist.set(buyerId, { entryId, buyerId, quantity, offerTtlMs, seq, joinedAt: event.at });
+      area.waitlistSeq = seq;
+      return state;
+    }
+    case "WaitlistLeft":
+    case "WaitlistOffered": {
+      const area = requireArea(state, event);
+      if (area.waitlist.get(event.buyerId)?.entryId !== event.entryId) {
+        throw new SeatInvariantError(`entry ${event.entryId} is not on the waiting list of ${area.areaId}`);
+      }
+      area.waitlist.delete(event.buyerId);
+      return state;
+    }
+    case "WaitlistAlreadyJoined":
+    case "WaitlistJoinRejected":
     case "InventoryRejected":
     case "HoldDuplicate":
     case "ReleaseRejected":

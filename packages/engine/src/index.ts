@@ -17,6 +17,7 @@ export {
   type RowState,
   type SeatSlot,
   type SoldHold,
+  type WaitEntry,
 } from "./state.ts";
 /** decide(state, command) → events: what a command means; reads the state, never writes it. */
 export { decide } from "./decide.ts";

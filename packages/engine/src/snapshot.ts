@@ -36,6 +36,8 @@ function areaSnapshot(area: AreaState): SeatAreaSnapshot {
     ended: [...area.ended.values()].map(({ holdId, buyerId, status, reason }) =>
       reason === undefined ? { holdId, buyerId, status } : { holdId, buyerId, status, reason },
     ),
+    waitlist: [...area.waitlist.values()].map((entry) => ({ ...entry })),
+    waitlistSeq: area.waitlistSeq,
   };
 }
 
@@ -87,6 +89,11 @@ function restoreArea(state: PartitionState, snapshot: SeatAreaSnapshot): void {
     }
     rememberEnded(area, state.endedHoldLimit, { ...ended });
   }
+  for (const entry of snapshot.waitlist ?? []) {
+    if (area.waitlist.has(entry.buyerId)) throw new SeatInvariantError(`snapshot lists buyer ${entry.buyerId} twice on a waiting list`);
+    area.waitlist.set(entry.buyerId, { ...entry });
+  }
+  area.waitlistSeq = snapshot.waitlistSeq ?? 0;
   state.areas.set(key, area);
 }
 

@@ -33,6 +33,22 @@ export interface AreaState {
   readonly buyerSeats: Map<string, number>;
   /** Available seats in the area (derived). */
   available: number;
+  /** The waiting list by buyerId, front first (a Map keeps insertion order). */
+  readonly waitlist: Map<string, WaitEntry>;
+  /** The last join's `seq`: grows with every join, so the list's order survives snapshots. */
+  waitlistSeq: number;
+}
+
+/** A buyer waiting for `quantity` seats of a sold-out area. */
+export interface WaitEntry {
+  /** Also the id of the offer's hold, and so of its order. */
+  readonly entryId: string;
+  readonly buyerId: string;
+  readonly quantity: number;
+  /** How long an offer to this buyer stays held. */
+  readonly offerTtlMs: number;
+  readonly seq: number;
+  readonly joinedAt: number;
 }
 
 export interface SeatSlot {

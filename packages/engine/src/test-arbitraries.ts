@@ -86,6 +86,11 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("revoke" as const), target }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("block" as const), seats: seats(1) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("unblock" as const), seats: seats(1) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("join" as const), reuse: fresh, buyer, quantity: fc.integer({ min: 1, max: 3 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("leave" as const), buyer }) },
 );
 
 const step = fc.record({
@@ -178,6 +183,13 @@ export const commandStream = (maxLength = 50): fc.Arbitrary<SeatCommand[]> =>
           return;
         case "unblock":
           commands.push({ ...base, type: "UnblockSeats", seatIds: seatIds(areaId, a.seats) });
+          return;
+        case "join":
+          // The entry id becomes the offer's hold id, so later commands may target it.
+          commands.push({ ...base, type: "JoinWaitlist", entryId: mint(a.reuse, i), buyerId: a.buyer, quantity: a.quantity, offerTtlMs: 1_000 });
+          return;
+        case "leave":
+          commands.push({ ...base, type: "LeaveWaitlist", buyerId: a.buyer });
           return;
       }
     });

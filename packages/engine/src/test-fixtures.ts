@@ -7,6 +7,8 @@ import type {
   ExtendHold,
   HoldBestAvailable,
   HoldSeats,
+  JoinWaitlist,
+  LeaveWaitlist,
   LoadInventory,
   ReleaseHold,
   RevokeHold,
@@ -89,6 +91,15 @@ export function commandsFor(areaId = "A", sessionId = SESSION) {
     unblock: (seatIds: string[], now = 0): UnblockSeats => ({ ...base(now), type: "UnblockSeats", seatIds }),
     refund: (holdId: string, now = 0): RefundHold => ({ ...base(now), type: "RefundHold", holdId }),
     cancel: (now = 0): CancelArea => ({ ...base(now), type: "CancelArea" }),
+    join: (entryId: string, buyerId: string, quantity: number, now = 0, offerTtlMs = 5_000): JoinWaitlist => ({
+      ...base(now),
+      type: "JoinWaitlist",
+      entryId,
+      buyerId,
+      quantity,
+      offerTtlMs,
+    }),
+    leave: (buyerId: string, now = 0): LeaveWaitlist => ({ ...base(now), type: "LeaveWaitlist", buyerId }),
   };
 }
 

@@ -46,6 +46,7 @@ import { createHoldLifecycleRoutes } from "./routes/hold-lifecycle.ts";
 import { createHoldRoutes } from "./routes/holds.ts";
 import { createQueueRoutes } from "./routes/queue.ts";
 import { createSeatRoutes } from "./routes/seats.ts";
+import { createWaitlistRoutes } from "./routes/waitlist.ts";
 import { createSessionSettingsStore } from "./sessions/session-settings.ts";
 import { createAdmissionTokens } from "./waiting-room/admission-token.ts";
 import { createWaitingRoom } from "./waiting-room/waiting-room.ts";
@@ -126,6 +127,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   await app.register(createHoldRoutes, { ctx });
   await app.register(createHoldLifecycleRoutes, { ctx });
   await app.register(createCommandRoutes, { ctx });
+  await app.register(createWaitlistRoutes, { ctx, seats: deps.seats });
   // What the gate does not answer itself goes, unchanged, to the service that owns it.
   const bodyLimits = { small: config.SMALL_BODY_LIMIT_BYTES, standard: config.BODY_LIMIT_BYTES, large: config.PROXY_BODY_LIMIT_BYTES };
   const proxy = { bodyLimits, clientIp };

@@ -77,6 +77,8 @@ export const GateConfig = BaseConfig.extend({
   PARTITIONS: z.coerce.number().int().positive().default(64),
   /** How long a hold request waits for the actor before answering 202 with a command id. */
   HOLD_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
+  /** How long seats offered to a waiting-list buyer stay held for them before passing to the next. */
+  WAITLIST_OFFER_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** Unauthenticated identity routes (login, register, refresh, logout): anyone can send them. */
   SMALL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(16 * 1024),

@@ -244,7 +244,7 @@ describe("gate protections, proxy and docs (real stack)", () => {
       expect(Object.keys(holds.responses)).toEqual(expect.arrayContaining(["201", "202"]));
       expect(JSON.stringify(holds.requestBody)).toContain("seatIds");
       expect(holds.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["id", "idempotency-key", "x-admission-token"]));
-      for (const path of ["/v1/sessions/{id}/queue", "/v1/sessions/{id}/seats", "/v1/holds/{holdId}", "/v1/commands/{commandId}", "/v1/sessions/{id}/publish"]) {
+      for (const path of ["/v1/sessions/{id}/queue", "/v1/sessions/{id}/seats", "/v1/holds/{holdId}", "/v1/commands/{commandId}", "/v1/sessions/{id}/publish", "/v1/sessions/{id}/waitlist"]) {
         expect(spec.paths[path], path).toBeDefined();
       }
       const ui = await app.inject({ method: "GET", url: "/docs" });

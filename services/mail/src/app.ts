@@ -1,5 +1,5 @@
 import { type Bus, type Consumption, consume } from "@rush/bus";
-import { OrderEvent, STREAMS, TicketEvent, UserEvent } from "@rush/contracts";
+import { OrderEvent, STREAMS, TicketEvent, UserEvent, WaitlistStreamEvent } from "@rush/contracts";
 import type { Db } from "@rush/db";
 import { type Logger, consumerMetrics, createServiceApp, createTicketSigner, natsCheck, postgresCheck } from "@rush/service";
 import type { FastifyInstance } from "fastify";
@@ -8,6 +8,7 @@ import type { MailConfig } from "./config.ts";
 import { createDeliveries } from "./deliveries.ts";
 import { accountMails, orderMails, ticketMails } from "./handlers.ts";
 import { createLookups } from "./lookups.ts";
+import { waitlistMails } from "./waitlist-handler.ts";
 import { type MailOutcome, createMailer } from "./mailer.ts";
 import { outboxRoutes } from "./outbox-routes.ts";
 import { type MailTransport, outboxTransport, smtpTransport } from "./transport.ts";
@@ -20,6 +21,7 @@ export const MAIL_CONSUMERS = {
   refunds: { stream: STREAMS.orders, consumer: "mail-refunds", schema: OrderEvent },
   users: { stream: STREAMS.users, consumer: "mail-users", schema: UserEvent },
   tickets: { stream: STREAMS.tickets, consumer: "mail-tickets", schema: TicketEvent },
+  waitlist: { stream: STREAMS.seatEvents, consumer: "mail-waitlist", schema: WaitlistStreamEvent },
 } as const;
 
 export interface MailDeps {
@@ -40,7 +42,7 @@ export interface MailService {
   stop(): Promise<void>;
 }
 
-/** The mail worker: three stream consumers that render and send, plus health, metrics and (development) the outbox page. */
+/** The mail worker: its stream consumers that render and send, plus health, metrics and (development) the outbox page. */
 export async function buildMailService(deps: MailDeps): Promise<MailService> {
   const { config, bus, logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -67,13 +69,14 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
     app,
     transport,
     async start() {
-      const { orders, refunds, users, tickets } = MAIL_CONSUMERS;
+      const { orders, refunds, users, tickets, waitlist } = MAIL_CONSUMERS;
       consumptions.push(
         // One order's e-mails in order within each consumer; a refund comes long after its confirmation.
         await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...refunds, ...common(refunds.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...users, ...common(users.consumer), handle: accountMails(handlerDeps) }),
         await consume(bus, { ...tickets, ...common(tickets.consumer), keyOf: (e) => e.ticketId, handle: ticketMails(handlerDeps) }),
+        await consume(bus, { ...waitlist, ...common(waitlist.consumer), keyOf: (e) => e.entryId, handle: waitlistMails(handlerDeps) }),
       );
     },
     async stop() {

@@ -82,7 +82,7 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
       // broadcasts from other instances reach this one.
       await deps.sub.ping();
       consumptions.push(
-        await followSeats(bus, deltas, logger, hooks),
+        await followSeats(bus, deltas, logger, hooks, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.waitlist, update)),
         // Each instance reads every order event and tells only its own sockets (see followOrders).
         await followOrders(
           bus,

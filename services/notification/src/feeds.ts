@@ -1,6 +1,15 @@
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consumeBatches, decode } from "@rush/bus";
-import { OrderEvent, type OrderUpdate, STREAMS, type SessionUpdate, SeatStreamMessage, seatStatusChange } from "@rush/contracts";
+import {
+  OrderEvent,
+  type OrderUpdate,
+  STREAMS,
+  type SessionUpdate,
+  SeatStreamMessage,
+  type WaitlistOfferUpdate,
+  orderIdForHold,
+  seatStatusChange,
+} from "@rush/contracts";
 import type { SeatDeltas } from "./seat-deltas.ts";
 
 /** The durable consumer (nats/consumers) shared by every notification instance, and the ordered one each reads `order.>` with (named for metrics). */
@@ -21,7 +30,19 @@ const noHooks: OutcomeHooks = () => () => {};
  * together are recorded together: one Redis call per session per batch instead of one per event.
  * A batch of refusals changes no seat: ignored, like a single refusal.
  */
-export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hooks: OutcomeHooks = noHooks): Promise<Consumption> {
+export function followSeats(
+  bus: Bus,
+  deltas: SeatDeltas,
+  logger: BusLogger,
+  hooks: OutcomeHooks = noHooks,
+  offers: (buyerId: string, update: WaitlistOfferUpdate) => void = () => {},
+): Promise<Consumption> {
+  // This consumer is shared by the instances (each event once): the offer goes through the adapter to whichever holds the buyer's sockets.
+  const tellOffer = (message: SeatStreamMessage) => {
+    if (message.type !== "WaitlistOffered") return;
+    const { sessionId, areaId, holdId, buyerId, seatIds, expiresAt } = message;
+    offers(buyerId, { sessionId, areaId, status: "offered", holdId, orderId: orderIdForHold(holdId), seatIds, expiresAt: new Date(expiresAt).toISOString() });
+  };
   const changeOf = (message: SeatStreamMessage) => {
     if (message.type === "HoldRejectedBatch") return undefined;
     const change = seatStatusChange(message);
@@ -37,12 +58,14 @@ export function followSeats(bus: Bus, deltas: SeatDeltas, logger: BusLogger, hoo
     lingerMs: SEAT_EVENT_LINGER_MS,
     onOutcome: hooks(NOTIFICATION_CONSUMERS.seats),
     handle: async (message) => {
+      tellOffer(message);
       const change = changeOf(message);
       if (change) await deltas.mark(change.sessionId, change.seatIds);
     },
     handleBatch: async (items) => {
       const bySession = new Map<string, string[]>();
       for (const { value } of items) {
+        tellOffer(value);
         const change = changeOf(value);
         if (!change) continue;
         // Appended in place: copying the session's list per event was quadratic in the batch.

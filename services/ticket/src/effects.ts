@@ -30,6 +30,29 @@ export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
     case "SeatsUnblocked":
       batch.statuses(event.sessionId, event.seatIds.map((id) => [id, "a"] as const));
       return;
+    case "WaitlistJoined":
+      batch.waitlistPlace(event.sessionId, event.buyerId, event.seq, {
+        entryId: event.entryId,
+        areaId: event.areaId,
+        quantity: event.quantity,
+        status: "waiting",
+      });
+      return;
+    case "WaitlistOffered":
+      batch.waitlistOffer(event.sessionId, event.buyerId, {
+        entryId: event.entryId,
+        areaId: event.areaId,
+        quantity: event.seatIds.length,
+        status: "offered",
+        seatIds: event.seatIds,
+        expiresAt: event.expiresAt,
+      });
+      return;
+    case "WaitlistLeft":
+      batch.waitlistLeave(event.sessionId, event.areaId, event.buyerId);
+      return;
+    case "WaitlistAlreadyJoined":
+    case "WaitlistJoinRejected":
     case "InventoryRejected":
     case "HoldRejected":
     case "HoldDuplicate":
@@ -70,5 +93,9 @@ export function queueResync(batch: RedisBatch, state: PartitionState): void {
       batch.hold(area.sessionId, hold.holdId, hold.buyerId, hold.seatIds, hold.expiresAt);
     }
     for (const sold of area.sold.values()) batch.sell(area.sessionId, sold.holdId, sold.seatIds);
+    batch.waitlistReset(area.sessionId, area.areaId);
+    for (const { entryId, buyerId, quantity, seq } of area.waitlist.values()) {
+      batch.waitlistPlace(area.sessionId, buyerId, seq, { entryId, areaId: area.areaId, quantity, status: "waiting" });
+    }
   }
 }

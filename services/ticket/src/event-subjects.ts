@@ -27,6 +27,12 @@ export function eventKind(event: SeatEvent): SeatEventKind | undefined {
     case "SeatsBlocked":
     case "SeatsUnblocked":
       return "inventory";
+    case "WaitlistJoined":
+    case "WaitlistLeft":
+    case "WaitlistOffered":
+      return "waitlist";
+    case "WaitlistAlreadyJoined":
+    case "WaitlistJoinRejected":
     case "InventoryRejected":
     case "HoldDuplicate":
     case "ReleaseRejected":

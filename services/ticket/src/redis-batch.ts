@@ -1,4 +1,4 @@
-import { COMMAND_RESULT_TTL_MS, encodeHeld, redisKeys } from "@rush/contracts";
+import { COMMAND_RESULT_TTL_MS, type WaitlistRecord, encodeHeld, redisKeys } from "@rush/contracts";
 import { type SlotPipeline, slotPipeline } from "@rush/service";
 import type { ChainableCommander, Redis } from "ioredis";
 import { EXTEND_LUA, FREE_LUA, HOLD_LUA, SELL_LUA } from "./fence-scripts.ts";
@@ -8,6 +8,8 @@ export const LOCK_GRACE_MS = 5_000;
 /** Hold views stay readable this long after their last change. */
 const HOLD_VIEW_TTL_MS = 24 * 3_600_000;
 const HSET_CHUNK = 1_000;
+/** A buyer's waiting-list entries stay readable this long after their last change (offers included). */
+const WAITLIST_VIEW_TTL_MS = 7 * 24 * 3_600_000;
 
 /** Registers the fence scripts on a client (EVALSHA with automatic script loading). */
 export function defineFenceScripts(redis: Redis): void {
@@ -92,6 +94,45 @@ export class RedisBatch {
       this.#count++;
     }
     if (entries.length > 0) this.#touched.add(sessionId);
+  }
+
+  /** One command per `add` (results are read back by index). Keys of a session share its slot. */
+  #one(key: string, apply: (p: FencePipeline) => unknown): void {
+    this.#pipeline.add(key, apply);
+    this.#count++;
+  }
+
+  #waitlistEntry(sessionId: string, buyerId: string, record: WaitlistRecord): void {
+    const buyer = redisKeys.waitlist(sessionId).buyer(buyerId);
+    this.#one(buyer, (p) => p.hset(buyer, record.areaId, JSON.stringify(record)));
+    this.#one(buyer, (p) => p.pexpire(buyer, WAITLIST_VIEW_TTL_MS));
+  }
+
+  /** Puts a buyer on an area's list at `seq` (read model: their place and their entry). */
+  waitlistPlace(sessionId: string, buyerId: string, seq: number, record: WaitlistRecord): void {
+    const queue = redisKeys.waitlist(sessionId).queue(record.areaId);
+    this.#one(queue, (p) => p.zadd(queue, seq, buyerId));
+    this.#waitlistEntry(sessionId, buyerId, record);
+  }
+
+  /** Takes an offered buyer off the list; their entry now shows the offer. */
+  waitlistOffer(sessionId: string, buyerId: string, record: WaitlistRecord): void {
+    const queue = redisKeys.waitlist(sessionId).queue(record.areaId);
+    this.#one(queue, (p) => p.zrem(queue, buyerId));
+    this.#waitlistEntry(sessionId, buyerId, record);
+  }
+
+  waitlistLeave(sessionId: string, areaId: string, buyerId: string): void {
+    const keys = redisKeys.waitlist(sessionId);
+    const queue = keys.queue(areaId);
+    this.#one(queue, (p) => p.zrem(queue, buyerId));
+    this.#one(queue, (p) => p.hdel(keys.buyer(buyerId), areaId));
+  }
+
+  /** Empties an area's list before a resync writes it again (buyers who left meanwhile go). */
+  waitlistReset(sessionId: string, areaId: string): void {
+    const queue = redisKeys.waitlist(sessionId).queue(areaId);
+    this.#one(queue, (p) => p.del(queue));
   }
 
   holdView(holdId: string, view: object): void {

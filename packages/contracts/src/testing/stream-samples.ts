@@ -46,6 +46,11 @@ const seatSamples: { [T in SeatStreamMessage["type"]]: Extract<SeatStreamMessage
   BlockRejected: { ...base, type: "BlockRejected", reason: "unavailable", unavailable: ["A-1-1"] },
   UnblockRejected: { ...base, type: "UnblockRejected", reason: "unknown_seats", unavailable: ["A-9-9"] },
   HoldRefunded: { ...hold, type: "HoldRefunded", paymentId: ids.payment, seatIds, reason: "refund" },
+  WaitlistJoined: { ...base, type: "WaitlistJoined", entryId: ids.hold, buyerId: ids.buyer, quantity: 2, seq: 1, position: 1, offerTtlMs: 300_000 },
+  WaitlistAlreadyJoined: { ...base, type: "WaitlistAlreadyJoined", entryId: ids.hold, buyerId: ids.buyer, quantity: 2, seq: 1, position: 1 },
+  WaitlistJoinRejected: { ...base, type: "WaitlistJoinRejected", entryId: ids.hold, buyerId: ids.buyer, reason: "seats_available", available: 4 },
+  WaitlistLeft: { ...base, type: "WaitlistLeft", entryId: ids.hold, buyerId: ids.buyer, reason: "left" },
+  WaitlistOffered: { ...hold, type: "WaitlistOffered", entryId: ids.hold, seatIds, expiresAt: at + 300_000 },
 };
 
 /** Every message type SEAT_EVENTS carries (a `SeatEvent`, or a `HoldRejectedBatch`), one each. */

@@ -30,6 +30,7 @@ import type {
   VenuePage,
   VenueSummary,
   VenueView,
+  WaitlistStatus,
 } from "@rush/contracts";
 import { type CompactSeatMap, type PlainSeatMap, decodeSeatMap } from "@rush/contracts/seat-map-runs";
 import { storeTokens } from "./auth-tokens.ts";
@@ -119,6 +120,12 @@ export const requestHold = (sessionId: string, body: HoldBody, headers: Record<s
 export const getCommand = (commandId: string) => get<CommandStatus>(path("/v1/commands/:id", commandId), { auth: true });
 export const getHold = (holdId: string) => get<HoldDetails>(path("/v1/holds/:id", holdId), { auth: true });
 export const releaseHold = (holdId: string) => send("DELETE", path("/v1/holds/:id", holdId), { auth: true });
+
+// ── Waiting list of a sold-out session ───────────────────────────────────────
+export const joinWaitlist = (id: string, body: { areaId?: string; quantity: number }) =>
+  post<WaitlistStatus>(path("/v1/sessions/:id/waitlist", id), body, { auth: true });
+export const waitlistStatus = (id: string) => get<WaitlistStatus>(path("/v1/sessions/:id/waitlist", id), { auth: true });
+export const leaveWaitlist = (id: string) => send("DELETE", path("/v1/sessions/:id/waitlist", id), { auth: true });
 
 export const pay = (orderId: string, method?: string) =>
   post<PayResponse>(path("/v1/orders/:id/pay", orderId), { provider: "mock", ...(method ? { method } : {}) }, { auth: true });

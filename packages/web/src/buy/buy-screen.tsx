@@ -1,4 +1,4 @@
-import type { HoldCreated, SessionView } from "@rush/contracts";
+import type { HoldCreated, SessionView, WaitlistEntryView } from "@rush/contracts";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type HoldBody, getHold, releaseHold } from "../api/endpoints.ts";
 import { ApiError, messageOf } from "../api/problem.ts";
@@ -16,6 +16,8 @@ import { sharedHold } from "./open-holds.ts";
 import { BestSeatsForm, HoldPanel, SelectionPanel, useNow } from "./panels.tsx";
 import { outcomeWords, payOrder, payProblemWords } from "./pay-flow.ts";
 import { useSeatMapData } from "./use-seat-map-data.ts";
+import { soldOutAreas } from "./sold-out.ts";
+import { WaitlistPanel } from "./waitlist-panel.tsx";
 
 type Notice = { kind: "error" | "info" | "success"; text: string };
 
@@ -186,6 +188,15 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
     }
   };
 
+  /** Seats the waiting list offered this buyer: already a hold of theirs, paid like any other. */
+  const onOffer = async (entry: WaitlistEntryView) => {
+    if (!entry.holdId || !entry.orderId || hold?.holdId === entry.holdId) return;
+    const details = await getHold(entry.holdId).catch(() => null);
+    if (details?.status !== "held" || !details.expiresAt) return;
+    setHold({ holdId: entry.holdId, orderId: entry.orderId, sessionId: session.id, areaId: entry.areaId, seats: details.seats, expiresAt: details.expiresAt });
+    setNotice({ kind: "success", text: "Seats came back and are held for you from the waiting list: pay before the time runs out." });
+  };
+
   const onRelease = async () => {
     if (!hold) return;
     setBusy("releasing");
@@ -246,6 +257,7 @@ export function BuyScreen(props: { session: SessionView; hub: FeedHub; admission
               revision={revision}
               onSubmit={(area, quantity) => requestSeats({ areaId: layout.areas[area]!.id, quantity }, area)}
             />
+            {admission && <WaitlistPanel session={session} hub={hub} areas={soldOutAreas(layout, statuses)} limit={limit} onOffer={onOffer} />}
           </>
         )}
         <Legend categories={session.priceCategories} />

@@ -1,4 +1,4 @@
-import type { OrderUpdate, QueueUpdate, SeatsUpdate } from "@rush/contracts";
+import type { OrderUpdate, QueueUpdate, SeatsUpdate, WaitlistOfferUpdate } from "@rush/contracts";
 import type { FeedState } from "./live-feed.ts";
 
 /** What one live feed fans out to the parts of a page that care (waiting room, seat map, checkout). */
@@ -7,6 +7,7 @@ export interface FeedEvents {
   seats: SeatsUpdate;
   order: OrderUpdate;
   queue: QueueUpdate;
+  waitlist: WaitlistOfferUpdate;
   state: { state: FeedState; detail?: string };
 }
 

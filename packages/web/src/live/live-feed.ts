@@ -1,4 +1,4 @@
-import type { OrderUpdate, QueueUpdate, SeatsUpdate, SubscribeAck } from "@rush/contracts";
+import type { OrderUpdate, QueueUpdate, SeatsUpdate, SubscribeAck, WaitlistOfferUpdate } from "@rush/contracts";
 import type { Socket, io as ioFunction } from "socket.io-client";
 import { accessToken } from "../api/http.ts";
 
@@ -13,6 +13,8 @@ export interface FeedHandlers {
   onSeats?(update: SeatsUpdate): void;
   onOrder?(update: OrderUpdate): void;
   onQueue?(update: QueueUpdate): void;
+  /** Seats came back and are held for this buyer (waiting list). */
+  onWaitlist?(update: WaitlistOfferUpdate): void;
   onState?(state: FeedState, detail?: string): void;
 }
 
@@ -90,5 +92,6 @@ function connect(io: typeof ioFunction, sessionId: string | undefined, handlers:
   socket.on("seats", (update: SeatsUpdate) => handlers.onSeats?.(update));
   socket.on("order", (update: OrderUpdate) => handlers.onOrder?.(update));
   socket.on("queue", (update: QueueUpdate) => handlers.onQueue?.(update));
+  socket.on("waitlist", (update: WaitlistOfferUpdate) => handlers.onWaitlist?.(update));
   return socket;
 }

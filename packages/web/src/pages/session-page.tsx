@@ -45,6 +45,7 @@ export function SessionPage(props: { id: string }) {
       onSeats: (u) => hub.emit("seats", u),
       onOrder: (u) => hub.emit("order", u),
       onQueue: (u) => hub.emit("queue", u),
+      onWaitlist: (u) => hub.emit("waitlist", u),
     });
     return () => {
       off();

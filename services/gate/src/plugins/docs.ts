@@ -22,6 +22,7 @@ export const docs = fp(
         components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
         tags: [
           { name: "buying", description: "Waiting room, seat map, holds and commands" },
+          { name: "waitlist", description: "Waiting lists of sold-out sessions: join, position, offer, leave" },
           { name: "catalog (proxied)", description: "Forwarded unchanged to the catalog service" },
         ],
       },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, html, safeHref } from "./html.ts";
-import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketTransferred, verifyEmail } from "./index.ts";
+import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketTransferred, verifyEmail, waitlistOffer } from "./index.ts";
 
 const session = {
   to: "buyer@example.com",
@@ -68,5 +68,15 @@ describe("mail templates", () => {
   it("mail templates: html`` keeps SafeHtml and arrays as markup, and refuses non-web links", () => {
     expect(html`<p>${html`<b>${"<i>"}</b>`}${[html`<br>`, "&"]}</p>`.value).toBe("<p><b>&lt;i&gt;</b><br>&amp;</p>");
     expect(() => safeHref("javascript:alert(1)")).toThrow(RangeError);
+  });
+
+  it("mail templates: a waiting-list offer names the seats, the deadline and where to pay, escaped", () => {
+    const sessionId = "33333333-3333-4333-8333-333333333333";
+    const mail = waitlistOffer({ ...session, sessionId, orderId: "o-2", seatIds: ["A-1-1", "A-1-2"], expiresAt: new Date("2026-12-05T18:05:00Z") });
+    expect(mail.subject).toBe(`Seats are waiting for you: Rock & "Roll" <b>Night</b>`);
+    expect(mail.text).toContain("A-1-1, A-1-2");
+    expect(mail.text).toContain("Sat, 5 Dec 2026, 18:05 UTC");
+    expect(mail.html).toContain(`href="http://127.0.0.1:8080/sessions/${sessionId}"`);
+    expect(mail.html).not.toContain("<script>");
   });
 });

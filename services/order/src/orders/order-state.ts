@@ -65,6 +65,12 @@ export const ORDER_SEAT_MESSAGES: Record<SeatStreamMessage["type"], "follow" | "
   UnblockRejected: "ignore",
   // The refund's payment events move the order; the seats going back concern no order.
   HoldRefunded: "ignore",
+  // A waiting-list offer reaches orders as the SeatsHeld (mode "offer") before it.
+  WaitlistJoined: "ignore",
+  WaitlistAlreadyJoined: "ignore",
+  WaitlistJoinRejected: "ignore",
+  WaitlistLeft: "ignore",
+  WaitlistOffered: "ignore",
 };
 
 /** Where a seat event points an order, if anywhere. */
