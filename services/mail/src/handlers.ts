@@ -94,6 +94,8 @@ export function accountMails(deps: HandlerDeps) {
 /** The TICKETS stream: the new owner of a transferred ticket gets its new QR code. */
 export function ticketMails(deps: HandlerDeps) {
   return async (event: TicketEvent): Promise<void> => {
+    // A resale's buyer is mailed through their order's `completed`; this consumer reads transfers only.
+    if (event.type !== "TicketTransferred") return;
     const template = "ticket-transferred";
     const ticket = await deps.lookups.ticket(event.ticketId);
     if (!ticket) throw missing(`ticket ${event.ticketId}`);
