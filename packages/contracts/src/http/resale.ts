@@ -34,11 +34,13 @@ export const ListingView = z.object({
 export type ListingView = z.infer<typeof ListingView>;
 
 export const ListingList = z.object({ items: z.array(ListingView) });
+export type ListingList = z.infer<typeof ListingList>;
 
 /** `GET /v1/sessions/:id/resale`: what a buyer can buy now (listed, not held by another buyer). */
 export const OfferView = z.object({ id: z.uuid(), sessionId: z.uuid(), seatId: SeatId, price: Money });
 export type OfferView = z.infer<typeof OfferView>;
 export const OfferList = z.object({ items: z.array(OfferView) });
+export type OfferList = z.infer<typeof OfferList>;
 
 export const ListingIdParams = z.strictObject({ listingId: z.uuid() });
 
