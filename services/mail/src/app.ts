@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import type { MailConfig } from "./config.ts";
 import { createDeliveries } from "./deliveries.ts";
-import { accountMails, orderMails, ticketMails } from "./handlers.ts";
+import { accountMails, orderMails, resaleMails, ticketMails } from "./handlers.ts";
 import { createLookups } from "./lookups.ts";
 import { type MailOutcome, createMailer } from "./mailer.ts";
 import { outboxRoutes } from "./outbox-routes.ts";
@@ -20,6 +20,7 @@ export const MAIL_CONSUMERS = {
   refunds: { stream: STREAMS.orders, consumer: "mail-refunds", schema: OrderEvent },
   users: { stream: STREAMS.users, consumer: "mail-users", schema: UserEvent },
   tickets: { stream: STREAMS.tickets, consumer: "mail-tickets", schema: TicketEvent },
+  resales: { stream: STREAMS.tickets, consumer: "mail-resales", schema: TicketEvent },
 } as const;
 
 export interface MailDeps {
@@ -67,13 +68,14 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
     app,
     transport,
     async start() {
-      const { orders, refunds, users, tickets } = MAIL_CONSUMERS;
+      const { orders, refunds, users, tickets, resales } = MAIL_CONSUMERS;
       consumptions.push(
         // One order's e-mails in order within each consumer; a refund comes long after its confirmation.
         await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...refunds, ...common(refunds.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
         await consume(bus, { ...users, ...common(users.consumer), handle: accountMails(handlerDeps) }),
         await consume(bus, { ...tickets, ...common(tickets.consumer), keyOf: (e) => e.ticketId, handle: ticketMails(handlerDeps) }),
+        await consume(bus, { ...resales, ...common(resales.consumer), keyOf: (e) => e.ticketId, handle: resaleMails(handlerDeps) }),
       );
     },
     async stop() {

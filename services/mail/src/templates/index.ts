@@ -9,3 +9,4 @@ export {
   qrCid,
   ticketTransferred,
 } from "./order-mails.ts";
+export { type TicketResoldData, ticketResold } from "./resale-mails.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, html, safeHref } from "./html.ts";
-import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketTransferred, verifyEmail } from "./index.ts";
+import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketResold, ticketTransferred, verifyEmail } from "./index.ts";
 
 const session = {
   to: "buyer@example.com",
@@ -68,5 +68,14 @@ describe("mail templates", () => {
   it("mail templates: html`` keeps SafeHtml and arrays as markup, and refuses non-web links", () => {
     expect(html`<p>${html`<b>${"<i>"}</b>`}${[html`<br>`, "&"]}</p>`.value).toBe("<p><b>&lt;i&gt;</b><br>&amp;</p>");
     expect(() => safeHref("javascript:alert(1)")).toThrow(RangeError);
+  });
+
+  it("mail templates: a resold ticket tells its seller the face value goes back and the old QR no longer opens the door", () => {
+    const mail = ticketResold({ ...session, seatId: "A-1-7", price: { amount: "45.00", currency: "EUR" } });
+    expect(mail.subject).toBe(`Your ticket for Rock & "Roll" <b>Night</b> was resold`);
+    expect(mail.text).toContain("seat A-1-7, was bought on resale");
+    expect(mail.text).toContain("45.00 EUR go back to how you paid");
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.images).toEqual([]);
   });
 });
