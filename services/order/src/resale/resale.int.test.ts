@@ -26,17 +26,21 @@ describe("resale at face value", () => {
   let seller: TestUser;
   let buyer: TestUser;
   let rival: TestUser;
-  /** Provider refund calls per idempotency key. */
+  /** Provider refund calls per idempotency key, and the amount of the last one. */
   const refunds = new Map<string, number>();
+  const refunded = new Map<string, string>();
   const admin = accessToken(randomUUID(), ["admin"]);
 
   const call = (service: OrderService | PaymentService, method: "GET" | "POST" | "DELETE", url: string, token?: string, payload?: object) =>
     service.app.inject({ method, url, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}), ...(payload ? { payload } : {}) });
-  const myTickets = async (who: TestUser) => (await call(order, "GET", "/v1/me/tickets", who.token)).json().items as { id: string; qr: string; status: string; listingId?: string }[];
+  const myTickets = async (who: TestUser) => (await call(order, "GET", "/v1/me/tickets", who.token)).json().items as { id: string; sessionId: string; qr: string; status: string; listingId?: string }[];
   const listingsOf = async (ticketId: string) => stack.db.db.select().from(resaleListings).where(eq(resaleListings.ticketId, ticketId));
 
   /** A paid, ticketed seat of `owner` (45.00 EUR) in a session on sale, as a completed purchase leaves it. */
-  async function paidTicket(owner: TestUser, seatId = "A-1-1") {
+  const paidTicket = async (owner: TestUser, seatId = "A-1-1") => paidOrder(owner, [seatId]);
+
+  /** A completed, settled order of `owner` with a ticket per seat (45.00 EUR each); the first seat's ticket is `ticketId`. */
+  async function paidOrder(owner: TestUser, seatIds: string[]) {
     const { db } = stack.db;
     const now = Date.now();
     const [organizer] = await db.insert(users).values({ email: `org-${randomUUID()}@example.com`, passwordHash: "x", displayName: "O", roles: ["organizer"] }).returning();
@@ -47,14 +51,15 @@ describe("resale at face value", () => {
       .values({ eventId: event!.id, startsAt: new Date(now + 86_400_000), endsAt: new Date(now + 90_000_000), saleStartsAt: new Date(now - 60_000), saleEndsAt: new Date(now + 3_600_000), status: "on_sale" })
       .returning();
     const orderId = randomUUID();
-    await db.insert(orders).values({ id: orderId, holdId: randomUUID(), sessionId: session!.id, buyerId: owner.id, status: "completed", totalAmount: "45.00", currency: "EUR", expiresAt: new Date(now) });
-    await db.insert(orderItems).values({ orderId, seatId, amount: "45.00", currency: "EUR" });
+    const total = `${45 * seatIds.length}.00`;
+    await db.insert(orders).values({ id: orderId, holdId: randomUUID(), sessionId: session!.id, buyerId: owner.id, status: "completed", totalAmount: total, currency: "EUR", expiresAt: new Date(now) });
+    await db.insert(orderItems).values(seatIds.map((seatId) => ({ orderId, seatId, amount: "45.00", currency: "EUR" })));
     const [paid] = await db
       .insert(payments)
-      .values({ orderId, provider: "mock", providerRef: `mock_${randomUUID()}`, status: "succeeded", amount: "45.00", currency: "EUR", idempotencyKey: `pay:${orderId}`, settledAt: new Date(now) })
+      .values({ orderId, provider: "mock", providerRef: `mock_${randomUUID()}`, status: "succeeded", amount: total, currency: "EUR", idempotencyKey: `pay:${orderId}`, settledAt: new Date(now) })
       .returning();
-    const [ticket] = await db.insert(tickets).values({ orderId, sessionId: session!.id, seatId, ownerId: owner.id }).returning();
-    return { sessionId: session!.id, ticketId: ticket!.id, sellerPaymentId: paid!.id };
+    const [ticket] = await db.insert(tickets).values(seatIds.map((seatId) => ({ orderId, sessionId: session!.id, seatId, ownerId: owner.id }))).returning();
+    return { sessionId: session!.id, ticketId: ticket!.id, sellerPaymentId: paid!.id, sellerOrderId: orderId, organizerId: organizer!.id };
   }
 
   const list = (ticketId: string, who = seller, payload?: object) => call(order, "POST", `/v1/tickets/${ticketId}/resale`, who.token, payload);
@@ -69,6 +74,7 @@ describe("resale at face value", () => {
       ...mock,
       async refund(request) {
         refunds.set(request.idempotencyKey, (refunds.get(request.idempotencyKey) ?? 0) + 1);
+        refunded.set(request.idempotencyKey, request.amount.amount);
         return mock.refund(request);
       },
     };
@@ -164,6 +170,24 @@ describe("resale at face value", () => {
     expect((await call(order, "GET", `/v1/orders/${winner.orderId}`, abandoner.token)).json()).toMatchObject({ status: "expired" });
     expect((await pay(second.json().orderId, patient)).json()).toMatchObject({ status: "completed" });
     expect((await myTickets(seller)).find((t) => t.id === ticketId)?.status).toBe("void");
+  });
+
+  it("resale: an organizer refund of the seller's order afterwards gives back only what the resale did not; the buyer keeps the ticket", async () => {
+    const { sessionId, ticketId, sellerPaymentId, sellerOrderId, organizerId } = await paidOrder(seller, ["A-2-1", "A-2-2"]);
+    const listing = (await list(ticketId)).json();
+    const { orderId } = (await buy(listing.id, buyer)).json();
+    expect((await pay(orderId, buyer)).json()).toMatchObject({ status: "completed" });
+    await expect.poll(async () => (await listingsOf(ticketId))[0]?.payoutStatus, { timeout: 5000 }).toBe("refunded");
+    expect(refunded.get(`resale:${listing.id}`)).toBe("45.00");
+
+    const answer = await call(payment, "POST", `/v1/orders/${sellerOrderId}/refund`, accessToken(organizerId, ["organizer"]), {});
+    expect([200, 202]).toContain(answer.statusCode);
+    await expect.poll(async () => (await stack.db.db.select().from(payments).where(eq(payments.id, sellerPaymentId)))[0]?.status, { timeout: 5000 }).toBe("refunded");
+    // 90.00 paid, 45.00 already back through the resale: the refund is the other 45.00, once.
+    expect([refunds.get(`refund:${sellerPaymentId}`), refunded.get(`refund:${sellerPaymentId}`)]).toEqual([1, "45.00"]);
+    const sellers = async () => (await stack.db.db.select().from(tickets).where(eq(tickets.orderId, sellerOrderId))).map((t) => `${t.seatId}:${t.voidReason}`).sort();
+    await expect.poll(sellers, { timeout: 5000 }).toEqual(["A-2-1:resold", "A-2-2:refunded"]);
+    expect((await myTickets(buyer)).filter((t) => t.sessionId === sessionId)).toMatchObject([{ status: "valid" }]);
   });
 
   it("resale: listing and transferring one ticket at once: exactly one wins", async () => {
