@@ -1,6 +1,6 @@
-import { button, layout } from "./layout.ts";
 import { html, safeHref } from "./html.ts";
-import { type MailMessage, formatMoney, formatWhen, oneLine } from "./message.ts";
+import { button, layout } from "./layout.ts";
+import { formatMoney, formatWhen, type MailMessage, oneLine } from "./message.ts";
 import type { SessionMailData } from "./order-mails.ts";
 
 export interface TicketResoldData extends SessionMailData {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { STREAMS, ticketSubject } from "@rush/contracts";
-import { events, orderItems, orders, payments, resaleListings, sessions, tickets, users, venues } from "@rush/db";
+import { orderItems, orders, payments, resaleListings, sessions, tickets } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
@@ -13,7 +13,7 @@ import { createMockProvider } from "../../../payment/src/providers/mock-provider
 import type { PaymentProvider } from "../../../payment/src/providers/provider.ts";
 import { buildOrderService, type OrderService } from "../app.ts";
 import { OrderConfig } from "../config.ts";
-import { accessToken, type PurchaseStack, seedUser, startPurchaseStack, type TestUser } from "../testing/purchase-stack.ts";
+import { accessToken, type PurchaseStack, seedEvent, seedUser, startPurchaseStack, type TestUser } from "../testing/purchase-stack.ts";
 
 /** The resale window: short, so an abandoned order frees its listing within the test. */
 const HOLD_MS = 1_500;
@@ -43,12 +43,10 @@ describe("resale at face value", () => {
   async function paidOrder(owner: TestUser, seatIds: string[]) {
     const { db } = stack.db;
     const now = Date.now();
-    const [organizer] = await db.insert(users).values({ email: `org-${randomUUID()}@example.com`, passwordHash: "x", displayName: "O", roles: ["organizer"] }).returning();
-    const [venue] = await db.insert(venues).values({ ownerId: organizer!.id, name: "Hall", address: "1 Main St", seatMap: { areas: [] }, capacity: 10 }).returning();
-    const [event] = await db.insert(events).values({ venueId: venue!.id, organizerId: organizer!.id, name: "Show", category: "music" }).returning();
+    const { organizerId, eventId } = await seedEvent(stack);
     const [session] = await db
       .insert(sessions)
-      .values({ eventId: event!.id, startsAt: new Date(now + 86_400_000), endsAt: new Date(now + 90_000_000), saleStartsAt: new Date(now - 60_000), saleEndsAt: new Date(now + 3_600_000), status: "on_sale" })
+      .values({ eventId, startsAt: new Date(now + 86_400_000), endsAt: new Date(now + 90_000_000), saleStartsAt: new Date(now - 60_000), saleEndsAt: new Date(now + 3_600_000), status: "on_sale" })
       .returning();
     const orderId = randomUUID();
     const total = `${45 * seatIds.length}.00`;
@@ -59,7 +57,7 @@ describe("resale at face value", () => {
       .values({ orderId, provider: "mock", providerRef: `mock_${randomUUID()}`, status: "succeeded", amount: total, currency: "EUR", idempotencyKey: `pay:${orderId}`, settledAt: new Date(now) })
       .returning();
     const [ticket] = await db.insert(tickets).values(seatIds.map((seatId) => ({ orderId, sessionId: session!.id, seatId, ownerId: owner.id }))).returning();
-    return { sessionId: session!.id, ticketId: ticket!.id, sellerPaymentId: paid!.id, sellerOrderId: orderId, organizerId: organizer!.id };
+    return { sessionId: session!.id, ticketId: ticket!.id, sellerPaymentId: paid!.id, sellerOrderId: orderId, organizerId };
   }
 
   const list = (ticketId: string, who = seller, payload?: object) => call(order, "POST", `/v1/tickets/${ticketId}/resale`, who.token, payload);
