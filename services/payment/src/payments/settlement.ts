@@ -4,6 +4,7 @@ import type { OrderStatus, PaymentProviderName, PaymentStatus } from "@rush/cont
 import type { Logger } from "@rush/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/provider.ts";
 import type { Payouts } from "../resale/payouts.ts";
+import { hasResales, refundShare } from "../resale/refund-share.ts";
 import type { ResaleConfirmer } from "../resale/resale-confirm-client.ts";
 import type { ResalePaymentStore } from "../resale/resale-payment-store.ts";
 import { decimal2, publishPaymentStatus } from "./payment-events.ts";
@@ -40,13 +41,6 @@ export interface SettlementDeps {
   confirmResale: ResaleConfirmer;
   payouts: Payouts;
 }
-
-/** Cents of a decimal string (numeric(12,2) as text). */
-const cents = (amount: string): bigint => {
-  const [whole = "0", fraction = ""] = decimal2(amount).split(".");
-  return BigInt(whole) * 100n + BigInt(fraction);
-};
-const fromCents = (value: bigint): string => `${value / 100n}.${(value % 100n).toString().padStart(2, "0")}`;
 
 /**
  * What happens once a provider has spoken. Money taken → `ConfirmHold` through the seat actor,
@@ -110,7 +104,7 @@ export function createSettlement(deps: SettlementDeps) {
     if (payment.reason !== "organizer_refund") return;
     // A resale order has no hold of its own, and a hold one of whose seats was resold must not be
     // given back: the resale's buyer holds a valid ticket for that seat. Those seats stay sold.
-    if (order.kind === "resale" || cents(await deps.resale.paidOut(order.id)) > 0n) return;
+    if (order.kind === "resale" || (await hasResales(deps.resale, order.id))) return;
     const outcome = await seats.send(
       {
         type: "RefundHold",
@@ -135,18 +129,17 @@ export function createSettlement(deps: SettlementDeps) {
     let current = payment;
     await releaseSeats(current, order);
     // Tickets of this order resold at face value were paid back to it already (each its own payout).
-    const owedCents = cents(current.amount) - cents(await deps.resale.paidOut(order.id));
+    const share = await refundShare(deps.resale, order.id, current.amount);
     let result: Awaited<ReturnType<PaymentProvider["refund"]>>;
     try {
-      result =
-        owedCents <= 0n
-          ? { status: "refunded" }
-          : await provider(current).refund({
-              paymentId: current.id,
-              providerRef: current.providerRef ?? "",
-              amount: { amount: fromCents(owedCents), currency: current.currency },
-              idempotencyKey: `refund:${current.id}`,
-            });
+      result = !share
+        ? { status: "refunded" }
+        : await provider(current).refund({
+            paymentId: current.id,
+            providerRef: current.providerRef ?? "",
+            amount: { amount: share, currency: current.currency },
+            idempotencyKey: `refund:${current.id}`,
+          });
     } catch (error) {
       const lastError = errorText(error);
       await moved(await store.move(current.id, ["refund_pending", "refund_failed"], "refund_failed", { lastError, detail: { error: lastError } }), order);
