@@ -163,6 +163,9 @@ export function createResaleStore(db: Database, holdMs: number) {
         if (decision.outcome === "already_sold") return { outcome: "sold", listing: listing!, order: order!, previous: null, fresh: false };
         if (decision.outcome === "reject") return { outcome: "rejected", reason: decision.reason };
         if (sellerPayment?.status !== "succeeded") return { outcome: "rejected", reason: "resale_seller_refunded" };
+        // A cancelled session sells nothing more, a resale no more than a seat: this money goes back with the rest.
+        const [session] = await tx.select({ status: sessions.status }).from(sessions).where(eq(sessions.id, listing!.sessionId));
+        if (session?.status === "cancelled") return { outcome: "rejected", reason: "resale_session_cancelled" };
         if (!order || !["created", "payment_pending"].includes(order.status)) return { outcome: "rejected", reason: `resale_order_${order?.status ?? "unknown"}` };
         const l = listing!;
         await tx.update(tickets).set({ status: "void", voidReason: "resold" }).where(eq(tickets.id, l.ticketId));
@@ -180,6 +183,8 @@ export function createResaleStore(db: Database, holdMs: number) {
 
     /** Listings a buyer can take now: listed, not held by a live order, of a session not over or cancelled. */
     async offers(sessionId: string, now: Date): Promise<ListingRow[]> {
+      const [session] = await db.select({ status: sessions.status, startsAt: sessions.startsAt }).from(sessions).where(eq(sessions.id, sessionId));
+      if (!session || session.status === "cancelled" || session.startsAt <= now) return [];
       return db
         .select()
         .from(resaleListings)

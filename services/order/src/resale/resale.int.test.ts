@@ -188,6 +188,23 @@ describe("resale at face value", () => {
     expect((await myTickets(buyer)).filter((t) => t.sessionId === sessionId)).toMatchObject([{ status: "valid" }]);
   });
 
+  it("resale: a cancelled session sells nothing on resale: off the offers, and a payment already running is refunded", async () => {
+    const { sessionId, ticketId, sellerPaymentId } = await paidTicket(seller);
+    const listing = (await list(ticketId)).json();
+    const { orderId } = (await buy(listing.id, buyer)).json();
+    await stack.db.db.update(sessions).set({ status: "cancelled", cancelledAt: new Date() }).where(eq(sessions.id, sessionId));
+    expect((await call(order, "GET", `/v1/sessions/${sessionId}/resale`)).json().items).toEqual([]);
+    // Refused because the session is cancelled, or because its cancellation already took the seller's
+    // payment back (and voided the ticket): whichever the reconciler reached first.
+    const paid = (await pay(orderId, buyer)).json();
+    expect(paid).toMatchObject({ status: "refunded" });
+    expect(paid.reason).toMatch(/^resale_(session_cancelled|seller_refunded|ticket_changed)$/);
+    expect((await stack.db.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]?.voidReason).not.toBe("resold");
+    // The seller's whole payment goes back with the cancellation: nothing was paid out.
+    await expect.poll(() => refunded.get(`refund:${sellerPaymentId}`), { timeout: 5000 }).toBe("45.00");
+    expect(refunds.get(`resale:${listing.id}`)).toBeUndefined();
+  });
+
   it("resale: listing and transferring one ticket at once: exactly one wins", async () => {
     for (let round = 0; round < 4; round++) {
       const { ticketId } = await paidTicket(seller);
