@@ -97,7 +97,7 @@ describe("nats permissions (the deployment's config)", () => {
 
   it("permissions: payment asks the order service to complete a resale (resale.confirm); the order service answers and records it on TICKETS", async () => {
     const [order, payment, gate] = await Promise.all([as("order"), as("payment"), as("gate")]);
-    const sub = order.nc.subscribe("resale.confirm", { queue: "order-resale-confirm", callback: (_e, m) => m.respond(new TextEncoder().encode("sold")) });
+    const sub = order.nc.subscribe("resale.confirm", { queue: "order-resale-confirm", callback: (_e, m) => void m.respond(new TextEncoder().encode("sold")) });
     await order.nc.flush();
     expect(new TextDecoder().decode((await payment.nc.request("resale.confirm", "{}", { timeout: 5000 })).data)).toBe("sold");
     await order.js.publish("ticket.resold.t1", "{}", { timeout: 5000 });
