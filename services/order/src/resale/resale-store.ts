@@ -117,6 +117,9 @@ export function createResaleStore(db: Database, holdMs: number) {
         }
         const [session] = await tx.select().from(sessions).where(eq(sessions.id, listing.sessionId));
         if (!session || session.status === "cancelled" || session.startsAt <= now) return { outcome: "refused", reason: "session_closed" };
+        // The seller's order refunded meanwhile voided the ticket: nothing to sell (the sale would be refused and refunded).
+        const [ticket] = await tx.select({ status: tickets.status, version: tickets.version }).from(tickets).where(eq(tickets.id, listing.ticketId));
+        if (ticket?.status !== "valid" || ticket.version !== listing.ticketVersion) return { outcome: "refused", reason: "gone" };
         const until = new Date(now.getTime() + holdMs);
         const orderId = randomUUID();
         const [order] = await tx
@@ -185,9 +188,10 @@ export function createResaleStore(db: Database, holdMs: number) {
     async offers(sessionId: string, now: Date): Promise<ListingRow[]> {
       const [session] = await db.select({ status: sessions.status, startsAt: sessions.startsAt }).from(sessions).where(eq(sessions.id, sessionId));
       if (!session || session.status === "cancelled" || session.startsAt <= now) return [];
-      return db
-        .select()
+      const rows = await db
+        .select({ listing: resaleListings })
         .from(resaleListings)
+        .innerJoin(tickets, and(eq(tickets.id, resaleListings.ticketId), eq(tickets.status, "valid"), eq(tickets.version, resaleListings.ticketVersion)))
         .where(
           and(
             eq(resaleListings.sessionId, sessionId),
@@ -197,6 +201,7 @@ export function createResaleStore(db: Database, holdMs: number) {
         )
         .orderBy(asc(resaleListings.seatId))
         .limit(500);
+      return rows.map((r) => r.listing);
     },
 
     /** A seller's listings, newest first. */
