@@ -1,10 +1,15 @@
 import { defineConfig } from "vitest/config";
+import LongWaitsFirst, { LONG_WAITS } from "./packages/testkit/src/sequencer.ts";
 
 // Three tiers side by side (STYLE.md): pure logic, real servers, several services together.
 const ignore = ["**/node_modules/**", "**/.data/**", "**/dist/**"];
 
+// One worker per tier, tiers one after another (the machine has 2 cores and the servers each
+// file starts want the other), except that the files in LONG_WAITS, which mostly wait, run on a
+// second worker beside the integration tier: a three-minute outage costs no wall time of its own.
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongWaitsFirst },
     projects: [
       {
         extends: true,
@@ -12,6 +17,8 @@ export default defineConfig({
           name: "unit",
           include: ["{packages,services,loadtest}/**/*.test.ts"],
           exclude: [...ignore, "**/*.int.test.ts", "**/*.e2e.test.ts", "**/*.cluster.test.ts"],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
           // Generous: the machine is shared and noisy, and a timeout is not a speed test.
           testTimeout: 30_000,
         },
@@ -25,6 +32,22 @@ export default defineConfig({
           globalSetup: ["packages/testkit/src/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // End-to-end files that mostly wait: beside the integration tier (same group, 2 workers).
+          name: "e2e-waits",
+          include: LONG_WAITS,
+          exclude: ignore,
+          globalSetup: ["packages/testkit/src/global-setup.ts"],
+          testTimeout: 420_000,
+          hookTimeout: 300_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -33,12 +56,13 @@ export default defineConfig({
           name: "e2e",
           // scripts/: the short chaos run (`pnpm chaos`'s own modules against spawned services).
           include: ["{packages,services,loadtest,scripts}/**/*.e2e.test.ts"],
-          exclude: ignore,
+          exclude: [...ignore, ...LONG_WAITS],
           globalSetup: ["packages/testkit/src/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           // Browser and multi-service runs are heavy on a 2-core machine.
-          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
       // Node kills on a 3-node NATS cluster and a Redis Cluster: `pnpm test:cluster` only (about
@@ -54,7 +78,8 @@ export default defineConfig({
                 exclude: ignore,
                 testTimeout: 300_000,
                 hookTimeout: 300_000,
-                fileParallelism: false,
+                maxWorkers: 1,
+                sequence: { groupOrder: 4 },
               },
             },
           ]

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { readFile, readdir } from "node:fs/promises";
 import { PROBLEM_CONTENT_TYPE, holdIdFor, commandIdFor, orderIdForHold } from "@rush/contracts";
 import { SPARSE_STATUSES, forEachSeatInRuns } from "@rush/contracts/seat-state-runs";
 import { type TestDatabase, spawnService } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
+import { createRedis } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
@@ -45,6 +47,28 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     await app?.close();
     await stack?.close();
     await database?.drop();
+  });
+
+  it("holds: every Redis script the gate uses is defined by the time it serves (a command defined on first use under auto-pipelining crashed the gate at its first grant)", async () => {
+    // Every `defineCommand("rush…")` in the gate's code, tests aside.
+    const sources = await Promise.all(
+      (await readdir(new URL(".", import.meta.url), { recursive: true }))
+        .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+        .map((file) => readFile(new URL(file, import.meta.url), "utf8")),
+    );
+    const used = new Set(sources.flatMap((text) => [...text.matchAll(/defineCommand\("(rush\w+)"/g)].map((m) => m[1])));
+    expect(used.size).toBeGreaterThan(5);
+    // A client of its own, configured as the gate's main.ts configures it: nothing defined yet.
+    const fresh = createRedis(stack.redisServer.url, "gate-scripts-test", undefined, { enableAutoPipelining: true });
+    // Its protections on, as started by ./scripts/start (the tests turn the rate limits off).
+    const own = await gateApp({ ...stack, redis: fresh }, { RATE_LIMIT_ENABLED: "true" });
+    try {
+      const defined = new Set(Object.keys((fresh as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet));
+      expect([...used].filter((name) => !defined.has(name))).toEqual([]);
+    } finally {
+      await own.close();
+      fresh.disconnect();
+    }
   });
 
   it("seats: the seat map lists every area and seat, sorted, all available", async () => {

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { type PaymentConfig, mockEnabled } from "./config.ts";
 import { grantedTo, payRoute } from "./payments/pay-route.ts";
+import { payStepTimer } from "./payments/pay-steps.ts";
 import { createPaymentStore } from "./payments/payment-store.ts";
 import { startReconciler } from "./payments/reconciler.ts";
 import { refundRoute } from "./payments/refund-route.ts";
@@ -122,6 +123,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     ...(deps.redis ? { grantedTo: grantedTo(deps.redis) } : {}),
     holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
     clock,
+    timed: payStepTimer(deps.metrics),
   });
   await app.register(webhookRoute, { store, settlement, providers });
   await app.register(refundRoute, { store, settlement });

@@ -79,6 +79,9 @@ describe("payment service", () => {
     const trail = await stack.db.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, payment!.id));
     expect(trail.map((e) => e.status)).toEqual(["created", "pending", "succeeded", "succeeded"]);
     expect(trail.at(-1)?.detail).toMatchObject({ settled: true, seats: "sold" });
+    // Where the pay spent its time, step by step, for an operator reading /metrics under a burst.
+    const exposed = (await service.app.inject({ method: "GET", url: "/metrics" })).body;
+    for (const step of ["order", "extend", "provider", "settle"]) expect(exposed).toMatch(new RegExp(`rush_payment_pay_step_seconds_count\\{[^}]*step="${step}"[^}]*\\} [1-9]`));
   });
 
   it("payments: money captured but never confirmed (a crash) is confirmed by the reconciler", async () => {

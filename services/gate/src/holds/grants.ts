@@ -28,6 +28,16 @@ redis.call('HSET', KEYS[3], 'response', ARGV[5])
 return 1
 `;
 
+/**
+ * Defines the grant script on the gate's client at start-up, with its other scripts. Never on
+ * first use: with auto-pipelining, a pipeline opened before the definition lacks the command, and
+ * ioredis then throws outside any promise (`results[i] is not iterable`): the gate crashed at the
+ * first grant of a load run, and again at each restart.
+ */
+export function defineGrantScript(redis: Redis): void {
+  if (!("rushHoldGranted" in redis)) redis.defineCommand("rushHoldGranted", { numberOfKeys: 3, lua: HOLD_GRANTED });
+}
+
 type Scripted = Redis & { rushHoldGranted(...args: (string | number)[]): Promise<number> };
 
 /**
@@ -44,7 +54,6 @@ type Scripted = Redis & { rushHoldGranted(...args: (string | number)[]): Promise
  */
 export async function recordGrant(ctx: Pick<GateContext, "redis" | "liveHolds">, grant: Grant): Promise<void> {
   const redis = ctx.redis as Scripted;
-  if (!("rushHoldGranted" in redis)) (redis as Redis).defineCommand("rushHoldGranted", { numberOfKeys: 3, lua: HOLD_GRANTED });
   const ttlMs = Math.max(1, grant.expiresAt - grant.now);
   await redis
     .rushHoldGranted(

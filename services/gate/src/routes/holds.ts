@@ -13,7 +13,7 @@ import {
 } from "@rush/contracts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
-import { recordGrant } from "../holds/grants.ts";
+import { defineGrantScript, recordGrant } from "../holds/grants.ts";
 import { createHoldBegin } from "../holds/hold-begin.ts";
 import { IDEMPOTENCY_TTL_MS, replayIfStored, storedResponse } from "../plugins/idempotency.ts";
 import { holdAnswerOf } from "../holds/hold-outcome.ts";
@@ -49,6 +49,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
     if (!session.prices.has(areaId)) throw problems.unknownArea(areaId);
     return { areaId, prices: session.prices };
   };
+  defineGrantScript(ctx.redis);
   const beginHold = createHoldBegin(ctx.redis, {
     userLimit: app.userLimit("hold"),
     liveHolds: ctx.liveHolds,

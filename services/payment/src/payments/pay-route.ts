@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { PaymentProvider } from "../providers/provider.ts";
+import type { PayStep } from "./pay-steps.ts";
 import { publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
 import type { Settled, Settlement } from "./settlement.ts";
@@ -29,6 +30,8 @@ export interface PayRouteOptions {
   /** How long pay waits for the seat engine to stretch the hold before a 503. */
   extendTimeoutMs: number;
   clock: () => number;
+  /** Times a step of the pay (metrics); by default only runs it. */
+  timed?: <T>(step: PayStep, work: Promise<T>) => Promise<T>;
 }
 
 const notFound = (orderId: string) => new HttpProblem(404, "not_found", "Not Found", `no order ${orderId}`);
@@ -73,9 +76,9 @@ async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs
  * A provider call that failed (network, outage) is a 503 to retry, not a lost payment: the
  * payment stays open, a retried pay resumes it, and the reconciler asks the provider later.
  */
-async function atProvider<T>(log: FastifyBaseLogger, call: () => Promise<T>, release: () => Promise<void>): Promise<T> {
+async function atProvider<T>(log: FastifyBaseLogger, release: () => Promise<void>, timed: (work: Promise<T>) => Promise<T>, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await timed(call());
   } catch (error) {
     log.warn({ err: error }, "payment provider call failed; the payment stays open");
     // Left unmarked (the database is down too), a retry waits RESUME_AFTER_MS instead.
@@ -128,6 +131,7 @@ const RESUME_AFTER_MS = 30_000;
 /** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
 export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
   const { bus, store, settlement, clock } = options;
+  const timed = options.timed ?? (<T>(_step: PayStep, work: Promise<T>) => work);
 
   app.post(
     "/v1/orders/:orderId/pay",
@@ -135,7 +139,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
     async (request) => {
       const { orderId } = request.params;
       const buyerId = request.principal!.sub;
-      const order = await awaitOrder(bus, store, orderId, options.orderWaitMs);
+      const order = await timed("order", awaitOrder(bus, store, orderId, options.orderWaitMs));
       if (!order && (await options.grantedTo?.(orderId, buyerId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
       if (!order || order.buyerId !== buyerId) throw notFound(orderId);
       if (order.status !== "created") throw notPayable(order.status);
@@ -149,7 +153,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       }
 
       // Keep the hold while the money moves; a hold already gone takes no money at all.
-      await keepHold(options, order, buyerId);
+      await timed("extend", keepHold(options, order, buyerId));
 
       let payment: PaymentRow;
       try {
@@ -164,6 +168,8 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       const paymentId = payment.id;
       const outcome = await atProvider(
         request.log,
+        () => store.release(paymentId),
+        (work) => timed("provider", work),
         async () => {
           const { providerRef } = await provider.create({
             paymentId: payment.id,
@@ -183,15 +189,14 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
             idempotencyKey: `confirm:${payment.id}`,
           });
         },
-        () => store.release(paymentId),
       );
       let settled: Settled;
       switch (outcome.status) {
         case "succeeded":
-          settled = await settlement.succeeded(payment);
+          settled = await timed("settle", settlement.succeeded(payment));
           break;
         case "failed":
-          settled = await settlement.declined(payment, outcome.reason);
+          settled = await timed("settle", settlement.declined(payment, outcome.reason));
           break;
         case "pending":
           return { orderId, status: "payment_pending" as const, paymentId: payment.id, paymentStatus: payment.status, ...(outcome.clientAction ? { clientAction: outcome.clientAction } : {}) };
