@@ -56,7 +56,7 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
         .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
         .map((file) => readFile(new URL(file, import.meta.url), "utf8")),
     );
-    const used = new Set(sources.flatMap((text) => [...text.matchAll(/defineCommand\("(rush\w+)"/g)].map((m) => m[1])));
+    const used = new Set(sources.flatMap((text) => [...text.matchAll(/defineCommand\("(rush\w+)"/g)].map((m) => m[1]!)));
     expect(used.size).toBeGreaterThan(5);
     // A client of its own, configured as the gate's main.ts configures it: nothing defined yet.
     const fresh = createRedis(stack.redisServer.url, "gate-scripts-test", undefined, { enableAutoPipelining: true });
