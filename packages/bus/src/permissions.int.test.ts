@@ -95,6 +95,18 @@ describe("nats permissions (the deployment's config)", () => {
     await expect(catalog.js.publish("ticket.transferred.t2", "{}", { timeout: 2000 })).rejects.toThrow();
   });
 
+  it("permissions: payment asks the order service to complete a resale (resale.confirm); the order service answers and records it on TICKETS", async () => {
+    const [order, payment, gate] = await Promise.all([as("order"), as("payment"), as("gate")]);
+    const sub = order.nc.subscribe("resale.confirm", { queue: "order-resale-confirm", callback: (_e, m) => void m.respond(new TextEncoder().encode("sold")) });
+    await order.nc.flush();
+    expect(new TextDecoder().decode((await payment.nc.request("resale.confirm", "{}", { timeout: 5000 })).data)).toBe("sold");
+    await order.js.publish("ticket.resold.t1", "{}", { timeout: 5000 });
+    await expect(payment.js.publish("ticket.resold.t2", "{}", { timeout: 2000 })).rejects.toThrow();
+    // Nobody else may sell a listed ticket: the gate's user cannot ask.
+    await expect(gate.nc.request("resale.confirm", "{}", { timeout: 1000 })).rejects.toThrow();
+    sub.unsubscribe();
+  });
+
   it("permissions: credentials travel in NATS_URL and are taken out of the server list", () => {
     expect(credentialsOf("nats://order:p%40ss@nats:4222")).toEqual({ servers: ["nats://nats:4222"], user: "order", pass: "p@ss" });
     expect(credentialsOf("nats://127.0.0.1:4222")).toEqual({ servers: ["nats://127.0.0.1:4222"] });

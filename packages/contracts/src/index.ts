@@ -23,3 +23,5 @@ export * from "./socket-events.ts";
 export * from "./http/orders.ts";
 export * from "./http/organizer.ts";
 export * from "./mail-events.ts";
+export * from "./resale-events.ts";
+export * from "./http/resale.ts";

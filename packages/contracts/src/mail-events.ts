@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TicketResold } from "./resale-events.ts";
 
 /**
  * Account e-mails the catalog asks for on `user.<kind>.<userId>` (stream USERS). They carry the
@@ -49,5 +50,5 @@ export const TicketTransferred = z.object({
 export type TicketTransferred = z.infer<typeof TicketTransferred>;
 
 /** Every event on the TICKETS stream, discriminated on `type`. */
-export const TicketEvent = z.discriminatedUnion("type", [TicketTransferred]);
+export const TicketEvent = z.discriminatedUnion("type", [TicketTransferred, TicketResold]);
 export type TicketEvent = z.infer<typeof TicketEvent>;

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { Counter, type Registry } from "prom-client";
 import type { MailConfig } from "./config.ts";
 import { createDeliveries } from "./deliveries.ts";
-import { accountMails, orderMails, ticketMails } from "./handlers.ts";
+import { accountMails, orderMails, resaleMails, ticketMails } from "./handlers.ts";
 import { createLookups } from "./lookups.ts";
 import { waitlistMails } from "./waitlist-handler.ts";
 import { type MailOutcome, createMailer } from "./mailer.ts";
@@ -22,6 +22,7 @@ export const MAIL_CONSUMERS = {
   users: { stream: STREAMS.users, consumer: "mail-users", schema: UserEvent },
   tickets: { stream: STREAMS.tickets, consumer: "mail-tickets", schema: TicketEvent },
   waitlist: { stream: STREAMS.seatEvents, consumer: "mail-waitlist", schema: WaitlistStreamEvent },
+  resales: { stream: STREAMS.tickets, consumer: "mail-resales", schema: TicketEvent },
 } as const;
 
 export interface MailDeps {
@@ -69,7 +70,7 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
     app,
     transport,
     async start() {
-      const { orders, refunds, users, tickets, waitlist } = MAIL_CONSUMERS;
+      const { orders, refunds, users, tickets, waitlist, resales } = MAIL_CONSUMERS;
       consumptions.push(
         // One order's e-mails in order within each consumer; a refund comes long after its confirmation.
         await consume(bus, { ...orders, ...common(orders.consumer), keyOf: (e) => ("orderId" in e ? e.orderId : undefined), handle: orderMails(handlerDeps) }),
@@ -77,6 +78,7 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
         await consume(bus, { ...users, ...common(users.consumer), handle: accountMails(handlerDeps) }),
         await consume(bus, { ...tickets, ...common(tickets.consumer), keyOf: (e) => e.ticketId, handle: ticketMails(handlerDeps) }),
         await consume(bus, { ...waitlist, ...common(waitlist.consumer), keyOf: (e) => e.entryId, handle: waitlistMails(handlerDeps) }),
+        await consume(bus, { ...resales, ...common(resales.consumer), keyOf: (e) => e.ticketId, handle: resaleMails(handlerDeps) }),
       );
     },
     async stop() {

@@ -3,7 +3,7 @@ import type { OrderEvent, TicketEvent, UserEvent } from "@rush/contracts";
 import { type TicketSigner, ticketQr } from "@rush/service";
 import type { MailOutcome, Deliver } from "./mailer.ts";
 import type { Lookups, MailTicket, Recipient, SessionFacts } from "./lookups.ts";
-import { orderConfirmation, orderRefunded, passwordReset, ticketTransferred, verifyEmail } from "./templates/index.ts";
+import { orderConfirmation, orderRefunded, passwordReset, ticketResold, ticketTransferred, verifyEmail } from "./templates/index.ts";
 
 export interface HandlerDeps {
   lookups: Lookups;
@@ -94,6 +94,8 @@ export function accountMails(deps: HandlerDeps) {
 /** The TICKETS stream: the new owner of a transferred ticket gets its new QR code. */
 export function ticketMails(deps: HandlerDeps) {
   return async (event: TicketEvent): Promise<void> => {
+    // A resale's buyer is mailed through their order's `completed`; this consumer reads transfers only.
+    if (event.type !== "TicketTransferred") return;
     const template = "ticket-transferred";
     const ticket = await deps.lookups.ticket(event.ticketId);
     if (!ticket) throw missing(`ticket ${event.ticketId}`);
@@ -110,5 +112,16 @@ export function ticketMails(deps: HandlerDeps) {
       ticket: { id: ticket.id, seatId: ticket.seatId, qr: ticketQr(deps.signer, { ...ticket, sessionEndsAt: session.endsAt }, deps.qrGraceMs) },
     });
     return deps.deliver(`${template}:${event.ticketId}:${event.version}`, template, message);
+  };
+}
+
+/** TICKETS `ticket.resold.*`: the seller is told their ticket was bought and the face value is on its way back. */
+export function resaleMails(deps: HandlerDeps) {
+  return async (event: TicketEvent): Promise<void> => {
+    // The buyer is mailed through their order's `completed`; this consumer reads resales only.
+    if (event.type !== "TicketResold") return;
+    const [to, session] = await recipientAndSession(deps.lookups, event.sellerId, event.sessionId);
+    const message = ticketResold({ to: to.email, name: to.name, ...session, appUrl: deps.appUrl, seatId: event.seatId, price: event.price });
+    return deps.deliver(`ticket-resold:${event.listingId}`, "ticket-resold", message);
   };
 }

@@ -131,6 +131,17 @@ describe("mail worker", () => {
     expect(mailsTo("buyer@example.com").filter((m) => m.raw.includes("sent you a ticket"))).toHaveLength(0);
   });
 
+  it("mail: a resold ticket's seller is told once that the face value goes back", async () => {
+    const resold: TicketEvent = {
+      type: "TicketResold", listingId: randomUUID(), ticketId: randomUUID(), newTicketId: randomUUID(), sessionId: ids.session, seatId: "A-1-9",
+      sellerId: ids.buyer, buyerId: ids.friend, orderId: randomUUID(), price: { amount: "45.00", currency: "EUR" }, at: Date.now(),
+    };
+    await publish(bus, ticketSubject("resold", resold.ticketId), TicketEvent, resold);
+    await publish(bus, ticketSubject("resold", resold.ticketId), TicketEvent, resold);
+    await vi.waitFor(() => expect(mailsTo("buyer@example.com").filter((m) => m.raw.includes("was resold")).length).toBe(1), WAIT);
+    expect(mailsTo("buyer@example.com").find((m) => m.raw.includes("was resold"))!.body).toContain("45.00 EUR go back to how you paid");
+  });
+
   it("mail: the service process boots without SMTP in development and its outbox page lists what it sent", async () => {
     // The in-process instances share the durable consumers: closed, so the spawned process gets the event.
     for (const { service: s, bus: b, db: d } of instances.splice(0)) {

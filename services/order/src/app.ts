@@ -16,6 +16,11 @@ import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
 import { startRepairPass } from "./orders/repair.ts";
 import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
+import { answerResaleConfirms } from "./resale/resale-confirm.ts";
+import { startResaleSweep } from "./resale/resale-sweep.ts";
+import { resaleRoutes } from "./resale/resale-routes.ts";
+import { createResaleStore } from "./resale/resale-store.ts";
+import { publishOrderStatus } from "./orders/order-events.ts";
 import { publishTicketTransferred } from "./tickets/ticket-events.ts";
 import { ticketRoutes } from "./tickets/ticket-routes.ts";
 import { createTicketStore } from "./tickets/ticket-store.ts";
@@ -70,8 +75,12 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   });
   await installApi(app, { jwtSecret: config.JWT_SECRET, secondFactorRoles: config.SECOND_FACTOR_ROLES });
   await app.register(orderRoutes, { orders });
+  const resale = createResaleStore(db.db, config.RESALE_HOLD_MS);
+  const announceExpired = (order: Parameters<typeof publishOrderStatus>[1]) => publishOrderStatus(bus, order, "created");
+  await app.register(resaleRoutes, { resale, clock, onExpired: announceExpired });
   await app.register(ticketRoutes, {
     tickets,
+    listings: (ids) => resale.liveFor(ids),
     signer,
     clock,
     qrGraceMs: config.TICKET_QR_GRACE_HOURS * 3_600_000,
@@ -93,6 +102,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   const handlePayment = createPaymentEventHandler({ bus, orders, tickets });
   const consumptions: Consumption[] = [];
   let repairPass: ReturnType<typeof startRepairPass> | undefined;
+  let resaleConfirms: ReturnType<typeof answerResaleConfirms> | undefined;
+  let resaleSweep: ReturnType<typeof startResaleSweep> | undefined;
 
   return {
     app,
@@ -128,6 +139,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           onOutcome: outcomes.of(ORDER_CONSUMERS.payments),
         }),
       );
+      resaleConfirms = answerResaleConfirms({ bus, resale, logger, clock });
+      resaleSweep = startResaleSweep({ resale, everyMs: config.RESALE_SWEEP_EVERY_MS, onExpired: announceExpired, logger, clock });
       // Whatever becomes of a seat or payment event, paid orders end with tickets or a refund.
       repairPass = startRepairPass({
         bus,
@@ -145,6 +158,8 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     },
     async stop() {
       await repairPass?.stop();
+      await resaleSweep?.stop();
+      await resaleConfirms?.stop();
       await Promise.all(consumptions.map((c) => c.stop()));
     },
   };

@@ -22,6 +22,10 @@ export const OrderConfig = BaseConfig.extend({
   REPAIR_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How far back the repair pass looks (its scan grows with the payments in this window). */
   REPAIR_LOOKBACK_MS: z.coerce.number().int().min(1).default(86_400_000),
+  /** How long a buyer's resale order holds its listing before it is on offer again (pay extends it). */
+  RESALE_HOLD_MS: z.coerce.number().int().min(1_000).default(600_000),
+  /** Abandoned resale orders (their window over, never paid) are expired this often. */
+  RESALE_SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(15_000),
   /** Seat partitions (the same everywhere): where to send the release of a hold that can have no order. */
   PARTITIONS: z.coerce.number().int().min(1).max(1024).default(DEFAULT_PARTITIONS),
   /** Seat and payment events handled at once (events of one hold or order stay in order). */

@@ -16,6 +16,9 @@ import { webhookRoute } from "./payments/webhook-route.ts";
 import { MOCK_SIGNATURE_HEADER, createMockProvider } from "./providers/mock-provider.ts";
 import type { PaymentProvider } from "./providers/provider.ts";
 import { createStripeProvider } from "./providers/stripe-provider.ts";
+import { createPayouts } from "./resale/payouts.ts";
+import { resaleConfirmer } from "./resale/resale-confirm-client.ts";
+import { createResalePaymentStore } from "./resale/resale-payment-store.ts";
 
 export interface PaymentDeps {
   config: PaymentConfig;
@@ -92,7 +95,12 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
       : {}),
   };
   const store = createPaymentStore(db.db);
+  const resale = createResalePaymentStore(db.db);
+  const payouts = createPayouts({ store: resale, providers, logger, clock });
   const settlement = createSettlement({
+    resale,
+    payouts,
+    confirmResale: resaleConfirmer(bus),
     bus,
     store,
     seats: deps.seats,
@@ -108,6 +116,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     store,
     seats: deps.seats,
     settlement,
+    resale,
     providers,
     orderWaitMs: config.PAY_ORDER_WAIT_MS,
     extendTimeoutMs: config.PAY_EXTEND_TIMEOUT_MS,
@@ -125,6 +134,8 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     start() {
       reconciler = startReconciler({
         store,
+        resale,
+        payouts,
         settlement,
         logger,
         everyMs: config.RECONCILE_EVERY_MS,

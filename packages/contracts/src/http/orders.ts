@@ -24,6 +24,8 @@ export const OrderView = z.object({
   sessionId: z.uuid(),
   areaId: AreaId,
   status: OrderStatus,
+  /** `resale`: one listed ticket bought from its holder (no seat hold behind it). Absent means `sale`. */
+  kind: z.enum(["sale", "resale"]).optional(),
   /** Why the order is refunded (`organizer_refund`, `session_cancelled`, …) or why its refund is held up. */
   reason: z.string().optional(),
   items: z.array(OrderItemView),
@@ -128,6 +130,8 @@ export const TicketView = z.object({
    */
   qr: z.string(),
   usedAt: z.iso.datetime().optional(),
+  /** The live resale listing of this ticket, if its holder offered it (`DELETE /v1/tickets/:id/resale` withdraws it). */
+  listingId: z.uuid().optional(),
 });
 export type TicketView = z.infer<typeof TicketView>;
 

@@ -4,3 +4,4 @@ export * from "./payments.ts";
 export * from "./tickets.ts";
 export * from "./users.ts";
 export * from "./mail.ts";
+export * from "./resale.ts";

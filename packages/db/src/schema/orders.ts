@@ -5,6 +5,9 @@ import { users } from "./users.ts";
 
 export const ORDER_STATUSES = ["created", "payment_pending", "completed", "expired", "failed", "refund_pending", "refund_failed", "refunded"] as const;
 
+/** `sale`: seats from the seat engine; `resale`: one listed ticket bought from its holder (no engine hold). */
+export const ORDER_KINDS = ["sale", "resale"] as const;
+
 export const orders = pgTable(
   "orders",
   {
@@ -19,6 +22,7 @@ export const orders = pgTable(
       .notNull()
       .references(() => users.id),
     status: text({ enum: ORDER_STATUSES }).notNull().default("created"),
+    kind: text({ enum: ORDER_KINDS }).notNull().default("sale"),
     totalAmount: numeric({ precision: 12, scale: 2 }).notNull(),
     currency: text().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
@@ -31,6 +35,8 @@ export const orders = pgTable(
     index("orders_buyer_idx").on(t.buyerId, t.createdAt),
     // A cancellation finds a session's completed orders.
     index("orders_session_status_idx").on(t.sessionId, t.status),
+    // The resale sweep finds abandoned resale orders without reading the sale's orders.
+    index("orders_resale_open_idx").on(t.expiresAt).where(sql`${t.kind} = 'resale' and ${t.status} = 'created'`),
     check("orders_total_non_negative", sql`${t.totalAmount} >= 0`),
   ],
 );

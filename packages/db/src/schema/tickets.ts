@@ -19,6 +19,8 @@ export const tickets = pgTable(
       .notNull()
       .references(() => users.id),
     status: text({ enum: ["valid", "used", "void"] }).notNull().default("valid"),
+    /** Why a void ticket is void: `refunded` (also when null, as before resale) or `resold`. */
+    voidReason: text({ enum: ["refunded", "resold"] }),
     /** Bumped on transfer: the QR signs it, so an older QR stops verifying. */
     version: integer().notNull().default(1),
     issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

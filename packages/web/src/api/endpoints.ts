@@ -11,7 +11,10 @@ import type {
   HoldDetails,
   OrderList,
   RefundResponse,
+  BuyListingResponse,
   CancelSessionResponse,
+  ListingView,
+  OfferList,
   OrderView,
   PayResponse,
   PublishResponse,
@@ -132,3 +135,11 @@ export const pay = (orderId: string, method?: string) =>
 export const getOrder = (orderId: string) => get<OrderView>(path("/v1/orders/:id", orderId), { auth: true });
 export const myOrders = (cursor?: string) => get<OrderList>(`/v1/me/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, { auth: true });
 export const myTickets = () => get<TicketList>("/v1/me/tickets", { auth: true });
+
+// ── Resale at face value ─────────────────────────────────────────────────────
+/** No price is sent: a listing always asks the ticket's face value. */
+export const listTicket = (ticketId: string) => post<ListingView>(path("/v1/tickets/:id/resale", ticketId), {}, { auth: true });
+export const withdrawListing = (ticketId: string) => send("DELETE", path("/v1/tickets/:id/resale", ticketId), { auth: true });
+export const sessionResale = (sessionId: string) => get<OfferList>(path("/v1/sessions/:id/resale", sessionId));
+/** A resale order to pay like any order (`pay`); 409 `listing_taken` while another buyer holds it. */
+export const buyListing = (listingId: string) => post<BuyListingResponse>(`/v1/resale/${encodeURIComponent(listingId)}/buy`, {}, { auth: true });

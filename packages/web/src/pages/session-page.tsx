@@ -7,6 +7,7 @@ import { takeBoot } from "../app/boot.ts";
 import { onLinkClick } from "../app/router.ts";
 import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
 import { BuyScreen } from "../buy/buy-screen.tsx";
+import { ResaleList } from "../buy/resale-list.tsx";
 import { prefetchSeats } from "../buy/seat-prefetch.ts";
 import { WaitingRoom } from "../buy/waiting-room.tsx";
 import { useNow } from "../buy/panels.tsx";
@@ -106,6 +107,7 @@ export function SessionPage(props: { id: string }) {
       ) : (
         <BuyScreen session={session} hub={hub} admission={admission} onAdmissionLost={() => setAdmission(null)} />
       )}
+      {state !== "not_public" && <ResaleList sessionId={session.id} signedIn={signedIn} />}
     </div>
   );
 }

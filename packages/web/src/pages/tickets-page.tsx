@@ -1,6 +1,6 @@
 import type { TicketView } from "@rush/contracts";
 import { useEffect, useState } from "preact/hooks";
-import { myTickets } from "../api/endpoints.ts";
+import { listTicket, myTickets, withdrawListing } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { useAuth } from "../app/auth-state.ts";
 import { onLinkClick, useLocation } from "../app/router.ts";
@@ -27,6 +27,35 @@ function TicketQr(props: { ticket: TicketView }) {
   return <img class="qr" src={src} width={232} height={232} alt={`QR code of ticket for seat ${props.ticket.seatId}`} data-testid="ticket-qr" />;
 }
 
+/** "Sell this ticket" (at its face value; the API takes no price), or withdraw a listing nobody is paying for. */
+function ResaleButton(props: { ticket: TicketView; onChanged: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (props.ticket.status !== "valid") return null;
+  const listed = props.ticket.listingId !== undefined;
+  const act = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await (listed ? withdrawListing(props.ticket.id) : listTicket(props.ticket.id));
+      props.onChanged();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p class="small">
+      {listed && <span class="badge">On resale</span>}{" "}
+      <button type="button" class="link-button" disabled={busy} onClick={() => void act()} data-testid="resale-button">
+        {listed ? "Withdraw from resale" : "Sell this ticket"}
+      </button>
+      {error && <span class="notice error">{error}</span>}
+    </p>
+  );
+}
+
 /** `/tickets?order=…`: the buyer's tickets with their QR codes; after a payment, waits for the new ones. */
 export function TicketsPage() {
   const auth = useAuth();
@@ -34,6 +63,7 @@ export function TicketsPage() {
   const order = search.get("order");
   const [tickets, setTickets] = useState<TicketView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     if (!auth.tokens) return;
@@ -52,7 +82,7 @@ export function TicketsPage() {
     };
     void load();
     return () => clearTimeout(timer);
-  }, [auth.tokens !== null, order]);
+  }, [auth.tokens !== null, order, version]);
 
   if (!auth.tokens) {
     return (
@@ -102,6 +132,7 @@ export function TicketsPage() {
                 <a class="small" href={`/sessions/${t.sessionId}`} onClick={onLinkClick}>
                   Session seat map
                 </a>
+                <ResaleButton ticket={t} onChanged={() => setVersion((v) => v + 1)} />
               </div>
             </li>
           ))}

@@ -41,7 +41,11 @@ export const ORDER_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/me/tickets", methods: READS, rateClass: "read", summary: "My tickets with their signed QR payloads" },
   { url: "/v1/tickets/public-key", methods: READS, rateClass: "read", summary: "The Ed25519 key that verifies ticket QR codes offline" },
   { url: "/v1/tickets/verify", methods: ["POST"], rateClass: "write", summary: "Check a ticket in (staff): first scan 200, later 409, forged 400" },
-  { url: "/v1/tickets/:id/transfer", methods: ["POST"], rateClass: "write", summary: "Give a ticket to another account (the old QR stops working)" },
+  { url: "/v1/tickets/:id/transfer", methods: ["POST"], rateClass: "write", summary: "Give a ticket to another account (the old QR stops working); 409 while it is listed for resale" },
+  { url: "/v1/tickets/:id/resale", methods: ["POST", "DELETE"], rateClass: "write", summary: "List a ticket for resale at its face value (no price is taken: 400 if one is sent), or withdraw the listing (409 while a buyer is paying)" },
+  { url: "/v1/sessions/:id/resale", methods: READS, rateClass: "read", summary: "A session's tickets on resale that a buyer can take now, at face value" },
+  { url: "/v1/me/resale", methods: READS, rateClass: "read", summary: "My resale listings, with the payout of each one sold" },
+  { url: "/v1/resale/:listingId/buy", methods: ["POST"], rateClass: "write", summary: "Buy a listed ticket: 201 a resale order to pay with /v1/orders/:orderId/pay (one buyer at a time: 409 listing_taken)" },
   { url: "/v1/sessions/:id/orders", methods: READS, rateClass: "read", summary: "A session's paid orders, with their refund state (its organizer, or an admin)" },
   { url: "/v1/sessions/:id/scan-list", methods: READS, rateClass: "read", summary: "A scanner's sync: the session's tickets and keys (staff of its organizer)" },
 ];

@@ -9,4 +9,5 @@ export {
   qrCid,
   ticketTransferred,
 } from "./order-mails.ts";
+export { type TicketResoldData, ticketResold } from "./resale-mails.ts";
 export { type WaitlistOfferData, waitlistOffer } from "./waitlist-mails.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, html, safeHref } from "./html.ts";
-import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketTransferred, verifyEmail, waitlistOffer } from "./index.ts";
+import { orderConfirmation, orderRefunded, passwordReset, qrCid, ticketResold, ticketTransferred, verifyEmail, waitlistOffer } from "./index.ts";
 
 const session = {
   to: "buyer@example.com",
@@ -78,5 +78,14 @@ describe("mail templates", () => {
     expect(mail.text).toContain("Sat, 5 Dec 2026, 18:05 UTC");
     expect(mail.html).toContain(`href="http://127.0.0.1:8080/sessions/${sessionId}"`);
     expect(mail.html).not.toContain("<script>");
+  });
+
+  it("mail templates: a resold ticket tells its seller the face value goes back and the old QR no longer opens the door", () => {
+    const mail = ticketResold({ ...session, seatId: "A-1-7", price: { amount: "45.00", currency: "EUR" } });
+    expect(mail.subject).toBe(`Your ticket for Rock & "Roll" <b>Night</b> was resold`);
+    expect(mail.text).toContain("seat A-1-7, was bought on resale");
+    expect(mail.text).toContain("45.00 EUR go back to how you paid");
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.images).toEqual([]);
   });
 });

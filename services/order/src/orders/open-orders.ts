@@ -20,6 +20,7 @@ export interface OpenedOrder {
   sessionId: string;
   buyerId: string;
   status: OrderStatus;
+  kind: "sale" | "resale";
   totalAmount: string;
   currency: string;
   expiresAt: Date;
@@ -93,6 +94,7 @@ export function openedRow(order: OrderToOpen, now: Date): OpenedOrder {
     sessionId: order.sessionId,
     buyerId: order.buyerId,
     status: "created",
+    kind: "sale",
     totalAmount: order.total.amount,
     currency: order.total.currency,
     expiresAt: new Date(order.expiresAt),

@@ -186,6 +186,7 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
           // A hold lives in one area (one seat actor decided it): its seats name it.
           areaId: parseSeatId(own[0]?.seatId ?? "")?.areaId ?? "",
           status: row.status,
+          ...(row.kind === "resale" ? { kind: row.kind } : {}),
           ...(row.reason ? { reason: row.reason } : {}),
           items: own.map((item) => ({ seatId: item.seatId, price: { amount: normalizeAmount(item.amount), currency: item.currency } })),
           total: moneyOf(row),

@@ -95,6 +95,15 @@ export function accessToken(sub: string, roles: Role[] = ["customer"], email = `
   return sign({ sub, email, roles });
 }
 
+/** An organizer with a venue and an event, as the catalog would create them: a session's parents. */
+export async function seedEvent(stack: PurchaseStack): Promise<{ organizerId: string; eventId: string }> {
+  const { db } = stack.db;
+  const [organizer] = await db.insert(users).values({ email: `org-${randomUUID()}@example.com`, passwordHash: "x", displayName: "O", roles: ["organizer"] }).returning();
+  const [venue] = await db.insert(venues).values({ ownerId: organizer!.id, name: "Hall", address: "1 Main St", seatMap: { areas: [] }, capacity: 10 }).returning();
+  const [event] = await db.insert(events).values({ venueId: venue!.id, organizerId: organizer!.id, name: "Show", category: "music" }).returning();
+  return { organizerId: organizer!.id, eventId: event!.id };
+}
+
 /** A session of one area `A` (`rows` × `perRow`, price 45.00 EUR), on sale in the seat engine. */
 export async function seedSession(
   stack: PurchaseStack,

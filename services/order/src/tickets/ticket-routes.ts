@@ -16,6 +16,8 @@ import type { OwnedTicket, TicketRow, TicketStore } from "./ticket-store.ts";
 
 export interface TicketRoutesOptions {
   tickets: TicketStore;
+  /** The live resale listing of each of these tickets, by ticket id. */
+  listings?: (ticketIds: readonly string[]) => Promise<Map<string, string>>;
   signer: TicketSigner;
   clock: () => number;
   /** How long after its session ends a QR code stops verifying. */
@@ -27,7 +29,7 @@ export interface TicketRoutesOptions {
 const staff = { auth: { roles: ["staff", "admin"] as const } };
 
 /** Tickets: the owner's list with QR codes, transfer (re-issue), the scanners' check-in, and the public key. */
-export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, signer, clock, qrGraceMs, onTransferred }) => {
+export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (app, { tickets, listings, signer, clock, qrGraceMs, onTransferred }) => {
   const qrOf = (t: OwnedTicket) => ticketQr(signer, t, qrGraceMs);
   /** Staff check in only the events of the organizer they work for; admins everywhere. */
   const mayScan = async (principal: AccessTokenClaims, sessionId: string) =>
@@ -36,6 +38,7 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
 
   app.get("/v1/me/tickets", { config: { auth: {} }, schema: { response: { 200: TicketList } } }, async (request) => {
     const rows = await tickets.listByOwner(request.principal!.sub);
+    const listed = (await listings?.(rows.filter((t) => t.status === "valid").map((t) => t.id))) ?? new Map<string, string>();
     return {
       items: rows.map((t) => ({
         id: t.id,
@@ -46,6 +49,7 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
         version: t.version,
         qr: qrOf(t),
         ...(t.usedAt ? { usedAt: t.usedAt.toISOString() } : {}),
+        ...(listed.has(t.id) ? { listingId: listed.get(t.id)! } : {}),
       })),
     };
   });
@@ -68,7 +72,7 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
         case "not_found":
           throw new HttpProblem(404, "not_found", "Not Found", `no ticket ${request.params.id} of yours`);
         case "not_transferable":
-          throw new HttpProblem(409, "ticket_not_transferable", "Ticket not transferable", `the ticket is ${result.status}`);
+          throw new HttpProblem(409, "ticket_not_transferable", "Ticket not transferable", result.status === "listed" ? "the ticket is listed for resale: withdraw the listing first" : `the ticket is ${result.status}`, { ticketStatus: result.status });
         case "no_such_user":
           throw new HttpProblem(422, "unknown_recipient", "Unknown recipient", "no account has that email");
         case "same_owner":
@@ -121,6 +125,10 @@ export const ticketRoutes: FastifyPluginAsyncZod<TicketRoutesOptions> = async (a
         case "void":
           // Tickets are voided only when their order is refunded.
           throw new HttpProblem(409, "ticket_void", "Ticket void", "this ticket's order was refunded: it no longer admits anyone", { ticketId: result.ticket.id });
+        case "resold":
+          throw new HttpProblem(409, "ticket_resold", "Ticket resold", "this ticket was resold: its buyer holds a new one, and this QR code no longer admits anyone", {
+            ticketId: result.ticket.id,
+          });
         case "unknown":
           throw new HttpProblem(400, "ticket_unknown", "Unknown ticket", "the QR code names no ticket we issued");
         default: {

@@ -1,5 +1,5 @@
 import { uuidV5 } from "@rush/contracts";
-import { type Database, events, sessions, tickets, users } from "@rush/db";
+import { type Database, events, resaleListings, sessions, tickets, users } from "@rush/db";
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { OrderRow } from "../orders/order-store.ts";
 import type { TicketClaims } from "@rush/service";
@@ -18,12 +18,13 @@ export type CheckIn =
   | { outcome: "used"; ticket: TicketRow }
   | { outcome: "superseded"; ticket: TicketRow }
   | { outcome: "void"; ticket: TicketRow }
+  | { outcome: "resold"; ticket: TicketRow }
   | { outcome: "unknown" };
 
 export type Transfer =
   | { outcome: "transferred"; ticket: TicketRow; to: string }
   | { outcome: "not_found" }
-  | { outcome: "not_transferable"; status: TicketRow["status"] }
+  | { outcome: "not_transferable"; status: TicketRow["status"] | "listed" }
   | { outcome: "no_such_user" }
   | { outcome: "same_owner" };
 
@@ -107,6 +108,9 @@ export function createTicketStore(db: Database): TicketStore {
         const [ticket] = await tx.select().from(tickets).where(and(eq(tickets.id, ticketId), eq(tickets.ownerId, ownerId))).for("update");
         if (!ticket) return { outcome: "not_found" };
         if (ticket.status !== "valid") return { outcome: "not_transferable", status: ticket.status };
+        // Under the ticket's lock, as listing takes it: a listed ticket is withdrawn first, so listing and transfer never both win.
+        const [listed] = await tx.select({ id: resaleListings.id }).from(resaleListings).where(and(eq(resaleListings.ticketId, ticketId), eq(resaleListings.status, "listed")));
+        if (listed) return { outcome: "not_transferable", status: "listed" };
         const [recipient] = await tx.select({ id: users.id, email: users.email }).from(users).where(sql`lower(${users.email}) = ${toEmail.toLowerCase()}`);
         if (!recipient) return { outcome: "no_such_user" };
         if (recipient.id === ownerId) return { outcome: "same_owner" };
@@ -123,7 +127,7 @@ export function createTicketStore(db: Database): TicketStore {
     async voidOrder(orderId) {
       const voided = await db
         .update(tickets)
-        .set({ status: "void" })
+        .set({ status: "void", voidReason: "refunded" })
         .where(and(eq(tickets.orderId, orderId), eq(tickets.status, "valid")))
         .returning({ id: tickets.id });
       return voided.length;
@@ -146,7 +150,7 @@ export function createTicketStore(db: Database): TicketStore {
       if (!ticket || ticket.sessionId !== claims.sessionId || ticket.seatId !== claims.seatId) return { outcome: "unknown" };
       if (ticket.version !== claims.version) return { outcome: "superseded", ticket };
       if (ticket.status === "used") return { outcome: "used", ticket };
-      return { outcome: "void", ticket };
+      return { outcome: ticket.voidReason === "resold" ? "resold" : "void", ticket };
     },
   };
 }

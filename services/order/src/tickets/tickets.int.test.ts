@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { publish } from "@rush/bus";
 import { PaymentEvent, paymentSubject } from "@rush/contracts";
-import { events, orderItems, orders, sessions, tickets, users, venues } from "@rush/db";
+import { orderItems, orders, sessions, tickets, users } from "@rush/db";
 import { createLogger, createMetrics, createTicketSigner, publicKeyOf } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OrderService, buildOrderService } from "../app.ts";
 import { OrderConfig } from "../config.ts";
-import { type PurchaseStack, type TestUser, accessToken, seedUser, startPurchaseStack } from "../testing/purchase-stack.ts";
+import { type PurchaseStack, type TestUser, accessToken, seedEvent, seedUser, startPurchaseStack } from "../testing/purchase-stack.ts";
 import { type ScannerState, scanOffline } from "./offline-scan.ts";
 
 describe("tickets: scanners, staff scope, keys", () => {
@@ -28,17 +28,15 @@ describe("tickets: scanners, staff scope, keys", () => {
   async function soldTicket(endsInMs = 86_400_000) {
     const { db } = stack.db;
     const now = Date.now();
-    const [organizer] = await db.insert(users).values({ email: `org-${randomUUID()}@example.com`, passwordHash: "x", displayName: "O", roles: ["organizer"] }).returning();
-    const [venue] = await db.insert(venues).values({ ownerId: organizer!.id, name: "Hall", address: "1 Main St", seatMap: { areas: [] }, capacity: 10 }).returning();
-    const [event] = await db.insert(events).values({ venueId: venue!.id, organizerId: organizer!.id, name: "Show", category: "music" }).returning();
+    const { organizerId, eventId } = await seedEvent(stack);
     const [session] = await db
       .insert(sessions)
-      .values({ eventId: event!.id, startsAt: new Date(now - 1000), endsAt: new Date(now + endsInMs), saleStartsAt: new Date(now - 60_000), saleEndsAt: new Date(now - 2000) })
+      .values({ eventId, startsAt: new Date(now - 1000), endsAt: new Date(now + endsInMs), saleStartsAt: new Date(now - 60_000), saleEndsAt: new Date(now - 2000) })
       .returning();
     const orderId = randomUUID();
     await db.insert(orders).values({ id: orderId, holdId: randomUUID(), sessionId: session!.id, buyerId: buyer.id, status: "completed", totalAmount: "10.00", currency: "EUR", expiresAt: new Date(now) });
     const [ticket] = await db.insert(tickets).values({ orderId, sessionId: session!.id, seatId: "A-1-1", ownerId: buyer.id }).returning();
-    return { organizerId: organizer!.id, sessionId: session!.id, ticketId: ticket!.id };
+    return { organizerId, sessionId: session!.id, ticketId: ticket!.id };
   }
 
   async function staffOf(organizerId: string | null): Promise<TestUser> {

@@ -11,12 +11,15 @@ import type { PayStep } from "./pay-steps.ts";
 import { publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
 import type { Settled, Settlement } from "./settlement.ts";
+import type { ResalePaymentStore } from "../resale/resale-payment-store.ts";
 
 export interface PayRouteOptions {
   bus: Bus;
   store: PaymentStore;
   seats: SeatCommandClient;
   settlement: Settlement;
+  /** A resale order's listing reservation, kept alive while the money moves. */
+  resale: Pick<ResalePaymentStore, "extend">;
   providers: Partial<Record<string, PaymentProvider>>;
   /** How long pay waits for the order service to open an order whose hold was just granted. */
   orderWaitMs: number;
@@ -103,12 +106,50 @@ async function atProvider<T>(log: FastifyBaseLogger, release: () => Promise<void
   }
 }
 
+/**
+ * Keeps the order's hold while the money moves (409 once it is gone, 503 if the engine is slow),
+ * so nothing is charged for seats that are no longer the buyer's. A resale order has no seat
+ * hold: its listing's reservation is what it holds (the seat stays sold throughout).
+ */
+async function keepHold(options: PayRouteOptions, order: OrderRow, buyerId: string): Promise<void> {
+  const { clock } = options;
+  if (order.kind === "resale") {
+    if (!(await options.resale.extend(order.id, new Date(clock() + options.holdExtensionMs), new Date(clock())))) {
+      throw new HttpProblem(409, "hold_ended", "Hold ended", "the resale window of this order is over; the ticket went back on offer", { holdStatus: "expired" });
+    }
+    return;
+  }
+  const extended = await options.seats.send(
+    {
+      type: "ExtendHold",
+      // Unique per attempt: two racing pays must not share a command in flight; the extension is idempotent in effect.
+      commandId: `pay-extend:${order.id}:${randomUUID()}`,
+      sessionId: order.sessionId,
+      areaId: order.areaId,
+      holdId: order.holdId,
+      buyerId,
+      byMs: options.holdExtensionMs,
+      now: clock(),
+    },
+    { timeoutMs: options.extendTimeoutMs },
+  );
+  if (extended.status === "pending") {
+    throw new HttpProblem(503, "unavailable", "Service Unavailable", "the seat engine did not answer in time; retry", {}, { "retry-after": "2" });
+  }
+  const rejected = extended.reply.events.find((e) => e.type === "ExtendRejected");
+  if (rejected) {
+    throw new HttpProblem(409, "hold_ended", "Hold ended", `the hold behind this order is ${rejected.holdStatus ?? rejected.reason}`, {
+      holdStatus: rejected.holdStatus ?? rejected.reason,
+    });
+  }
+}
+
 /** How old an unmarked `created` payment must be before a new pay resumes it (its provider call has surely ended). */
 const RESUME_AFTER_MS = 30_000;
 
 /** `POST /v1/orders/:orderId/pay`: one payment per order; the answer says where it left the order. */
 export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, options) => {
-  const { bus, store, seats, settlement, clock } = options;
+  const { bus, store, settlement, clock } = options;
   const timed = options.timed ?? (<T>(_step: PayStep, work: Promise<T>) => work);
 
   app.post(
@@ -131,32 +172,7 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
       }
 
       // Keep the hold while the money moves; a hold already gone takes no money at all.
-      const extended = await timed(
-        "extend",
-        seats.send(
-        {
-          type: "ExtendHold",
-          // Unique per attempt: two racing pays must not share a command in flight; the extension is idempotent in effect.
-          commandId: `pay-extend:${orderId}:${randomUUID()}`,
-          sessionId: order.sessionId,
-          areaId: order.areaId,
-          holdId: order.holdId,
-          buyerId,
-          byMs: options.holdExtensionMs,
-          now: clock(),
-        },
-          { timeoutMs: options.extendTimeoutMs },
-        ),
-      );
-      if (extended.status === "pending") {
-        throw new HttpProblem(503, "unavailable", "Service Unavailable", "the seat engine did not answer in time; retry", {}, { "retry-after": "2" });
-      }
-      const rejected = extended.reply.events.find((e) => e.type === "ExtendRejected");
-      if (rejected) {
-        throw new HttpProblem(409, "hold_ended", "Hold ended", `the hold behind this order is ${rejected.holdStatus ?? rejected.reason}`, {
-          holdStatus: rejected.holdStatus ?? rejected.reason,
-        });
-      }
+      await timed("extend", keepHold(options, order, buyerId));
 
       let payment: PaymentRow;
       try {

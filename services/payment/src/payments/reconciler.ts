@@ -1,5 +1,7 @@
 import { type Logger, runEvery } from "@rush/service";
 import { type Attempts, type BackoffPolicy, afterFailure, backingOff } from "./backoff.ts";
+import type { Payouts } from "../resale/payouts.ts";
+import type { ResalePaymentStore } from "../resale/resale-payment-store.ts";
 import type { PaymentStore } from "./payment-store.ts";
 import type { Settlement } from "./settlement.ts";
 
@@ -9,6 +11,9 @@ const UNFINISHED = new Set(["payment_pending", "refund_pending", "refund_failed"
 export interface ReconcilerDeps {
   store: PaymentStore;
   settlement: Settlement;
+  /** Resale payouts not finished (the sellers' refunds) are retried here too, each with its own backoff. */
+  resale: Pick<ResalePaymentStore, "due">;
+  payouts: Pick<Payouts, "pay">;
   logger: Logger;
   everyMs: number;
   /** A captured payment unsettled (or a refund unfinished) this long is run again. */
@@ -58,6 +63,25 @@ export function startReconciler(deps: ReconcilerDeps) {
         const next = afterFailure(deps.backoff, attempts.get(payment.id), clock());
         attempts.set(payment.id, next);
         deps.logger.warn({ paymentId: payment.id, status: payment.status, failures: next.failures, err: error }, "payment reconciliation failed; backing off");
+      }
+    }
+    await payoutPass(now, stopping);
+  };
+
+  /** Sellers' payouts (resales) not finished: the same oldest-first, backing-off retry as refunds, keyed by listing. */
+  const payoutAttempts = new Map<string, Attempts>();
+  const payoutPass = async (now: number, stopping: () => boolean) => {
+    for (const [id, a] of payoutAttempts) if (a.nextAt + deps.backoff.maxMs < now) payoutAttempts.delete(id);
+    for (const payout of await deps.resale.due(new Date(now - deps.afterMs), deps.batch ?? 100, backingOff(payoutAttempts, now))) {
+      if (stopping()) return;
+      const { listingId } = payout;
+      try {
+        if ((await deps.payouts.pay(payout)) === "refunded") payoutAttempts.delete(listingId);
+        else payoutAttempts.set(listingId, afterFailure(deps.backoff, payoutAttempts.get(listingId), clock()));
+      } catch (error) {
+        const next = afterFailure(deps.backoff, payoutAttempts.get(listingId), clock());
+        payoutAttempts.set(listingId, next);
+        deps.logger.warn({ listingId, failures: next.failures, err: error }, "resale payout failed; backing off");
       }
     }
   };

@@ -3,6 +3,10 @@ import type { Bus, SeatCommandClient } from "@rush/bus";
 import type { OrderStatus, PaymentProviderName, PaymentStatus } from "@rush/contracts";
 import type { Logger } from "@rush/service";
 import type { PaymentProvider, ProviderOutcome } from "../providers/provider.ts";
+import type { Payouts } from "../resale/payouts.ts";
+import { hasResales, refundShare } from "../resale/refund-share.ts";
+import type { ResaleConfirmer } from "../resale/resale-confirm-client.ts";
+import type { ResalePaymentStore } from "../resale/resale-payment-store.ts";
 import { decimal2, publishPaymentStatus } from "./payment-events.ts";
 import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
 
@@ -32,6 +36,10 @@ export interface SettlementDeps {
   /** How far a payment stretches its hold: an open payment is abandoned only once its hold is surely over. */
   holdExtensionMs: number;
   clock: () => number;
+  /** Resale orders: their listing's reservation and the sellers' payouts. */
+  resale: ResalePaymentStore;
+  confirmResale: ResaleConfirmer;
+  payouts: Payouts;
 }
 
 /**
@@ -94,6 +102,9 @@ export function createSettlement(deps: SettlementDeps) {
    */
   async function releaseSeats(payment: PaymentRow, order: OrderRow): Promise<void> {
     if (payment.reason !== "organizer_refund") return;
+    // A resale order has no hold of its own, and a hold one of whose seats was resold must not be
+    // given back: the resale's buyer holds a valid ticket for that seat. Those seats stay sold.
+    if (order.kind === "resale" || (await hasResales(deps.resale, order.id))) return;
     const outcome = await seats.send(
       {
         type: "RefundHold",
@@ -117,14 +128,18 @@ export function createSettlement(deps: SettlementDeps) {
   async function refund(payment: PaymentRow, order: OrderRow): Promise<Settled> {
     let current = payment;
     await releaseSeats(current, order);
+    // Tickets of this order resold at face value were paid back to it already (each its own payout).
+    const share = await refundShare(deps.resale, order.id, current.amount);
     let result: Awaited<ReturnType<PaymentProvider["refund"]>>;
     try {
-      result = await provider(current).refund({
-        paymentId: current.id,
-        providerRef: current.providerRef ?? "",
-        amount: { amount: decimal2(current.amount), currency: current.currency },
-        idempotencyKey: `refund:${current.id}`,
-      });
+      result = !share
+        ? { status: "refunded" }
+        : await provider(current).refund({
+            paymentId: current.id,
+            providerRef: current.providerRef ?? "",
+            amount: { amount: share, currency: current.currency },
+            idempotencyKey: `refund:${current.id}`,
+          });
     } catch (error) {
       const lastError = errorText(error);
       await moved(await store.move(current.id, ["refund_pending", "refund_failed"], "refund_failed", { lastError, detail: { error: lastError } }), order);
@@ -146,8 +161,22 @@ export function createSettlement(deps: SettlementDeps) {
     return (await moved(await store.move(payment.id, from, "refund_pending", { reason, settle: true, detail }), order)) ?? (await store.find(payment.id))!;
   }
 
+  /** A resale order's money was taken: the order service sells the listing, or the money goes back. */
+  async function confirmResale(payment: PaymentRow, order: OrderRow): Promise<Settled> {
+    const answer = await deps.confirmResale(order.id, payment.id, deps.confirmTimeoutMs);
+    if (!answer) return { status: "payment_pending", payment };
+    if (answer.outcome === "sold") {
+      await store.settle(payment.id, { resale: "sold", listingId: answer.listingId });
+      await deps.payouts.payNow(answer.listingId);
+      return { status: "completed", payment };
+    }
+    const current = await owed(payment, order, ["succeeded"], answer.reason, { resale: "rejected" });
+    return current.status === "refund_pending" ? refund(current, order) : settledOf(current);
+  }
+
   async function confirm(payment: PaymentRow): Promise<Settled> {
     const order = await orderOf(payment);
+    if (order.kind === "resale") return confirmResale(payment, order);
     const outcome = await seats.send(
       {
         type: "ConfirmHold",
@@ -225,7 +254,8 @@ export function createSettlement(deps: SettlementDeps) {
       // Still processing: its outcome comes by webhook, or the reconciler asks again.
       if (stopped?.status === "pending") return { status: "payment_pending", payment };
       const failed = await moved(await store.move(payment.id, ["created", "pending"], "failed", { reason }), order);
-      if (failed) {
+      if (failed && order.kind === "resale") await deps.resale.release(order.id, new Date(deps.clock()));
+      else if (failed) {
         const released = await seats.send(
           {
             type: "ReleaseHold",

@@ -74,8 +74,9 @@ export function createStripeProvider(options: StripeProviderOptions): PaymentPro
         throw error;
       }
     },
-    async refund({ providerRef, idempotencyKey }) {
-      const refund = await stripe.refunds.create({ payment_intent: providerRef }, { idempotencyKey });
+    async refund({ providerRef, amount, idempotencyKey }) {
+      // The amount always: a resale pays back one ticket of an order, and a later refund of that order only the rest.
+      const refund = await stripe.refunds.create({ payment_intent: providerRef, amount: toMinorUnits(amount) }, { idempotencyKey });
       return { status: refund.status === "succeeded" ? "refunded" : "pending" };
     },
     async status({ providerRef }) {
