@@ -25,6 +25,7 @@ import type { GateContext } from "./context.ts";
 import { createLiveHolds } from "./holds/live-holds.ts";
 import { createGateMetrics } from "./metrics.ts";
 import { createSeatCommands } from "./holds/seat-commands.ts";
+import { ACCOUNT_ROUTES } from "./plugins/account-routes.ts";
 import { DEV_OUTBOX_ROUTES } from "./plugins/dev-outbox-routes.ts";
 import { socketUpgradeProxy } from "./plugins/socket-upgrade.ts";
 import { upstreamProxy } from "./plugins/upstream-proxy.ts";
@@ -133,6 +134,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   const proxy = { bodyLimits, clientIp };
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: ACCOUNT_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "payment", baseUrl: config.PAYMENT_URL, routes: PAYMENT_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   await app.register(upstreamProxy, {
