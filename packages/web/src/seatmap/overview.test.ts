@@ -17,17 +17,18 @@ describe("seat map overview", () => {
   it("overview: an area's outline from its rows' ends and its front and back rows is its seats' whole hull (grids and arcs)", () => {
     const arc = gridMap(3, 6, 12, true);
     // Rows bowed into arcs around a stage, as a stadium's sections are.
-    for (const area of arc.areas)
-      area.rows.forEach((row, r) =>
-        row.seats.forEach((seat, n) => {
+    for (const area of arc.areas) {
+      for (const [r, row] of area.rows.entries()) {
+        for (const [n, seat] of row.seats.entries()) {
           const angle = -0.6 + (1.2 * n) / 11;
           Object.assign(seat, { x: 100 + (20 + 2 * r) * Math.sin(angle), y: (20 + 2 * r) * Math.cos(angle) });
-        }),
-      );
+        }
+      }
+    }
     for (const map of [gridMap(4, 25, 40), gridMap(2, 5, 9, true), arc]) {
       const layout = buildLayout(map);
       const hulls = areaHulls(layout);
-      layout.areas.forEach((area, a) => expect(hulls[a]).toEqual(convexHull(layout.x, layout.y, area.start, area.end)));
+      for (const [a, area] of layout.areas.entries()) expect(hulls[a]).toEqual(convexHull(layout.x, layout.y, area.start, area.end));
     }
   });
 
