@@ -193,5 +193,5 @@ if (existsSync(demo)) {
   process.stdout.write(stdout);
 }
 // Without SMTP_URL the mail worker keeps every message; its page lists them.
-if (!process.env.SMTP_URL) console.log(`e-mails sent (development outbox): ${peerUrls().MAIL_URL}/dev/outbox`);
+if (!process.env.SMTP_URL) console.log(`e-mails sent (development outbox): ${peerUrls().GATE_URL}/dev/outbox`);
 console.log("Ctrl-C stops everything.");

@@ -1,4 +1,5 @@
 import type { SeatMapSparseView, SessionView } from "@rush/contracts";
+import type { CompactSeatMap } from "@rush/contracts/seat-map-runs";
 
 /**
  * The first data of a page, carried by the HTML itself: the gate fills it for a seat map
@@ -10,6 +11,8 @@ export interface BootData {
   sessionId: string;
   session?: SessionView;
   seats?: SeatMapSparseView;
+  /** The session's venue as arithmetic runs (`GET /v1/venues/:id/seat-map`), when the gate read it in time. */
+  venueSeatMap?: CompactSeatMap;
 }
 
 /** The `<script type="application/json">` element holding it: a data block, never run (so CSP allows it). */

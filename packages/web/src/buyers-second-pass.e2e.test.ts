@@ -379,14 +379,13 @@ describe("browser app, second pass", () => {
     console.log(`web e2e: cold trace (ms since navigation): ${cold.trace.join(" | ")}`);
     expect(await page.evaluate(() => window.__rush!.seatMap!.seatCount)).toBe(20_000);
     expect(total).toBeLessThan(400 * 1024);
-    // The page's HTML carried the session and its seats, and preloaded the venue: the app asked
-    // for the session not at all and got the preloaded venue instead of asking twice.
+    // The page's HTML carried the session, its seats and its venue's runs: the app asked for none of them.
     const asked = [...urls.values()].map((url) => new URL(url).pathname);
     expect(asked.filter((path) => path === `/v1/sessions/${big.sessionId}`)).toEqual([]);
-    expect(asked.filter((path) => path.endsWith("/seat-map"))).toHaveLength(1);
+    expect(asked.filter((path) => path.endsWith("/seat-map"))).toEqual([]);
 
-    // The same buyer comes back another day (from the events list, not a reload): the venue
-    // (immutable) and the app's hashed assets come from the browser's cache.
+    // The same buyer comes back another day (from the events list, not a reload): the app's hashed
+    // assets come from the browser's cache, the venue with the page, never as a request of its own.
     await page.goto("/");
     await page.waitForLoadState("networkidle");
     bytes.clear();

@@ -218,13 +218,15 @@ describe("browser app end to end", () => {
 
   it("waiting room: a buyer behind a crowd sees their place, then moves on to the seat map by themselves", async () => {
     const room = await createSale(api, adminToken, { areas: 2, rows: 5, perRow: 10, waitingRoom: { enabled: true, admitPerSecond: 1 } });
-    // Four people join first: the room lets one in at once and one a second after that.
-    for (const name of ["Q1", "Q2", "Q3", "Q4"]) await joinQueue(api, (await registerBuyer(api, name)).token, room.sessionId);
+    // Everyone's account first, and the buyer's sign-in form filled: the room lets one in at once
+    // and one a second after that, so the buyer must join within seconds of the four before them.
+    const crowd = await Promise.all(["Q1", "Q2", "Q3", "Q4"].map((name) => registerBuyer(api, name)));
     const page = await newPage("queue");
     const buyer = await registerBuyer(api, "Quinn");
     await page.goto(`/signin?next=${encodeURIComponent(`/sessions/${room.sessionId}`)}`);
     await page.getByLabel("Email").fill(buyer.email);
     await page.getByLabel("Password").fill(buyer.password);
+    for (const person of crowd) await joinQueue(api, person.token, room.sessionId);
     await page.getByRole("button", { name: "Sign in" }).click();
     const waiting = page.getByTestId("waiting-room");
     await waiting.waitFor({ timeout: 20_000 });
@@ -361,5 +363,62 @@ describe("browser app end to end", () => {
     await expect.poll(() => count("sold"), { timeout: 30_000 }).toBe(sold0 + 2);
     await expect.poll(() => figure("revenue"), { timeout: 30_000 }).not.toBe("€0.00");
     expect(await page.getByRole("table", { name: "By area" }).textContent()).toContain("Section 120 (S20)");
+  });
+
+  it("organizer: Refund asks first, then the buyer's order shows Refunded; Cancel session asks for a reason and refunds every other paid order", async () => {
+    const small = await createSale(api, adminToken, { areas: 1, rows: 1, perRow: 4, name: `${eventName} Refunds` });
+    /** A buyer who holds one seat and pays for it through the API (the browser part is the organizer's). */
+    const paidBuyer = async (name: string, seatId: string) => {
+      const buyer = await registerBuyer(api, name);
+      const hold = await api<{ orderId: string }>("POST", `/v1/sessions/${small.sessionId}/holds`, {
+        token: buyer.token,
+        body: { seatIds: [seatId] },
+        headers: { "idempotency-key": randomUUID() },
+      });
+      expect(hold.status).toBe(201);
+      await expect
+        .poll(async () => (await api("POST", `/v1/orders/${hold.body.orderId}/pay`, { token: buyer.token, body: { provider: "mock" } })).status, { timeout: 20_000 })
+        .toBe(200);
+      return { ...buyer, orderId: hold.body.orderId };
+    };
+    const [first, second] = await Promise.all([paidBuyer("Refunded", "S01-1-1"), paidBuyer("Cancelled", "S01-1-2")]);
+    const orderStatus = async (buyer: { token: string; orderId: string }) => (await api<{ status: string }>("GET", `/v1/orders/${buyer.orderId}`, { token: buyer.token })).body.status;
+
+    const page = await organizerPage(`/organizer/sessions/${small.sessionId}`);
+    const row = page.getByTestId("paid-order").filter({ hasText: "S01-1-1" });
+    await row.getByRole("button", { name: "Refund" }).waitFor({ timeout: 30_000 });
+    // Dismissing the confirmation refunds nothing.
+    page.once("dialog", (dialog) => void dialog.dismiss());
+    await row.getByRole("button", { name: "Refund" }).click();
+    await expect.poll(() => orderStatus(first)).toBe("completed");
+    const asked: string[] = [];
+    page.once("dialog", (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await row.getByRole("button", { name: "Refund" }).click();
+    // 200 refunded, or 202 while the provider is still at it (a loaded machine): the row says which.
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/Refunded|Refund on its way/);
+    expect(asked[0]).toContain("S01-1-1");
+    await expect.poll(() => orderStatus(first), { timeout: 60_000 }).toBe("refunded");
+    await page.reload();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("Refunded");
+
+    // The buyer sees it on My orders.
+    const buyerPage = await newPage("refunded buyer");
+    await buyerPage.goto("/signin?next=/orders");
+    await buyerPage.getByLabel("Email").fill(first.email);
+    await buyerPage.getByLabel("Password").fill(first.password);
+    await buyerPage.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => buyerPage.locator("main").textContent(), { timeout: 30_000 }).toContain("Refunded");
+
+    // Cancelling the session asks for a reason shown to buyers; the other paid order is refunded.
+    page.once("dialog", (dialog) => void dialog.accept("The venue is flooded"));
+    await page.getByRole("button", { name: "Cancel session" }).click();
+    await page.getByTestId("session-cancelled").waitFor({ timeout: 30_000 });
+    expect(await page.locator(".session-orders [role=status]").textContent()).toContain("1 order(s) being refunded");
+    await expect.poll(() => orderStatus(second), { timeout: 60_000 }).toBe("refunded");
+    await page.reload();
+    await expect.poll(() => page.getByTestId("paid-order").filter({ hasText: "S01-1-2" }).textContent(), { timeout: 30_000 }).toContain("Refunded");
   });
 });

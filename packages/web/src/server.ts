@@ -14,3 +14,4 @@ export const WEB_INDEX_HTML = "index.html";
 export const WEB_ASSETS_PREFIX = "/assets/";
 
 export { type BootData, embedBootData } from "./boot-data.ts";
+export { DEV_OUTBOX_PATH, embedDevOutbox } from "./dev-outbox.ts";

@@ -7,6 +7,7 @@ import {
   createMetrics,
   createMetricsApp,
   createServiceApp,
+  devDefaultsAllowed,
   installApi,
   natsCheck,
   postgresCheck,
@@ -17,13 +18,15 @@ import {
 } from "@rush/service";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
-import { WEB_ASSETS_PREFIX, WEB_INDEX_HTML } from "@rush/web/server";
+import { DEV_OUTBOX_PATH, WEB_ASSETS_PREFIX, WEB_INDEX_HTML } from "@rush/web/server";
 import { type Clock, systemClock } from "./clock.ts";
 import { type GateConfig, trustProxyOf } from "./config.ts";
 import type { GateContext } from "./context.ts";
 import { createLiveHolds } from "./holds/live-holds.ts";
 import { createGateMetrics } from "./metrics.ts";
 import { createSeatCommands } from "./holds/seat-commands.ts";
+import { ACCOUNT_ROUTES } from "./plugins/account-routes.ts";
+import { DEV_OUTBOX_ROUTES } from "./plugins/dev-outbox-routes.ts";
 import { socketUpgradeProxy } from "./plugins/socket-upgrade.ts";
 import { upstreamProxy } from "./plugins/upstream-proxy.ts";
 import {
@@ -133,6 +136,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   const proxy = { bodyLimits, clientIp };
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: ACCOUNT_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "payment", baseUrl: config.PAYMENT_URL, routes: PAYMENT_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   await app.register(upstreamProxy, {
@@ -144,9 +148,14 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   });
   // An upgrade request has the socket and headers the resolver reads.
   socketUpgradeProxy(app, { path: "/socket.io/", target: config.NOTIFICATION_URL, clientIp: (req) => clientIp(req as unknown as FastifyRequest) });
+  // Development only: the e-mails the mail worker kept, on the app's origin and linked from the app.
+  const devOutbox = devDefaultsAllowed(config) && config.MAIL_URL ? DEV_OUTBOX_PATH : undefined;
+  if (devOutbox && config.MAIL_URL) {
+    await app.register(upstreamProxy, { ...proxy, name: "mail", baseUrl: config.MAIL_URL, routes: DEV_OUTBOX_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  }
   if (config.WEB_DIST) {
     const pageData = config.PAGE_DATA_TIMEOUT_MS > 0 ? seatMapPageData(app, { timeoutMs: config.PAGE_DATA_TIMEOUT_MS }) : undefined;
-    await app.register(webApp, { root: config.WEB_DIST, assetsPrefix: WEB_ASSETS_PREFIX, index: WEB_INDEX_HTML, ...(pageData ? { pageData } : {}) });
+    await app.register(webApp, { root: config.WEB_DIST, assetsPrefix: WEB_ASSETS_PREFIX, index: WEB_INDEX_HTML, ...(pageData ? { pageData } : {}), ...(devOutbox ? { devOutbox } : {}) });
   }
   return app;
 }

@@ -69,6 +69,11 @@ export const GateConfig = BaseConfig.extend({
   PAYMENT_URL: z.url().default("http://127.0.0.1:8103"),
   /** socket.io (live updates), reached on the gate's origin at `/socket.io`. */
   NOTIFICATION_URL: z.url().default("http://127.0.0.1:8104"),
+  /**
+   * The mail worker (development only): its outbox page is proxied at `/dev/outbox` when
+   * NODE_ENV is development or test; with production rules it is never served.
+   */
+  MAIL_URL: z.url().optional(),
   /** Orders, payments, notifications: how long the gate waits for them. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** The browser app's build (`pnpm --filter @rush/web build`); empty serves the API only. */

@@ -247,6 +247,25 @@ describe("gate protections, proxy and docs (real stack)", () => {
       for (const path of ["/v1/sessions/{id}/queue", "/v1/sessions/{id}/seats", "/v1/holds/{holdId}", "/v1/commands/{commandId}", "/v1/sessions/{id}/publish", "/v1/sessions/{id}/waitlist"]) {
         expect(spec.paths[path], path).toBeDefined();
       }
+      // Forwarded routes (issue 15) show what they take and answer, from the contracts' schemas.
+      const after: Record<string, { method: string; body?: string; answers: string[] }> = {
+        "/v1/orders/{orderId}/refund": { method: "post", body: "note", answers: ["200", "202"] },
+        "/v1/sessions/{id}/cancel": { method: "post", body: "reason", answers: ["200"] },
+        "/v1/sessions/{id}/orders": { method: "get", answers: ["200"] },
+        "/v1/auth/verify-email": { method: "post", body: "token", answers: ["200"] },
+        "/v1/auth/password-reset/request": { method: "post", body: "email", answers: ["202"] },
+        "/v1/auth/password-reset": { method: "post", body: "password", answers: ["204"] },
+        "/v1/auth/totp/enroll": { method: "post", answers: ["200"] },
+        "/v1/auth/totp/confirm": { method: "post", body: "otp", answers: ["200"] },
+        "/v1/auth/totp/disable": { method: "post", body: "otp", answers: ["204"] },
+      };
+      for (const [path, { method, body, answers }] of Object.entries(after)) {
+        const operation = spec.paths[path]?.[method];
+        expect(operation, path).toBeDefined();
+        expect(Object.keys(operation.responses), path).toEqual(expect.arrayContaining(answers));
+        if (body) expect(JSON.stringify(operation.requestBody), path).toContain(body);
+      }
+      expect(JSON.stringify(spec.paths["/v1/orders/{orderId}/refund"].post.responses["200"])).toContain("paymentStatus");
       const ui = await app.inject({ method: "GET", url: "/docs" });
       expect([200, 302]).toContain(ui.statusCode);
     });

@@ -33,6 +33,8 @@ function postExpectingContinue(port: number, path: string, body: Buffer, headers
   });
 }
 
+const OUTBOX_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
 describe("gate proxy edges", () => {
   let database: TestDatabase;
   let stack: Stack;
@@ -51,8 +53,13 @@ describe("gate proxy edges", () => {
       seen.push({ url: request.url, bytes: Buffer.isBuffer(request.body) ? request.body.length : 0, headers: request.headers });
       return { ok: true };
     });
+    // The mail worker's development outbox page, as `services/mail/src/outbox-routes.ts` answers it.
+    upstream.get("/dev/outbox", async (request, reply) => {
+      seen.push({ url: request.url, bytes: 0, headers: request.headers });
+      return reply.type("text/html; charset=utf-8").header("content-security-policy", OUTBOX_CSP).send("<h1>Outbox</h1>");
+    });
     const address = await upstream.listen({ host: "127.0.0.1", port: 0 });
-    gate = await gateApp(stack, { CATALOG_URL: address, PAYMENT_URL: address, ORDER_URL: address });
+    gate = await gateApp(stack, { CATALOG_URL: address, PAYMENT_URL: address, ORDER_URL: address, MAIL_URL: address });
     await gate.listen({ host: "127.0.0.1", port: 0 });
     port = (gate.server.address() as AddressInfo).port;
   });
@@ -105,6 +112,36 @@ describe("gate proxy edges", () => {
     expect(venue.statusCode).toBe(200);
     const login = await gate.inject({ method: "POST", url: "/v1/auth/login", headers: { "content-type": "application/json" }, payload: big(100) });
     expect(login.statusCode).toBe(200);
+  });
+
+  it("dev outbox: in development the mail worker's outbox is on the app's origin with its own CSP, and no page names it otherwise (/dev is a 404)", async () => {
+    const html = { accept: "text/html" };
+    const page = await gate.inject({ method: "GET", url: "/dev/outbox", headers: html });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toBe("<h1>Outbox</h1>");
+    expect(seen.at(-1)?.url).toBe("/dev/outbox");
+    // The mail worker's policy (no script at all), not the app's: the messages keep their inline styles.
+    expect(page.headers["content-security-policy"]).toBe(`${OUTBOX_CSP}; frame-ancestors 'none'`);
+
+    const address = `http://127.0.0.1:${(upstream.server.address() as AddressInfo).port}`;
+    const production = await gateApp(stack, { NODE_ENV: "production", ADMISSION_SECRET: "a-real-admission-secret-0123456789", CATALOG_URL: address, MAIL_URL: address });
+    const withoutMail = await gateApp(stack, { CATALOG_URL: address });
+    try {
+      for (const other of [production, withoutMail]) {
+        const before = seen.length;
+        for (const url of ["/dev/outbox", "/dev/outbox.json"]) {
+          const res = await other.inject({ method: "GET", url, headers: html });
+          expect(res.statusCode, url).toBe(404);
+          expect(res.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+        }
+        expect(seen.length).toBe(before);
+        const appPage = await other.inject({ method: "GET", url: "/tickets", headers: html });
+        expect(appPage.body).not.toContain("rush-dev-outbox");
+      }
+    } finally {
+      await production.close();
+      await withoutMail.close();
+    }
   });
 
   it("rate limits: IPv6 clients count per /64, so rotating addresses inside one prefix gets no fresh budget", async () => {

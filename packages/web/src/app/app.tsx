@@ -1,17 +1,20 @@
 import { useEffect } from "preact/hooks";
 import { logout } from "../api/endpoints.ts";
-import { SignInPage, SignUpPage } from "../pages/auth-pages.tsx";
-import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from "../pages/email-pages.tsx";
 import { EventPage } from "../pages/event-page.tsx";
 import { EventsPage } from "../pages/events-page.tsx";
-import { OrdersPage } from "../pages/orders-page.tsx";
-import { SecurityPage } from "../pages/security-page.tsx";
 import { SessionPage } from "../pages/session-page.tsx";
-import { TicketsPage } from "../pages/tickets-page.tsx";
 import { canOrganize, useAuth } from "./auth-state.ts";
-import { OrganizerPage } from "./lazy-page.tsx";
+import { DevFooter } from "./dev-footer.tsx";
+import { LazyPage, lazyModule } from "./lazy-page.tsx";
 import { navigate, onLinkClick, useLocation } from "./router.ts";
 import { type Route, matchRoute } from "./routes.ts";
+
+// Chunks of their own: the bundle every page needs holds only the events, an event and the seat
+// map (issue 14: the map's cold start is mostly the script's compile on a slow phone).
+const account = lazyModule(() => import("../pages/account-pages.ts"));
+const orders = lazyModule(() => import("../pages/orders-page.tsx"));
+const tickets = lazyModule(() => import("../pages/tickets-page.tsx"));
+const organizer = lazyModule(() => import("../organizer/index.ts"));
 
 const TITLES: Record<Route["name"], string> = {
   events: "Events",
@@ -41,27 +44,27 @@ function Page(props: { route: Route }) {
     case "session":
       return <SessionPage id={route.id} />;
     case "signin":
-      return <SignInPage />;
+      return <LazyPage module={account} page={(m) => m.SignInPage} props={{}} />;
     case "signup":
-      return <SignUpPage />;
+      return <LazyPage module={account} page={(m) => m.SignUpPage} props={{}} />;
     case "verifyEmail":
-      return <VerifyEmailPage />;
+      return <LazyPage module={account} page={(m) => m.VerifyEmailPage} props={{}} />;
     case "forgotPassword":
-      return <ForgotPasswordPage />;
+      return <LazyPage module={account} page={(m) => m.ForgotPasswordPage} props={{}} />;
     case "resetPassword":
-      return <ResetPasswordPage />;
+      return <LazyPage module={account} page={(m) => m.ResetPasswordPage} props={{}} />;
     case "tickets":
-      return <TicketsPage />;
+      return <LazyPage module={tickets} page={(m) => m.TicketsPage} props={{}} />;
     case "orders":
-      return <OrdersPage />;
+      return <LazyPage module={orders} page={(m) => m.OrdersPage} props={{}} />;
     case "organizer":
-      return <OrganizerPage page={(m) => m.ConsolePage} props={{}} />;
+      return <LazyPage module={organizer} page={(m) => m.ConsolePage} props={{}} />;
     case "organizerNew":
-      return <OrganizerPage page={(m) => m.NewSalePage} props={{}} />;
+      return <LazyPage module={organizer} page={(m) => m.NewSalePage} props={{}} />;
     case "organizerSession":
-      return <OrganizerPage page={(m) => m.SessionAdminPage} props={{ id: route.id }} />;
+      return <LazyPage module={organizer} page={(m) => m.SessionAdminPage} props={{ id: route.id }} />;
     case "security":
-      return <SecurityPage />;
+      return <LazyPage module={account} page={(m) => m.SecurityPage} props={{}} />;
     case "notFound":
       return (
         <div>
@@ -142,6 +145,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Page route={route} />
       </main>
+      <DevFooter />
     </>
   );
 }

@@ -20,7 +20,7 @@ function read(): BootData | null {
  * What the page's HTML carried for this session (see `boot-data.ts`), handed out once: it is
  * as fresh as the page load, so a later visit in the same tab reads from the network again.
  */
-export function takeBoot<K extends "session" | "seats">(key: K, sessionId: string): BootData[K] | undefined {
+export function takeBoot<K extends "session" | "seats" | "venueSeatMap">(key: K, sessionId: string): BootData[K] | undefined {
   const data = read();
   if (!data || data.sessionId !== sessionId) return undefined;
   const value = data[key];

@@ -1,7 +1,9 @@
 import type { SessionView } from "@rush/contracts";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { readTokens } from "../api/auth-tokens.ts";
+import { decodeSeatMap } from "@rush/contracts/seat-map-runs";
 import { getSeats, getVenueSeatMap } from "../api/endpoints.ts";
+import { takeBoot } from "../app/boot.ts";
 import { messageOf } from "../api/problem.ts";
 import type { FeedHub } from "../live/feed-hub.ts";
 import { type SeatLayout, buildLayout } from "../seatmap/layout.ts";
@@ -87,7 +89,11 @@ export function useSeatMapData(session: SessionView, hub: FeedHub, options: { po
     (async () => {
       try {
         const taken = takeSeats(session.id);
-        const [seatMap, seats] = await Promise.all([getVenueSeatMap(session.venueId), taken.seats]);
+        // Carried by the page (its own venue only), the map is built before the first paint: the
+        // awaits below then settle in microtasks, not in a later task.
+        const carried = takeBoot("venueSeatMap", session.id);
+        const venue = carried ? Promise.resolve(decodeSeatMap(carried)) : getVenueSeatMap(session.venueId);
+        const [seatMap, seats] = await Promise.all([venue, taken.seats]);
         if (cancelled) return;
         // Marks for the weight test's breakdown (bytes on the wire vs parsing vs building the layout).
         performance.mark("rush:seatmap-fetched");

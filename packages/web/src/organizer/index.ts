@@ -1,4 +1,4 @@
-/** The organizer console, a chunk of its own: buyers never download it (loaded by `app/lazy-page.tsx`). */
+/** The organizer console, a chunk of its own: buyers never download it (loaded through `app/lazy-page.tsx`). */
 export { ConsolePage } from "./console-page.tsx";
 export { NewSalePage } from "./new-sale-page.tsx";
 export { SessionAdminPage } from "./session-admin-page.tsx";

@@ -4,16 +4,19 @@ import { getSession } from "../api/endpoints.ts";
 import { messageOf } from "../api/problem.ts";
 import { useAuth } from "../app/auth-state.ts";
 import { takeBoot } from "../app/boot.ts";
+import { LazyPage, lazyModule } from "../app/lazy-page.tsx";
 import { onLinkClick } from "../app/router.ts";
 import { type AdmissionKeeper, createAdmissionKeeper } from "../buy/admission.ts";
 import { BuyScreen } from "../buy/buy-screen.tsx";
 import { ResaleList } from "../buy/resale-list.tsx";
 import { prefetchSeats } from "../buy/seat-prefetch.ts";
-import { WaitingRoom } from "../buy/waiting-room.tsx";
 import { useNow } from "../buy/panels.tsx";
 import { SALE_BADGE, formatSessionStart, saleState, saleStateWords } from "../format/sale-state.ts";
 import { createFeedHub } from "../live/feed-hub.ts";
 import { type FeedState, openLiveFeed } from "../live/live-feed.ts";
+
+/** Only signed-in buyers queue: the public map's first frame does without the waiting room and its proof of work. */
+const waitingRoom = lazyModule(() => import("../buy/waiting-room.tsx"));
 
 const FEED_WORDS: Record<FeedState, string> = { live: "Live", connecting: "Connecting…", offline: "Offline" };
 
@@ -103,7 +106,11 @@ export function SessionPage(props: { id: string }) {
           <BuyScreen session={session} hub={hub} admission={null} onAdmissionLost={() => {}} />
         </>
       ) : !admission ? (
-        <WaitingRoom session={session} hub={hub} onAdmitted={(status: QueueStatus) => setAdmission(createAdmissionKeeper(session.id, status))} />
+        <LazyPage
+          module={waitingRoom}
+          page={(m) => m.WaitingRoom}
+          props={{ session, hub, onAdmitted: (status: QueueStatus) => setAdmission(createAdmissionKeeper(session.id, status)) }}
+        />
       ) : (
         <BuyScreen session={session} hub={hub} admission={admission} onAdmissionLost={() => setAdmission(null)} />
       )}

@@ -29,7 +29,8 @@ const KEYBOARD_SEAT_PX = 7;
 export class SeatMapController {
   readonly layout: SeatLayout;
   readonly statuses: SeatStatuses;
-  private readonly index: SpatialIndex;
+  /** Built after the first frame (or on the first pointer use before that): see {@link index}. */
+  private spatial: SpatialIndex | null = null;
   private readonly renderer = createRenderer();
   private readonly events: ControllerEvents;
   private canvas: HTMLCanvasElement | null = null;
@@ -50,8 +51,18 @@ export class SeatMapController {
     this.layout = layout;
     this.statuses = statuses;
     this.events = events;
-    this.index = buildSpatialIndex(layout);
-    performance.mark("rush:index-built");
+  }
+
+  /**
+   * Hit testing's grid, built once when first needed: the first frame does not need it, and on a
+   * slow phone building it for 20,000 seats would hold that frame back (issue 14's cold start).
+   */
+  private get index(): SpatialIndex {
+    if (!this.spatial) {
+      this.spatial = buildSpatialIndex(this.layout);
+      performance.mark("rush:index-built");
+    }
+    return this.spatial;
   }
 
   /** Draws into `canvas`; keys are read from `keyTarget` (the focusable element around it). */
@@ -252,8 +263,10 @@ export class SeatMapController {
       dpr: window.devicePixelRatio || 1,
     });
     this.lastDrawMs = performance.now() - started;
-    // When the map first shows (what the weight test reports as interactive: handlers are attached before).
+    // When the map first shows (what the weight test reports as interactive: handlers are attached
+    // before, and a pointer that comes before the hit-testing grid builds it on the spot).
     if (performance.getEntriesByName("rush:map-drawn").length === 0) performance.mark("rush:map-drawn");
+    if (!this.spatial) whenIdle(() => this.canvas && this.index);
   }
 
   /** The seat under a client point: at least ~10 px of reach, so tiny seats are still easy to hit. */
@@ -303,4 +316,10 @@ export class SeatMapController {
     for (let i = 0; i < this.layout.count; i++) if (this.statuses.codes[i] === STATUS.available) return i;
     return this.layout.count > 0 ? 0 : -1;
   }
+}
+
+/** Runs `task` once the page has nothing more urgent to do (the first frame painted). */
+function whenIdle(task: () => unknown): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => task(), { timeout: 1_000 });
+  else setTimeout(task, 50);
 }

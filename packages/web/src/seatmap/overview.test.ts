@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildLayout } from "./layout.ts";
-import { areaCountWords, areaCounts, areaFill, convexHull } from "./overview.ts";
+import { areaCountWords, areaCounts, areaFill, areaHulls, convexHull } from "./overview.ts";
 import { CATEGORY_COLOURS, STATUS_STYLE } from "./palette.ts";
 import { STATUS, createSeatStatuses } from "./seat-state.ts";
 import { gridMap } from "./test-maps.ts";
@@ -12,6 +12,24 @@ describe("seat map overview", () => {
     const hull = convexHull(xs, ys, 0, xs.length);
     expect(hull.length / 2).toBe(4);
     expect(hull).not.toContain(1);
+  });
+
+  it("overview: an area's outline from its rows' ends and its front and back rows is its seats' whole hull (grids and arcs)", () => {
+    const arc = gridMap(3, 6, 12, true);
+    // Rows bowed into arcs around a stage, as a stadium's sections are.
+    for (const area of arc.areas) {
+      for (const [r, row] of area.rows.entries()) {
+        for (const [n, seat] of row.seats.entries()) {
+          const angle = -0.6 + (1.2 * n) / 11;
+          Object.assign(seat, { x: 100 + (20 + 2 * r) * Math.sin(angle), y: (20 + 2 * r) * Math.cos(angle) });
+        }
+      }
+    }
+    for (const map of [gridMap(4, 25, 40), gridMap(2, 5, 9, true), arc]) {
+      const layout = buildLayout(map);
+      const hulls = areaHulls(layout);
+      for (const [a, area] of layout.areas.entries()) expect(hulls[a]).toEqual(convexHull(layout.x, layout.y, area.start, area.end));
+    }
   });
 
   it("overview: areas fade from their price colour toward grey as they sell, and look sold once sold out", () => {

@@ -26,7 +26,12 @@ export const docs = fp(
           { name: "catalog (proxied)", description: "Forwarded unchanged to the catalog service" },
         ],
       },
-      transform: jsonSchemaTransform,
+      // A forwarded route has no schema of its own (the service it goes to validates): what it
+      // takes and answers comes from its `config.docs`, for this document only.
+      transform: (input) => {
+        const docs = input.route.config?.docs;
+        return jsonSchemaTransform(docs ? { ...input, schema: { ...input.schema, ...docs } } : input);
+      },
     });
     await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   },

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { DEV_OUTBOX_PAGES } from "./dev-outbox-routes.ts";
 
 /**
  * The browser app's Content-Security-Policy: everything from our own origin only (scripts,
@@ -45,7 +46,11 @@ export function securityHeaders(app: FastifyInstance, options: SecurityHeadersOp
     // A 304 has no content type, yet browsers store its headers over the cached page's: a
     // revalidated index.html given the API's CSP would block the returning buyer's whole app.
     const page = type.startsWith("text/html") || (reply.statusCode === 304 && String(request.headers.accept ?? "").includes("text/html"));
-    if (!DOCS.test(request.url)) reply.header("content-security-policy", page ? APP_CSP : API_CSP);
+    // The development outbox's pages come with the mail worker's own policy (no script at all,
+    // inline styles and data: images for the messages): the app's would strip the messages' styles.
+    const upstreamPolicy = DEV_OUTBOX_PAGES.test(request.url) && reply.hasHeader("content-security-policy");
+    if (upstreamPolicy) reply.header("content-security-policy", `${String(reply.getHeader("content-security-policy"))}; frame-ancestors 'none'`);
+    else if (!DOCS.test(request.url)) reply.header("content-security-policy", page ? APP_CSP : API_CSP);
     else reply.header("content-security-policy", "frame-ancestors 'none'");
     reply.header("x-frame-options", "DENY");
     reply.header("x-content-type-options", "nosniff");

@@ -3,7 +3,15 @@ import { HttpProblem, sendHttpProblem } from "@rush/service";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RawServerBase, RouteGenericInterface } from "fastify";
 import type { RateClass } from "../config.ts";
 import { problems } from "../problems.ts";
+import type { ZodType } from "zod";
 import { endToEndHeaders } from "./hop-by-hop.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** A forwarded route's request and answers, for `/docs` only. */
+    docs?: RouteDocs;
+  }
+}
 
 /** Which body limit a proxied route takes: `small` for unauthenticated routes, `large` for venue uploads. */
 export type BodySize = "small" | "standard" | "large";
@@ -15,6 +23,16 @@ export interface ProxiedRoute {
   summary: string;
   /** `standard` unless said otherwise. */
   body?: BodySize;
+  /** What `/docs` shows the route takes and answers (the service it goes to validates; the gate does not). */
+  docs?: RouteDocs;
+}
+
+/** Zod schemas from `@rush/contracts`, for the OpenAPI document only (see `docs.ts`). */
+export interface RouteDocs {
+  params?: ZodType;
+  querystring?: ZodType;
+  body?: ZodType;
+  response?: Record<number, ZodType>;
 }
 
 export interface UpstreamProxyOptions {
@@ -73,7 +91,7 @@ export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxy
       method: route.methods,
       url: route.url,
       schema: { tags: [`${options.name} (proxied)`], summary: route.summary },
-      config: { rateClass: route.rateClass },
+      config: { rateClass: route.rateClass, ...(route.docs ? { docs: route.docs } : {}) },
       bodyLimit: options.bodyLimits[route.body ?? "standard"],
       handler: forward,
     });

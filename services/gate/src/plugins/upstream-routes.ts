@@ -1,3 +1,4 @@
+import { CancelSessionRequest, CancelSessionResponse, OrderIdParams, OrderList, RefundRequest, RefundResponse, ResourceIdParams } from "@rush/contracts";
 import type { HTTPMethods } from "fastify";
 import type { ProxiedRoute } from "./upstream-proxy.ts";
 
@@ -23,7 +24,7 @@ export const CATALOG_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/events/*", methods: WRITES, rateClass: "write", summary: "Events and their sessions" },
   { url: "/v1/sessions/:id", methods: READS, rateClass: "read", summary: "A session" },
   { url: "/v1/sessions/:id", methods: ["PATCH"], rateClass: "write", summary: "Edit a session's dates and prices while its sale has not opened (its organizer; 409 after)" },
-  { url: "/v1/sessions/:id/cancel", methods: ["POST"], rateClass: "write", summary: "Cancel a session (its organizer, or an admin): seats off sale, every completed order refunded, tickets refused at the door" },
+  { url: "/v1/sessions/:id/cancel", methods: ["POST"], rateClass: "write", summary: "Cancel a session (its organizer, or an admin): seats off sale, every completed order refunded, tickets refused at the door (200, the same again when repeated; 404 no such session; 503 ask again)", docs: { params: ResourceIdParams, body: CancelSessionRequest.optional(), response: { 200: CancelSessionResponse } } },
   { url: "/v1/sessions/:id/sales", methods: READS, rateClass: "read", summary: "A session's sales: seats per area and category, revenue, holds per minute, waiting room (its organizer)" },
   { url: "/v1/me/events", methods: READS, rateClass: "read", summary: "My events with all their sessions, drafts included (organizers)" },
   { url: "/v1/me/venues", methods: READS, rateClass: "read", summary: "My venues, to reuse for a new event (organizers)" },
@@ -46,7 +47,7 @@ export const ORDER_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/sessions/:id/resale", methods: READS, rateClass: "read", summary: "A session's tickets on resale that a buyer can take now, at face value" },
   { url: "/v1/me/resale", methods: READS, rateClass: "read", summary: "My resale listings, with the payout of each one sold" },
   { url: "/v1/resale/:listingId/buy", methods: ["POST"], rateClass: "write", summary: "Buy a listed ticket: 201 a resale order to pay with /v1/orders/:orderId/pay (one buyer at a time: 409 listing_taken)" },
-  { url: "/v1/sessions/:id/orders", methods: READS, rateClass: "read", summary: "A session's paid orders, with their refund state (its organizer, or an admin)" },
+  { url: "/v1/sessions/:id/orders", methods: READS, rateClass: "read", summary: "A session's paid orders, with their refund state (its organizer, or an admin; 403 another organizer's, 404 no such session)", docs: { params: ResourceIdParams, response: { 200: OrderList } } },
   { url: "/v1/sessions/:id/scan-list", methods: READS, rateClass: "read", summary: "A scanner's sync: the session's tickets and keys (staff of its organizer)" },
 ];
 
@@ -54,7 +55,7 @@ export const ORDER_ROUTES: readonly ProxiedRoute[] = [
 export const PAYMENT_ROUTES: readonly ProxiedRoute[] = [
   { url: "/v1/orders/:orderId/pay", methods: ["POST"], rateClass: "write", summary: "Pay an order (mock or stripe)" },
   { url: "/v1/payments/webhooks/:provider", methods: ["POST"], rateClass: "write", summary: "Payment provider webhooks (signed)" },
-  { url: "/v1/orders/:orderId/refund", methods: ["POST"], rateClass: "write", summary: "Refund a completed order (its event's organizer, or an admin): 200 refunded, 202 under way; a repeat never refunds twice" },
+  { url: "/v1/orders/:orderId/refund", methods: ["POST"], rateClass: "write", summary: "Refund a completed order (its event's organizer, or an admin): 200 refunded, 202 under way; a repeat never refunds twice; 409 not a completed order", docs: { params: OrderIdParams, body: RefundRequest.optional(), response: { 200: RefundResponse, 202: RefundResponse } } },
 ];
 
 /** socket.io's HTTP long-polling transport; the WebSocket upgrade goes through `socketUpgradeProxy`. */

@@ -59,10 +59,29 @@ describe("web app", () => {
   });
 
   it("web app: API paths and non-HTML requests stay problem+json 404s", async () => {
-    for (const [url, headers] of [["/v1/nothing", html], ["/socket.io/x", html], ["/sessions/x", { accept: "application/json" }]] as const) {
+    for (const [url, headers] of [["/v1/nothing", html], ["/socket.io/x", html], ["/dev/outbox", html], ["/sessions/x", { accept: "application/json" }]] as const) {
       const res = await app.inject({ method: "GET", url, headers });
       expect(res.statusCode).toBe(404);
       expect(res.headers["content-type"]).toContain("application/problem+json");
+    }
+  });
+
+  it("web app: in development every page names the mail outbox (the app links to it), the seat map's page too", async () => {
+    const dev = Fastify();
+    installProblemHandlers(dev);
+    const pageData = async (request: FastifyRequest) => (request.url === `/sessions/${KNOWN}` ? { data: { sessionId: KNOWN }, preloads: [] } : null);
+    await dev.register(webApp, { root, assetsPrefix: "/assets/", index: "index.html", pageData, devOutbox: "/dev/outbox" });
+    try {
+      for (const url of ["/", "/tickets", `/sessions/${KNOWN}`]) {
+        const res = await dev.inject({ method: "GET", url, headers: html });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers["content-type"]).toContain("text/html");
+        expect(res.body, url).toContain('<meta name="rush-dev-outbox" content="/dev/outbox">');
+      }
+      // Without the option (production), no page says a word about it.
+      expect((await app.inject({ method: "GET", url: "/tickets", headers: html })).body).not.toContain("rush-dev-outbox");
+    } finally {
+      await dev.close();
     }
   });
 });
