@@ -76,6 +76,8 @@ export default defineConfig({
                 name: "cluster",
                 include: ["{packages,services,loadtest}/**/*.cluster.test.ts"],
                 exclude: ignore,
+                // The node-kill test's orders and payments live in the test PostgreSQL.
+                globalSetup: ["packages/testkit/src/global-setup.ts"],
                 testTimeout: 300_000,
                 hookTimeout: 300_000,
                 maxWorkers: 1,

@@ -61,7 +61,7 @@ describe("load run (pnpm loadtest) against every service", () => {
     database = await testDatabase("loadrun");
     [nats, redis] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
     dataDir = await mkdtemp(join(tmpdir(), "rush-loadrun-"));
-    env = { NATS_URL: nats.url, REDIS_URL: redis.url, DATABASE_URL: database.url, PARTITIONS: "8", JWT_SECRET: SECRET, LOG_LEVEL: "warn" };
+    env = { NATS_URL: nats.url, NATS_REPLICAS: String(nats.replicas), REDIS_URL: redis.url, DATABASE_URL: database.url, PARTITIONS: "8", JWT_SECRET: SECRET, LOG_LEVEL: "warn" };
     // A busy shared machine starts five services slowly: readiness gets minutes, not the default minute.
     const slow = { readyTimeoutMs: 180_000 };
     const started = await Promise.all([

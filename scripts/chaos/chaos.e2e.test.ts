@@ -31,7 +31,7 @@ describe("chaos (short) against every service", () => {
   beforeAll(async () => {
     database = await testDatabase("chaos");
     [nats, redis] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
-    const env = { NATS_URL: nats.url, REDIS_URL: redis.url, DATABASE_URL: database.url, PARTITIONS: String(PARTITIONS), JWT_SECRET: SECRET, LOG_LEVEL: "warn" };
+    const env = { NATS_URL: nats.url, NATS_REPLICAS: String(nats.replicas), REDIS_URL: redis.url, DATABASE_URL: database.url, PARTITIONS: String(PARTITIONS), JWT_SECRET: SECRET, LOG_LEVEL: "warn" };
     const slow = { readyTimeoutMs: 180_000 };
     const started = await Promise.all([
       spawnService("catalog", { ...env, SCRYPT_LOG_N: "10", PASSWORD_HASH_THREADS: "1" }, slow),

@@ -3,6 +3,15 @@ import type { Api } from "./client.ts";
 
 /** The issue's invariants, checked after the run settles; each returns its violations. */
 export async function checkInvariants(sql: Db["sql"], api: Api, token: string, sessionId: string) {
+  const money = await moneyInvariants(sql, sessionId);
+  const map = await api("GET", `/v1/sessions/${sessionId}/seats`, { token });
+  const areas = (map.body.areas ?? []) as { seats: { status: string }[] }[];
+  const soldOnMap = areas.reduce((n, a) => n + a.seats.filter((s) => s.status === "sold").length, 0);
+  return { ...money, soldOnMap, mapMatchesTickets: soldOnMap === money.tickets };
+}
+
+/** What PostgreSQL alone says: no seat in two completed orders; paid ⇒ one ticket per seat, or refunded. */
+export async function moneyInvariants(sql: Db["sql"], sessionId: string) {
   const doubleSold = await sql`
     select oi.seat_id, count(*)::int as orders from order_items oi join orders o on o.id = oi.order_id
     where o.session_id = ${sessionId} and o.status = 'completed' group by oi.seat_id having count(*) > 1`;
@@ -16,15 +25,10 @@ export async function checkInvariants(sql: Db["sql"], api: Api, token: string, s
     where o.session_id = ${sessionId} and o.status = 'completed' group by o.id
     having count(distinct oi.seat_id) <> count(distinct t.seat_id)`;
   const [{ tickets }] = (await sql`select count(*)::int as tickets from tickets where session_id = ${sessionId}`) as unknown as [{ tickets: number }];
-  const map = await api("GET", `/v1/sessions/${sessionId}/seats`, { token });
-  const areas = (map.body.areas ?? []) as { seats: { status: string }[] }[];
-  const soldOnMap = areas.reduce((n, a) => n + a.seats.filter((s) => s.status === "sold").length, 0);
   return {
     doubleSold: doubleSold.length,
     paidWithoutTicketsOrRefund: paidNotDone.length,
     completedWithWrongTicketCount: ticketsShort.length,
-    soldOnMap,
     tickets,
-    mapMatchesTickets: soldOnMap === tickets,
   };
 }

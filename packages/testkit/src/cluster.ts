@@ -64,27 +64,26 @@ process.once("exit", () => {
   }
 });
 
-/** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
-export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "redis"]): Promise<TestCluster> {
-  const base = await freeBlock();
-  const dataDir = await mkdtemp(join(tmpdir(), "rush-cluster-"));
-  const env = {
-    DATA_DIR: dataDir,
-    CLUSTER: "1",
-    NATS_PORT: String(base),
-    NATS_MONITOR_PORT: String(base + 10),
-    NATS_CLUSTER_PORT: String(base + 20),
-    REDIS_PORT: String(base + 30),
-    REDIS_CLUSTER_BUS_PORT: String(base + 40),
-  };
-  const natsPorts = Array.from({ length: NATS_NODES }, (_, i) => base + i);
-  const redisPorts = Array.from({ length: REDIS_NODES }, (_, i) => base + 30 + i);
-  live.add(dataDir);
-  const up = async () => {
-    await infra(["up", ...servers], env);
-  };
+/** The ports and data folder of one cluster, as `infra.sh --cluster` reads them from the environment. */
+export interface ClusterEnv {
+  DATA_DIR: string;
+  NATS_PORT: string;
+  NATS_MONITOR_PORT: string;
+  NATS_CLUSTER_PORT: string;
+  REDIS_PORT: string;
+  REDIS_CLUSTER_BUS_PORT: string;
+}
+
+/**
+ * A handle on the cluster `env` describes (started or not): its URLs, each node's pid, kill one,
+ * bring back what is down. `dispose` stops it and deletes `dataDir`.
+ */
+export function clusterHandle(env: ClusterEnv, servers: ("nats" | "redis")[] = ["nats", "redis"]): TestCluster {
+  const withCluster = { ...env, CLUSTER: "1" };
+  const natsPorts = Array.from({ length: NATS_NODES }, (_, i) => Number(env.NATS_PORT) + i);
+  const redisPorts = Array.from({ length: REDIS_NODES }, (_, i) => Number(env.REDIS_PORT) + i);
   const pid = async (server: "nats" | "redis", i: number) => {
-    const text = await readFile(join(dataDir, server, `n${i + 1}`, `${server}.pid`), "utf8").catch(() => "");
+    const text = await readFile(join(env.DATA_DIR, server, `n${i + 1}`, `${server}.pid`), "utf8").catch(() => "");
     const value = Number(text.trim());
     if (!value) return null;
     try {
@@ -94,12 +93,6 @@ export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "red
       return null;
     }
   };
-  try {
-    await up();
-  } catch (error) {
-    await infra(["down", ...servers], env).catch(() => {});
-    throw error;
-  }
   return {
     env: {
       NATS_URL: natsPorts.map((p) => `nats://127.0.0.1:${p}`).join(","),
@@ -115,34 +108,62 @@ export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "red
       process.kill(value, "SIGKILL");
       while ((await pid(server, i)) !== null) await new Promise((r) => setTimeout(r, 50));
     },
-    up,
+    async up() {
+      await infra(["up", ...servers], withCluster);
+    },
     async dispose() {
-      await infra(["down", ...servers], env).catch(() => {});
-      live.delete(dataDir);
-      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      await infra(["down", ...servers], withCluster).catch(() => {});
+      live.delete(env.DATA_DIR);
+      await rm(env.DATA_DIR, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
+}
+
+/** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
+export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "redis"]): Promise<TestCluster> {
+  const base = await freeBlock();
+  const env = {
+    DATA_DIR: await mkdtemp(join(tmpdir(), "rush-cluster-")),
+    NATS_PORT: String(base),
+    NATS_MONITOR_PORT: String(base + 10),
+    NATS_CLUSTER_PORT: String(base + 20),
+    REDIS_PORT: String(base + 30),
+    REDIS_CLUSTER_BUS_PORT: String(base + 40),
+  };
+  live.add(env.DATA_DIR);
+  const cluster = clusterHandle(env, servers);
+  try {
+    await cluster.up();
+  } catch (error) {
+    await cluster.dispose();
+    throw error;
+  }
+  return cluster;
 }
 
 /**
  * `TEST_CLUSTER=1`: what `startNats`/`startRedis` return instead of one server, so any test or
  * stack runs unchanged on a private cluster: `url` lists every node, `stop` and `kill` take the
  * whole cluster down (every node by SIGKILL: an outage, as a test that stops its server means),
- * `start` brings it back.
+ * `start` brings it back. `cluster` is a running one to wrap instead (the shared test cluster).
  */
-export async function clusterAsServer(server: "nats" | "redis"): Promise<{ url: string; port: number; dir: string } & ManagedServer> {
-  const cluster = await startCluster([server]);
-  const ports = server === "nats" ? cluster.natsPorts : cluster.redisPorts;
+export async function clusterAsServer(
+  server: "nats" | "redis",
+  cluster?: TestCluster,
+): Promise<{ url: string; port: number; dir: string; replicas: number } & ManagedServer> {
+  const running = cluster ?? (await startCluster([server]));
+  const ports = server === "nats" ? running.natsPorts : running.redisPorts;
   const all = async (each: (i: number) => Promise<void>) => {
     for (let i = 0; i < ports.length; i++) await each(i);
   };
   return {
-    url: server === "nats" ? cluster.env.NATS_URL : cluster.env.REDIS_URL,
+    url: server === "nats" ? running.env.NATS_URL : running.env.REDIS_URL,
     port: ports[0]!,
     dir: "",
-    start: cluster.up,
-    stop: () => all((i) => cluster.kill(server, i)),
-    kill: () => all((i) => cluster.kill(server, i)),
-    dispose: cluster.dispose,
+    replicas: Number(running.env.NATS_REPLICAS),
+    start: running.up,
+    stop: () => all((i) => running.kill(server, i)),
+    kill: () => all((i) => running.kill(server, i)),
+    dispose: running.dispose,
   };
 }

@@ -30,7 +30,7 @@ export async function infra(args: string[], env: Record<string, string> = TEST_S
 }
 
 /** Whether `infra.sh status` reports `service` running. */
-export async function isRunning(service: "nats" | "redis" | "postgres", env = TEST_STACK_ENV): Promise<boolean> {
+export async function isRunning(service: "nats" | "redis" | "postgres", env: Record<string, string> = TEST_STACK_ENV): Promise<boolean> {
   // `status` exits 3 unless every server runs; its lines read `<service>  running|stopped  …`.
   const out = await infra(["status", service], env).catch((error: { stdout?: string }) => error.stdout ?? "");
   return out.split("\n").some((line) => new RegExp(`^${service}\\s+running\\b`).test(line));

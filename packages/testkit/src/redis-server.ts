@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { clusterAsServer } from "./cluster.ts";
 import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
+import { sharedClusterMode, sharedRedis } from "./shared-cluster.ts";
 
 /** A private redis-server with AOF, like production: one per test file, free to kill and restart. */
 export interface RedisServer extends ManagedServer {
@@ -13,6 +14,7 @@ export interface RedisServer extends ManagedServer {
 }
 
 export async function startRedis(options: { bin?: string } = {}): Promise<RedisServer> {
+  if (sharedClusterMode() && !options.bin) return sharedRedis();
   if (process.env.TEST_CLUSTER === "1" && !options.bin) return clusterAsServer("redis");
   const bin = options.bin ?? process.env.REDIS_SERVER_BIN ?? "redis-server";
   const port = await freePort();

@@ -34,12 +34,13 @@ export interface Stack {
 export async function startStack(database: TestDatabase, options: { workers?: number } = {}): Promise<Stack> {
   const [nats, redisServer] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
   const bus = await connectBus({ servers: nats.url, name: "gate-test" });
-  await ensureTopology(bus, await loadTopology());
+  await ensureTopology(bus, await loadTopology(undefined, { replicas: nats.replicas }));
   const redis = createRedis(redisServer.url, "gate-test");
   redis.on("error", () => {}); // tests stop Redis on purpose; commands fail and say so
   const db = createDb(database.url, { max: 4 });
   const env = {
     NATS_URL: nats.url,
+    NATS_REPLICAS: String(nats.replicas),
     REDIS_URL: redisServer.url,
     DATABASE_URL: database.url,
     PARTITIONS: String(TEST_PARTITIONS),

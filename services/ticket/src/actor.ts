@@ -41,6 +41,14 @@ export interface ActorOptions {
   batchMax: number;
   snapshotEveryCommands: number;
   snapshotEveryMs: number;
+  /**
+   * How long each pull for commands lasts (the client's default, 30 s, when unset). The server
+   * heartbeats a pull every half of it, and two missed heartbeats make the client recreate its
+   * consumer: on a cluster, that is how an actor notices that the node holding its consumer died
+   * with the stream leader. 30 s would stop a partition that long; a few seconds keeps failover
+   * under the 10 s a sale may pause.
+   */
+  pullExpiresMs?: number;
 }
 
 /** Commands the actor appends to its own log; nobody waits for their result. */
@@ -140,6 +148,7 @@ export class PartitionActor {
     logger.debug({ partition, fromSeq: this.#seq + 1, pending, restored: Boolean(restored) }, "partition starting");
     this.#messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
+      ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
       callback: (msg) => {
         this.#queue.push(msg);
         this.#wake?.();

@@ -12,7 +12,7 @@ import type { SnapshotStore } from "./snapshot-store.ts";
 
 export interface WorkerDeps {
   config: Pick<TicketConfig, "WORKER_ID" | "PARTITIONS" | "BATCH_MAX" | "SNAPSHOT_EVERY_COMMANDS" | "SNAPSHOT_EVERY_MS" | "LEASE_RENEW_MS"> &
-    Partial<Pick<TicketConfig, "PARTITION_PLACEMENT">>;
+    Partial<Pick<TicketConfig, "PARTITION_PLACEMENT" | "NATS_REPLICAS">>;
   bus: Bus;
   redis: Redis;
   leases: LeaseStore;
@@ -28,6 +28,8 @@ export interface WorkerDeps {
  * (6 s) and a tick; longer than a NATS reconnect, so a restart of nats-server moves nothing.
  */
 const GONE_CONFIRM_MS = 2_000;
+/** On a cluster: heartbeats every 2 s, a dead consumer noticed within about 4 s. */
+const CLUSTER_PULL_EXPIRES_MS = 4_000;
 
 interface Owned {
   revision: number;
@@ -187,6 +189,8 @@ export class Worker {
       batchMax: config.BATCH_MAX,
       snapshotEveryCommands: config.SNAPSHOT_EVERY_COMMANDS,
       snapshotEveryMs: config.SNAPSHOT_EVERY_MS,
+      // Replicated streams can lose the node holding an actor's consumer (see pullExpiresMs).
+      ...((config.NATS_REPLICAS ?? 1) > 1 ? { pullExpiresMs: CLUSTER_PULL_EXPIRES_MS } : {}),
     });
   }
 

@@ -19,6 +19,7 @@ export async function startStack(database: TestDatabase): Promise<Stack> {
   const [nats, redis] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
   const env = {
     NATS_URL: nats.url,
+    NATS_REPLICAS: String(nats.replicas),
     REDIS_URL: redis.url,
     DATABASE_URL: database.url,
     PARTITIONS: String(PARTITIONS),

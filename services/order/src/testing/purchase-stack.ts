@@ -31,11 +31,12 @@ export interface PurchaseStack {
 export async function startPurchaseStack(database: TestDatabase): Promise<PurchaseStack> {
   const [nats, redisServer] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
   const bus = await connectBus({ servers: nats.url, name: "purchase-test" });
-  await ensureTopology(bus, await loadTopology());
+  await ensureTopology(bus, await loadTopology(undefined, { replicas: nats.replicas }));
   const redis = createRedis(redisServer.url, "purchase-test");
   const db = createDb(database.url, { max: 4 });
   const env = {
     NATS_URL: nats.url,
+    NATS_REPLICAS: String(nats.replicas),
     REDIS_URL: redisServer.url,
     DATABASE_URL: database.url,
     PARTITIONS: String(TEST_PARTITIONS),
@@ -106,7 +107,7 @@ export async function seedEvent(stack: PurchaseStack): Promise<{ organizerId: st
 
 /** A session of one area `A` (`rows` × `perRow`, price 45.00 EUR), on sale in the seat engine. */
 export async function seedSession(
-  stack: PurchaseStack,
+  stack: Pick<PurchaseStack, "db" | "seats">,
   spec: { rows: number; perRow: number; price?: string; config?: Partial<SeatAreaConfig> },
 ): Promise<string> {
   const now = Date.now();
