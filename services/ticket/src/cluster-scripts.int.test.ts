@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLoginThrottle } from "../../catalog/src/identity/login-throttle.ts";
 import { scoreRequest } from "../../gate/src/bot/bot-score.ts";
-import { recordGrant } from "../../gate/src/holds/grants.ts";
+import { defineGrantScript, recordGrant } from "../../gate/src/holds/grants.ts";
 import { createLiveHolds } from "../../gate/src/holds/live-holds.ts";
 import { slidingWindowStore } from "../../gate/src/plugins/sliding-window-store.ts";
 import { createSeatMapCache } from "../../gate/src/sessions/seat-map-cache.ts";
@@ -81,6 +81,8 @@ describe("cluster: scripts and topology on a 3-node NATS cluster and a Redis Clu
     expect(await live.reserve(sessionId, "u1", "old", now, now + 60_000)).toBe(true);
     // The cap is reached: reserving again prunes (a GET per hold view across slots) and succeeds.
     expect(await live.reserve(sessionId, "u1", "new", now, now + 60_000)).toBe(true);
+    // The gate defines it at start-up (holds route registration), as here.
+    defineGrantScript(redis);
     await recordGrant(
       { redis, liveHolds: live },
       { sessionId, buyerId: "u1", holdId: "new", orderId: randomUUID(), expiresAt: now + 60_000, now, idempotent: { recordKey: "idem:{u1}:k", response: "{}" } },
