@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AreaId, SeatAreaConfig, SeatDefinition, SeatId, parseSeatId } from "./seat-inventory.ts";
+import { SeatAreaConfig, SeatDefinition, SeatId, parseSeatId } from "./seat-inventory.ts";
+import { BuyerId, seatCommandBase } from "./seat-command-base.ts";
 import { JoinWaitlist, LeaveWaitlist } from "./waitlist-commands.ts";
 
 /**
@@ -11,12 +12,7 @@ import { JoinWaitlist, LeaveWaitlist } from "./waitlist-commands.ts";
 export const HoldId = z.uuid();
 
 // Not exported: generic names like PaymentId belong to whichever contract owns them.
-/** Idempotency id of a command: derived from the client's Idempotency-Key, or a UUID. */
-const CommandId = z.string().min(1).max(128);
-const BuyerId = z.string().min(1).max(128);
 const PaymentId = z.string().min(1).max(128);
-/** Milliseconds since the Unix epoch. */
-const EpochMs = z.int().min(0);
 
 /** Most seats one hold command may name; the area config usually allows far fewer. */
 export const MAX_SEATS_PER_HOLD_COMMAND = 100;
@@ -25,12 +21,7 @@ export const MAX_SEATS_PER_BLOCK_COMMAND = 10_000;
 /** Most seats one LoadInventory may carry: ~50 bytes a seat keeps it near 250 KB, well under the 1 MiB message limit. */
 export const MAX_SEATS_PER_LOAD = 5_000;
 
-const base = {
-  commandId: CommandId,
-  sessionId: z.uuid(),
-  areaId: AreaId,
-  now: EpochMs,
-};
+const base = seatCommandBase;
 
 const distinct = (ids: readonly string[]) => new Set(ids).size === ids.length;
 const seatList = (max: number) =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AreaId } from "./seat-inventory.ts";
+import { BuyerId, seatCommandBase } from "./seat-command-base.ts";
 
 /**
  * Waiting-list commands to a seat actor (`seat.cmd.<partition>`, like every seat command): the
@@ -7,13 +7,7 @@ import { AreaId } from "./seat-inventory.ts";
  * offered to it in the same step that frees them, before any racer on the seat map can ask.
  */
 
-const base = {
-  commandId: z.string().min(1).max(128),
-  sessionId: z.uuid(),
-  areaId: AreaId,
-  now: z.int().min(0),
-};
-const BuyerId = z.string().min(1).max(128);
+const base = seatCommandBase;
 
 /** Longest offer window a command may ask for (a day): anything longer is a typo. */
 export const MAX_WAITLIST_OFFER_TTL_MS = 86_400_000;
