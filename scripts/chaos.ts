@@ -4,7 +4,7 @@
  * ticket worker (the dev supervisor restarts it). Prints grants per second, the time to the
  * first grant after each fault, the answer codes, and the invariants; exits 1 on a violation.
  *
- * Env: CHAOS_BUYERS (16), CHAOS_GAP_MS between faults (12000), CHAOS_SHORT=1 (Redis and a worker
+ * Env: CHAOS_BUYERS (16), CHAOS_HOLD_EVERY_MS per buyer (1100), CHAOS_GAP_MS between faults (12000), CHAOS_SHORT=1 (Redis and a worker
  * only: the end-to-end tier's version), PORT_OFFSET, DATA_DIR, DATABASE_URL, GATE_URL.
  */
 import { resolve } from "node:path";

@@ -29,8 +29,18 @@ const count = (tally: Tally, key: string) => tally.codes.set(key, (tally.codes.g
  */
 /** How long after a pay answer the gate may still count the paid hold as live. */
 const SETTLE_LAG_MS = 3_000;
+/**
+ * The least time between one buyer's hold commands: the gate's default hold budget is 10 per
+ * 10 s per buyer (holds and releases). A buyer asking faster spends it within seconds of a fault
+ * and is then answered 429 for the rest of the window, so "first grant after" measured the
+ * buyers' own rate limit (7–12 s after a nats-server restart) instead of the stack's recovery.
+ */
+const HOLD_EVERY_MS = Number(process.env.CHAOS_HOLD_EVERY_MS ?? 1_100);
 
 export async function buyer(api: Api, token: string, sessionId: string, tally: Tally, until: () => boolean): Promise<void> {
+  // Buyers start spread over one interval, so the run asks at an even pace, not in waves.
+  await sleep(Math.random() * HOLD_EVERY_MS);
+  let nextHoldAt = 0;
   let misses = 0;
   let live = 0;
   let uncertain = 0;
@@ -41,6 +51,11 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
       await sleep(100);
       continue;
     }
+    if (Date.now() < nextHoldAt) {
+      await sleep(nextHoldAt - Date.now());
+      continue;
+    }
+    nextHoldAt = Date.now() + HOLD_EVERY_MS;
     const areaId = AREAS[Math.floor(Math.random() * AREAS.length)];
     const hold = await api("POST", `/v1/sessions/${sessionId}/holds`, {
       token,
@@ -58,7 +73,7 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
       // Retry-After honoured: asking again at once keeps a sliding-window limit full for good
       // (a run once got 1,612 × 429 and no grant after its third fault).
       const after = 1000 * Number(hold.headers.get("retry-after") ?? 0);
-      await sleep(Math.max(hold.status === 0 || hold.status >= 429 ? 250 : 50, Math.min(after, 5_000)));
+      nextHoldAt = Math.max(nextHoldAt, Date.now() + Math.min(after, 5_000));
       continue;
     }
     misses = 0;

@@ -362,6 +362,7 @@ describe("ticket worker", () => {
   it("ticket: a nats-server restart pauses the actors; they resume where they were without losing a command", async () => {
     await nats.stop();
     await nats.start();
+    const back = performance.now();
     // A client retries with the same command id until it hears back, as the gate does.
     const commandId = randomUUID();
     const holdId = randomUUID();
@@ -374,8 +375,11 @@ describe("ticket worker", () => {
         if (o.status !== "done") throw new Error("not answered yet");
         return o;
       },
-      { timeout: 30_000, interval: 500 },
+      // Bounded well below the JetStream client's own retry after a failed post-reconnect check
+      // (15–45 s): a partition stuck that long would lock its buyers out.
+      { timeout: 12_000, interval: 500 },
     );
+    console.info(`recovery: first answer ${Math.round(performance.now() - back)} ms after nats-server answered again`);
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
     expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
   });
