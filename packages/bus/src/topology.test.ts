@@ -28,4 +28,16 @@ describe("topology", () => {
       }
     }
   });
+
+  it("topology: replicated, the lease bucket's TTL outlasts a leader election; alone it stays short for fast takeovers", async () => {
+    const leases = (t: Awaited<ReturnType<typeof loadTopology>>) => t.kv.find((b) => b.bucket === "partition_leases")!;
+    expect(leases(await loadTopology()).ttl_ms).toBe(6_000);
+    expect(leases(await loadTopology(undefined, { replicas: 1 })).ttl_ms).toBe(6_000);
+    const replicated = leases(await loadTopology(undefined, { replicas: 3 }));
+    expect(replicated).toMatchObject({ replicas: 3, ttl_ms: 20_000 });
+    // Every other bucket keeps its own TTL.
+    for (const bucket of (await loadTopology(undefined, { replicas: 3 })).kv.filter((b) => b.bucket !== "partition_leases")) {
+      expect(bucket.ttl_ms).toBe((await loadTopology()).kv.find((b) => b.bucket === bucket.bucket)!.ttl_ms);
+    }
+  });
 });

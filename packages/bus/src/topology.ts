@@ -28,6 +28,8 @@ const KvFile = z.object({
   storage: z.enum(["file", "memory"]),
   max_value_size: z.number().int().positive(),
   ttl_ms: z.number().int().nonnegative(),
+  /** The TTL when replicated (R > 1), if it must outlast a leader election. */
+  replicated_ttl_ms: z.number().int().nonnegative().optional(),
   replicas: z.number().int().min(1).max(5),
 });
 
@@ -65,7 +67,8 @@ async function readJsonFiles<T>(dir: string, schema: z.ZodType<T>): Promise<T[]>
 /**
  * Reads `streams/`, `kv/` and `consumers/` under `dir`, validating each file. `replicas` (a
  * service's NATS_REPLICAS) replaces every stream's and bucket's replica count: the files say 1,
- * and a cluster asks for 3 without editing them. Durable consumers follow their stream's count.
+ * and a cluster asks for 3 without editing them (a bucket's `replicated_ttl_ms`, if set, is then its
+ * TTL). Durable consumers follow their stream's count.
  */
 export async function loadTopology(dir: string = DEFAULT_TOPOLOGY_DIR, options: { replicas?: number } = {}): Promise<Topology> {
   const [streams, kv, consumers] = await Promise.all([
@@ -76,7 +79,7 @@ export async function loadTopology(dir: string = DEFAULT_TOPOLOGY_DIR, options: 
   const { replicas } = options;
   return {
     streams: (replicas === undefined ? streams : streams.map((s) => ({ ...s, num_replicas: replicas }))) as Topology["streams"],
-    kv: replicas === undefined ? kv : kv.map((b) => ({ ...b, replicas })),
+    kv: replicas === undefined ? kv : kv.map((b) => ({ ...b, replicas, ...(replicas > 1 && b.replicated_ttl_ms ? { ttl_ms: b.replicated_ttl_ms } : {}) })),
     consumers: consumers as Topology["consumers"],
   };
 }

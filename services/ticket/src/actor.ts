@@ -1,4 +1,4 @@
-import type { JsMsg } from "@nats-io/jetstream";
+import { type ConsumerMessages, type JsMsg, jetstream } from "@nats-io/jetstream";
 import {
   type AsyncPublisher,
   type Bus,
@@ -50,6 +50,8 @@ export interface ActorOptions {
    */
   pullExpiresMs?: number;
 }
+
+const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
 /** Commands the actor appends to its own log; nobody waits for their result. */
 const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
@@ -146,7 +148,12 @@ export class PartitionActor {
     const pending = (await consumer.info(true)).num_pending;
     if (pending === 0) this.#markCaughtUp();
     logger.debug({ partition, fromSeq: this.#seq + 1, pending, restored: Boolean(restored) }, "partition starting");
-    this.#messages = await consumer.consume({
+    await this.#consume(consumer);
+    this.#done = this.#loop();
+  }
+
+  async #consume(consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>): Promise<void> {
+    const messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
       ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
       callback: (msg) => {
@@ -154,7 +161,48 @@ export class PartitionActor {
         this.#wake?.();
       },
     });
-    this.#done = this.#loop();
+    this.#messages = messages;
+    if (this.options.pullExpiresMs) void this.#watch(messages);
+  }
+
+  /**
+   * On a cluster the ordered consumer (R1, ephemeral) lives on one node. When that node dies the
+   * client sees only missed heartbeats, and its own recovery asks the dead consumer for its info
+   * until that fails with "not found", which a consumer whose node is gone never says: a partition
+   * stopped 10–26 s after a SEAT_COMMANDS leader kill. So two missed heartbeats make the actor
+   * read on through a new consumer, from the command after the last one it received.
+   */
+  async #watch(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (this.#stopping || this.#messages !== messages) return;
+      if (status.type !== "heartbeats_missed" || status.count < 2) continue;
+      this.options.logger.warn({ partition: this.partition, missed: status.count }, "command consumer silent: reading on through a new one");
+      messages.stop();
+      await this.#resubscribe();
+      return;
+    }
+  }
+
+  async #resubscribe(): Promise<void> {
+    const { bus, partition, logger } = this.options;
+    // Asked with a short timeout: while the stream elects a leader a request gets no answer, and
+    // the default 5 s per attempt was most of a partition's pause.
+    const js = jetstream(bus.nc, { timeout: RESUBSCRIBE_TIMEOUT_MS });
+    for (let attempt = 0; !this.#stopping; attempt++) {
+      // Every message already received is in the queue or applied; the new consumer starts after them.
+      const from = (this.#queue.at(-1)?.seq ?? this.#seq) + 1;
+      try {
+        const consumer = await js.consumers.get(STREAMS.seatCommands, { filter_subjects: seatCommandSubject(partition), opt_start_seq: from });
+        await this.#consume(consumer);
+        this.options.metrics.consumerRenewals.inc();
+        logger.info({ partition, fromSeq: from, attempt }, "command consumer renewed");
+        return;
+      } catch (error) {
+        // No stream leader yet (an election in progress): ask again shortly.
+        logger.warn({ partition, err: error, attempt }, "command consumer not renewed yet");
+        await new Promise((r) => setTimeout(r, Math.min(1_000, 250 * 2 ** attempt)));
+      }
+    }
   }
 
   /**

@@ -26,6 +26,12 @@ export interface FlashSaleOptions {
   timeoutMs: number;
   /** Share of best-available holds (the rest name seats); 0.5 unless given. */
   bestAvailableShare?: number;
+  /**
+   * How long, after the last command was sent, the unanswered ones are looked up in the result
+   * store (`timeoutMs` unless given). With a short `timeoutMs` (the gate waits 2 s, then answers
+   * 202 and the buyer asks again), a command caught in a fault does not hold its lane.
+   */
+  settleMs?: number;
   /** Called after each answered command with how many were sent so far. */
   onProgress?: (sent: number) => void | Promise<void>;
 }
@@ -67,7 +73,7 @@ export interface FlashSaleResult {
 export async function runFlashSale(
   client: SeatCommandClient,
   commands: SeatCommand[],
-  options: Pick<FlashSaleOptions, "concurrency" | "timeoutMs" | "onProgress">,
+  options: Pick<FlashSaleOptions, "concurrency" | "timeoutMs" | "settleMs" | "onProgress">,
   lookup: (commandId: string) => Promise<SeatReply | null>,
 ): Promise<FlashSaleResult> {
   const replies = new Map<string, SeatReply>();
@@ -80,7 +86,7 @@ export async function runFlashSale(
     while (next < commands.length) {
       const command = commands[next++]!;
       const t0 = performance.now();
-      const outcome = await client.send({ ...command, now: Date.now() }, { timeoutMs: options.timeoutMs });
+      const outcome = await sendUntilStored(client, command, options.timeoutMs, t0 + (options.settleMs ?? options.timeoutMs));
       sent++;
       if (outcome.status === "done") {
         replies.set(command.commandId, outcome.reply);
@@ -90,7 +96,7 @@ export async function runFlashSale(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, lane));
-  const deadline = Date.now() + options.timeoutMs;
+  const deadline = Date.now() + (options.settleMs ?? options.timeoutMs);
   let unanswered = pending;
   while (unanswered.length > 0 && Date.now() < deadline) {
     const still: string[] = [];
@@ -103,6 +109,21 @@ export async function runFlashSale(
     if (unanswered.length > 0) await new Promise((r) => setTimeout(r, 250));
   }
   return { replies, unanswered, latenciesMs, elapsedMs: performance.now() - started };
+}
+
+/**
+ * One send; if the command could not even be put in the log (no stream leader mid-failover: the
+ * gate answers that 503 and the buyer asks again), the same command again until `until`.
+ */
+async function sendUntilStored(client: SeatCommandClient, command: SeatCommand, timeoutMs: number, until: number) {
+  for (;;) {
+    try {
+      return await client.send({ ...command, now: Date.now() }, { timeoutMs });
+    } catch (error) {
+      if (performance.now() > until) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Seat → holdId of every hold the replies granted; throws if a seat was granted twice. */

@@ -1,5 +1,6 @@
 import { KV_BUCKETS } from "@rush/contracts";
 import type { Bus } from "@rush/bus";
+import type { JetStreamManager } from "@nats-io/jetstream";
 import type { KV } from "@nats-io/kv";
 
 /**
@@ -12,13 +13,14 @@ import type { KV } from "@nats-io/kv";
 export class LeaseStore {
   private constructor(
     private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
     readonly ttlMs: number,
   ) {}
 
   static async open(bus: Bus): Promise<LeaseStore> {
     const kv = await bus.kvm.open(KV_BUCKETS.partitionLeases);
     const status = await kv.status();
-    return new LeaseStore(kv, status.ttl);
+    return new LeaseStore(kv, bus.jsm, status.ttl);
   }
 
   /** Returns the revision on success, undefined if someone else holds it. */
@@ -72,15 +74,20 @@ export class LeaseStore {
   async survey(): Promise<{ workers: string[]; owners: Map<number, { worker: string; revision: number }> }> {
     const workers: string[] = [];
     const owners = new Map<number, { worker: string; revision: number }>();
-    const keys: string[] = [];
-    for await (const k of await this.kv.keys()) keys.push(k);
+    // The keys from the stream's subject list (one request to the stream leader), not `kv.keys()`:
+    // that creates an ephemeral consumer per call, and on a cluster that lost a node those
+    // creations timed out on every lease tick for as long as the node stayed down (no survey, so
+    // no takeover and no rebalancing), while gets and updates went on working.
+    const prefix = `$KV.${KV_BUCKETS.partitionLeases}.`;
+    const info = await this.jsm.streams.info(`KV_${KV_BUCKETS.partitionLeases}`, { subjects_filter: `${prefix}>` });
+    const keys = Object.keys(info.state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
     await Promise.all(
       keys.map(async (k) => {
+        // A deleted key keeps its subject (the delete marker): only a live PUT counts.
+        const entry = await this.kv.get(k);
+        if (entry?.operation !== "PUT") return;
         if (k.startsWith("w.")) workers.push(k.slice(2));
-        else if (k.startsWith("p")) {
-          const entry = await this.kv.get(k);
-          if (entry?.operation === "PUT") owners.set(Number(k.slice(1)), { worker: entry.string(), revision: entry.revision });
-        }
+        else if (k.startsWith("p")) owners.set(Number(k.slice(1)), { worker: entry.string(), revision: entry.revision });
       }),
     );
     return { workers: workers.sort(), owners };

@@ -40,6 +40,11 @@ export function createTicketMetrics(registry: Registry) {
     }),
     snapshotBytes: new Gauge({ name: "seat_snapshot_bytes", help: "Size of the last snapshot", labelNames: ["partition"], registers: [registry] }),
     ownedPartitions: new Gauge({ name: "seat_owned_partitions", help: "Partitions this worker runs", registers: [registry] }),
+    consumerRenewals: new Counter({
+      name: "seat_command_consumer_renewals_total",
+      help: "Command consumers replaced after missed heartbeats (their node died)",
+      registers: [registry],
+    }),
     recoverySeconds: new Histogram({
       name: "seat_recovery_seconds",
       help: "From taking a partition to having replayed its log",

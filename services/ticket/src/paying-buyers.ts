@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { orderIdForHold } from "@rush/contracts";
+import { orderIdForHold, redisKeys } from "@rush/contracts";
 import { type Db, users } from "@rush/db";
+import type { Redis } from "ioredis";
 import { accessToken } from "../../order/src/testing/purchase-stack.ts";
 
 /**
  * Buyers who pay while servers die (the node-kill test): real users in PostgreSQL, each with an
  * access token, paying for their holds through the payment service, a few at a time. A pay that
  * meets a fault (5xx, refused connection) is sent again, as a buyer's retry would be: the payment
- * service makes a second pay of an order a conflict, never a second charge.
+ * service makes a second pay of an order a conflict, never a second charge. Each grant is first
+ * recorded as the gate records it (`order:grant:…`), so a pay that outruns the order service (its
+ * consumer fails over too) is told 503 `order_pending` and asked again, as behind the gate.
  */
 export interface PayingBuyers {
   readonly ids: string[];
@@ -20,7 +23,7 @@ export interface PayingBuyers {
 const ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function payingBuyers(db: Db, count: number, paymentUrl: string, concurrency = 4): Promise<PayingBuyers> {
+export async function payingBuyers(db: Db, redis: Redis, count: number, paymentUrl: string, concurrency = 4): Promise<PayingBuyers> {
   const rows = Array.from({ length: count }, (_, i) => ({ email: `nk-${i}-${randomUUID()}@example.com`, passwordHash: "x", displayName: `Buyer ${i}` }));
   const ids: string[] = [];
   for (let i = 0; i < rows.length; i += 500) {
@@ -32,6 +35,7 @@ export async function payingBuyers(db: Db, count: number, paymentUrl: string, co
   let lanes: Promise<void>[] = [];
 
   const payOnce = async (buyerId: string, holdId: string): Promise<number> => {
+    await redis.set(redisKeys.orderGrant(buyerId, orderIdForHold(holdId)), buyerId, "PX", 600_000).catch(() => {});
     const response = await fetch(`${paymentUrl}/v1/orders/${orderIdForHold(holdId)}/pay`, {
       method: "POST",
       headers: { authorization: `Bearer ${accessToken(buyerId)}`, "content-type": "application/json" },
