@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Api, sleep } from "./client.ts";
+import { type Answer, type Api, sleep } from "./client.ts";
 import { AREAS, HOLD_TTL_SECONDS } from "./setup.ts";
 
 const HOLD_TTL_MS = HOLD_TTL_SECONDS * 1000;
@@ -57,12 +57,24 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
     }
     nextHoldAt = Date.now() + HOLD_EVERY_MS;
     const areaId = AREAS[Math.floor(Math.random() * AREAS.length)];
-    const hold = await api("POST", `/v1/sessions/${sessionId}/holds`, {
+    let hold = await api("POST", `/v1/sessions/${sessionId}/holds`, {
       token,
       body: { areaId, quantity: 1 + Math.floor(Math.random() * 2) },
       headers: { "idempotency-key": randomUUID() },
       timeoutMs: 8_000,
     });
+    if (hold.status === 202) {
+      count(tally, "hold 202");
+      // Accepted, fate unknown: follow it as the web app does. Dropping it (and asking again)
+      // left a hold the gate rightly counted and the buyer did not: a false "phantom" refusal.
+      const outcome = await followCommand(api, token, String(hold.body.commandId));
+      if (!outcome) {
+        uncertain++;
+        setTimeout(() => uncertain--, HOLD_TTL_MS).unref();
+        continue;
+      }
+      hold = outcome;
+    }
     const code = typeof hold.body.code === "string" ? ` ${hold.body.code}` : "";
     count(tally, `hold ${hold.status}${hold.status === 409 ? code : ""}`);
     if (hold.status === 409 && hold.body.code === "too_many_holds") {
@@ -99,6 +111,18 @@ export async function buyer(api: Api, token: string, sessionId: string, tally: T
     paying.add(task);
   }
   await Promise.all(paying);
+}
+
+/** A 202's command until it is decided (≤ 10 s): the answer the hold would have had, or undefined. */
+async function followCommand(api: Api, token: string, commandId: string): Promise<Answer | undefined> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const status = await api("GET", `/v1/commands/${commandId}`, { token });
+    const result = status.body.result as { statusCode: number; body?: Record<string, unknown> } | undefined;
+    if (status.status === 200 && status.body.status === "done" && result) return { status: result.statusCode, body: result.body ?? {}, headers: new Headers() };
+  }
+  return undefined;
 }
 
 /** Pays a hold within 30 s, honouring Retry-After; gives the hold back if that fails. */

@@ -28,6 +28,8 @@ export interface WorkerDeps {
  * (6 s) and a tick; longer than a NATS reconnect, so a restart of nats-server moves nothing.
  */
 const GONE_CONFIRM_MS = 2_000;
+/** How soon a failed actor is restarted (a tick of its own). */
+const RESTART_AFTER_MS = 200;
 /** On a cluster: heartbeats every 2 s, a dead consumer noticed within about 4 s. */
 const CLUSTER_PULL_EXPIRES_MS = 4_000;
 
@@ -51,6 +53,9 @@ export class Worker {
   #alive: Subscription | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
+  #restartTimer: NodeJS.Timeout | undefined;
+  /** Restarts in a row that failed again (reset by a tick that finds every actor running). */
+  #failedRestarts = 0;
   #stopped = false;
 
   constructor(private readonly deps: WorkerDeps) {}
@@ -111,6 +116,7 @@ export class Worker {
     );
 
     // Restart actors that failed (I/O errors) while we still hold their lease.
+    if (![...this.#owned.values()].some((o) => o.failed)) this.#failedRestarts = 0;
     for (const [partition, owned] of this.#owned) {
       if (!owned.failed) continue;
       owned.failed = false;
@@ -200,11 +206,30 @@ export class Worker {
       owned.actor.done.catch((error) => {
         this.deps.logger.error({ partition, err: error }, "partition actor failed; restarting from its snapshot");
         owned.failed = true;
+        this.#restartSoon();
       });
     } catch (error) {
       this.deps.logger.error({ partition, err: error }, "partition actor could not start; retrying");
       owned.failed = true;
+      this.#restartSoon();
     }
+  }
+
+  /**
+   * A failed actor (most often: an event's PubAck lost as nats-server restarts) is restarted in a
+   * moment, not at the next lease tick: waiting for the tick was up to LEASE_RENEW_MS (1.5 s) more
+   * of a partition's pause. One timer for all of them; a start that fails again comes back here.
+   */
+  #restartSoon(): void {
+    if (this.#restartTimer || this.#stopped) return;
+    // Backing off while they keep failing (a server still down): a restart is a snapshot load,
+    // a new consumer and a replay, and every 200 ms of that for a whole outage was churn.
+    const delay = Math.min(this.deps.config.LEASE_RENEW_MS, RESTART_AFTER_MS * 2 ** this.#failedRestarts++);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      this.#queueTick();
+    }, delay);
+    this.#restartTimer.unref();
   }
 
   async #handBack(partition: number): Promise<void> {
@@ -220,6 +245,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#restartTimer);
     await this.#ticking.catch(() => {});
     await Promise.all(this.partitions.map((p) => this.#handBack(p)));
     await this.deps.leases.forgetWorker(this.deps.config.WORKER_ID);
