@@ -1,5 +1,5 @@
 import { type PaymentProviderName, type PaymentStatus, parseSeatId } from "@rush/contracts";
-import { type Database, events, orderItems, orders, paymentEvents, payments, sessions, withConflicts } from "@rush/db";
+import { type Database, events, orderItems, orders, payments, sessions, withConflicts } from "@rush/db";
 import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lt, notInArray, or, sql } from "drizzle-orm";
 
 /** The mark `release` leaves on a payment no provider call is working on. */
