@@ -97,6 +97,9 @@ async function main(argv: string[]): Promise<number> {
 
   const seed = await seedBuyers({ databaseUrl: config.databaseUrl, buyers, jwtSecret: config.jwtSecret, nodeEnv: config.nodeEnv });
   console.error(`seeded ${buyers.toLocaleString("en")} buyers in ${(seed.elapsedMs / 1000).toFixed(1)} s (run ${seed.runId})`);
+  // Publishing loads 20,000 seats into the seat engine: seconds on a quiet stack, up to the gate's
+  // 130 s publish timeout on a starved one. Said before it starts, so a wait here is not taken for a hang.
+  if (!values.session) console.error(`opening a fresh session of the demo event at ${config.gateUrl} (publishing its seats into the seat engine)…`);
   const sessionId =
     values.session ??
     (await createSaleSession({

@@ -138,7 +138,7 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: CATALOG_PUBLISH_ROUTES, timeoutMs: config.PUBLISH_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "catalog", baseUrl: config.CATALOG_URL, routes: ACCOUNT_ROUTES, timeoutMs: config.CATALOG_TIMEOUT_MS });
   await app.register(upstreamProxy, { ...proxy, name: "order", baseUrl: config.ORDER_URL, routes: ORDER_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
-  await app.register(upstreamProxy, { ...proxy, name: "payment", baseUrl: config.PAYMENT_URL, routes: PAYMENT_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  await app.register(upstreamProxy, { ...proxy, name: "payment", baseUrl: config.PAYMENT_URL, routes: PAYMENT_ROUTES, timeoutMs: config.UPSTREAM_TIMEOUT_MS, connections: config.PAYMENT_CONNECTIONS });
   await app.register(upstreamProxy, {
     ...proxy,
     name: "notification",

@@ -74,6 +74,13 @@ export const GateConfig = BaseConfig.extend({
    * NODE_ENV is development or test; with production rules it is never served.
    */
   MAIL_URL: z.url().optional(),
+  /**
+   * Pays in flight to the payment service at once. A pay spends its seconds waiting on the seat
+   * engine (extend, confirm) and the order service, not on the payment service's CPU: with 128,
+   * a 2,000-buyer burst queued ~15 s in the gate in front of a payment service with its loop idle,
+   * and the seat actors batch commands, so more pays in flight wait less each.
+   */
+  PAYMENT_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(512),
   /** Orders, payments, notifications: how long the gate waits for them. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** The browser app's build (`pnpm --filter @rush/web build`); empty serves the API only. */

@@ -97,6 +97,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
   const store = createPaymentStore(db.db);
   const resale = createResalePaymentStore(db.db);
   const payouts = createPayouts({ store: resale, providers, logger, clock });
+  const timed = payStepTimer(deps.metrics);
   const settlement = createSettlement({
     resale,
     payouts,
@@ -109,6 +110,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     confirmTimeoutMs: config.CONFIRM_TIMEOUT_MS,
     holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
     clock,
+    timed,
   });
 
   await app.register(payRoute, {
@@ -123,7 +125,7 @@ export async function buildPaymentService(deps: PaymentDeps): Promise<PaymentSer
     ...(deps.redis ? { grantedTo: grantedTo(deps.redis) } : {}),
     holdExtensionMs: config.PAY_HOLD_EXTENSION_MS,
     clock,
-    timed: payStepTimer(deps.metrics),
+    timed,
   });
   await app.register(webhookRoute, { store, settlement, providers });
   await app.register(refundRoute, { store, settlement });

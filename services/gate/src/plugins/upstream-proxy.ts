@@ -44,6 +44,8 @@ export interface UpstreamProxyOptions {
   /** Largest body forwarded, per route size: only venue seat maps are large. */
   bodyLimits: Record<BodySize, number>;
   clientIp: (request: FastifyRequest) => string;
+  /** Requests in flight to this upstream at once (128 unless said); the rest queue in the gate. */
+  connections?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface UpstreamProxyOptions {
 export async function upstreamProxy(app: FastifyInstance, options: UpstreamProxyOptions): Promise<void> {
   await app.register(fastifyReplyFrom, {
     base: options.baseUrl,
-    undici: { connections: 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
+    undici: { connections: options.connections ?? 128, pipelining: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs },
     maxRetriesOn503: 0,
   });
   // Read as raw bytes (within a limit) and sent on untouched. Not streamed: a streamed body that

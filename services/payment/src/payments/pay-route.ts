@@ -9,7 +9,7 @@ import type { Redis } from "ioredis";
 import type { PaymentProvider } from "../providers/provider.ts";
 import type { PayStep } from "./pay-steps.ts";
 import { publishPaymentStatus } from "./payment-events.ts";
-import type { OrderRow, PaymentRow, PaymentStore } from "./payment-store.ts";
+import type { OrderRow, Payable, PaymentRow, PaymentStore } from "./payment-store.ts";
 import type { Settled, Settlement } from "./settlement.ts";
 import type { ResalePaymentStore } from "../resale/resale-payment-store.ts";
 
@@ -55,8 +55,8 @@ const notPayable = (status: OrderStatus) =>
  * other query of every pay waited behind them (pays took 15 s while the loop idled). A slow
  * re-check, backing off to 2 s, covers an event missed because it beat the subscription.
  */
-async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs: number): Promise<OrderRow | undefined> {
-  if (waitMs === 0) return store.order(orderId);
+async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs: number): Promise<Payable | undefined> {
+  if (waitMs === 0) return store.payable(orderId);
   let announced = false;
   let wake: () => void = () => {};
   // Subscribed before the first look: the order committed after it is announced after it.
@@ -68,7 +68,7 @@ async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs
     },
   });
   try {
-    const first = await store.order(orderId);
+    const first = await store.payable(orderId);
     if (first) return first;
     const deadline = Date.now() + waitMs;
     let pauseMs = 500;
@@ -79,8 +79,8 @@ async function awaitOrder(bus: Bus, store: PaymentStore, orderId: string, waitMs
           setTimeout(resolve, Math.min(pauseMs, Math.max(0, deadline - Date.now()))).unref();
         });
       }
-      const order = await store.order(orderId);
-      if (order) return order;
+      const found = await store.payable(orderId);
+      if (found) return found;
       // Announced yet not found cannot happen (the event follows the commit); never spin on it.
       announced = false;
       pauseMs = Math.min(2_000, pauseMs * 2);
@@ -158,12 +158,12 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
     async (request) => {
       const { orderId } = request.params;
       const buyerId = request.principal!.sub;
-      const order = await timed("order", awaitOrder(bus, store, orderId, options.orderWaitMs));
-      if (!order && (await options.grantedTo?.(orderId, buyerId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
-      if (!order || order.buyerId !== buyerId) throw notFound(orderId);
+      const found = await timed("order", awaitOrder(bus, store, orderId, options.orderWaitMs));
+      if (!found && (await options.grantedTo?.(orderId, buyerId).catch(() => null)) === buyerId) throw orderOnItsWay(orderId);
+      if (!found || found.order.buyerId !== buyerId) throw notFound(orderId);
+      const { order, payment: resumed } = found;
       if (order.status !== "created") throw notPayable(order.status);
       // A payment whose provider call failed before anything was charged is taken up again (same keys, same provider payment).
-      const resumed = await store.findByOrder(orderId);
       if (resumed && (resumed.status !== "created" || resumed.provider !== request.body.provider)) throw notPayable("payment_pending");
       const provider = options.providers[request.body.provider];
       if (!provider) throw new HttpProblem(422, "provider_unavailable", "Provider unavailable", `${request.body.provider} is not configured here`);
@@ -197,22 +197,25 @@ export const payRoute: FastifyPluginAsyncZod<PayRouteOptions> = async (app, opti
             idempotencyKey: `create:${payment.id}`,
           });
           const pending = await store.move(payment.id, ["created"], "pending", { providerRef });
-          if (pending) {
-            payment = pending;
-            await publishPaymentStatus(bus, payment, order);
-          }
-          return provider.confirm({
-            paymentId: payment.id,
-            providerRef,
-            ...(request.body.method ? { method: request.body.method } : {}),
-            idempotencyKey: `confirm:${payment.id}`,
-          });
+          if (pending) payment = pending;
+          // The providerRef is stored before the confirm (a crash after it is reconciled by it);
+          // the `pending` event goes out alongside: the next event of this payment waits for both.
+          const [confirmed] = await Promise.all([
+            provider.confirm({
+              paymentId: payment.id,
+              providerRef,
+              ...(request.body.method ? { method: request.body.method } : {}),
+              idempotencyKey: `confirm:${payment.id}`,
+            }),
+            pending ? publishPaymentStatus(bus, pending, order) : undefined,
+          ]);
+          return confirmed;
         },
       );
       let settled: Settled;
       switch (outcome.status) {
         case "succeeded":
-          settled = await timed("settle", settlement.succeeded(payment));
+          settled = await timed("settle", settlement.succeeded(payment, ["pending"], order));
           break;
         case "failed":
           settled = await timed("settle", settlement.declined(payment, outcome.reason));

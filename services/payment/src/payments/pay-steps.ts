@@ -1,7 +1,7 @@
 import { Histogram, type Registry } from "prom-client";
 
-/** The steps of a pay, in order: where a slow pay spends its time. */
-export type PayStep = "order" | "extend" | "provider" | "settle";
+/** The steps of a pay, in order: where a slow pay spends its time. `confirm` is the seat engine's part of `settle`. */
+export type PayStep = "order" | "extend" | "provider" | "settle" | "confirm";
 
 /**
  * `rush_payment_pay_step_seconds{step}`: a pay under a flash-sale burst can take seconds while
@@ -11,7 +11,7 @@ export type PayStep = "order" | "extend" | "provider" | "settle";
 export function payStepTimer(registry: Registry) {
   const histogram = new Histogram({
     name: "rush_payment_pay_step_seconds",
-    help: "Time a pay spent in each step: waiting for its order, the seat engine's hold extension, the provider, the settlement (confirm and store)",
+    help: "Time a pay spent in each step: waiting for its order, the seat engine's hold extension, the provider, the settlement (confirm and store), and the seat engine's confirm within it",
     labelNames: ["step"],
     buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
     registers: [registry],

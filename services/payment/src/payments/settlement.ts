@@ -40,6 +40,8 @@ export interface SettlementDeps {
   resale: ResalePaymentStore;
   confirmResale: ResaleConfirmer;
   payouts: Payouts;
+  /** Times the seat engine's confirm (metrics): the part of a settlement that is not this service's own work. */
+  timed?: <T>(step: "confirm", work: Promise<T>) => Promise<T>;
 }
 
 /**
@@ -52,6 +54,7 @@ export interface SettlementDeps {
  */
 export function createSettlement(deps: SettlementDeps) {
   const { store, bus, seats, logger } = deps;
+  const timed = deps.timed ?? (<T>(_step: "confirm", work: Promise<T>) => work);
   // One confirm per payment at a time in this process (the seat client refuses a command id twice in flight).
   const running = new Map<string, Promise<Settled>>();
 
@@ -174,10 +177,10 @@ export function createSettlement(deps: SettlementDeps) {
     return current.status === "refund_pending" ? refund(current, order) : settledOf(current);
   }
 
-  async function confirm(payment: PaymentRow): Promise<Settled> {
-    const order = await orderOf(payment);
+  async function confirm(payment: PaymentRow, known?: OrderRow): Promise<Settled> {
+    const order = known ?? (await orderOf(payment));
     if (order.kind === "resale") return confirmResale(payment, order);
-    const outcome = await seats.send(
+    const outcome = await timed("confirm", seats.send(
       {
         type: "ConfirmHold",
         commandId: `confirm:${payment.id}`,
@@ -188,7 +191,7 @@ export function createSettlement(deps: SettlementDeps) {
         now: deps.clock(),
       },
       { timeoutMs: deps.confirmTimeoutMs },
-    );
+    ));
     // No answer yet: the command is in the log; the reconciler asks again.
     if (outcome.status === "pending") return { status: "payment_pending", payment };
     for (const event of outcome.reply.events) {
@@ -216,12 +219,24 @@ export function createSettlement(deps: SettlementDeps) {
     }
   }
 
+  /** Runs a payment's settlement, joined by whoever asks for the same payment meanwhile. */
+  const settleOnce = (payment: PaymentRow, work: () => Promise<Settled>): Promise<Settled> => {
+    const task = work().finally(() => running.delete(payment.id));
+    running.set(payment.id, task);
+    return task;
+  };
+
   const settlement = {
     /** The provider took the money: record it, then let the seat actor decide. Money for a failed payment goes back. */
-    async succeeded(payment: PaymentRow, from: readonly PaymentStatus[] = ["pending"]): Promise<Settled> {
-      const order = await orderOf(payment);
-      const captured = await moved(await store.move(payment.id, from, "succeeded"), order);
-      if (captured) return settlement.settle(captured);
+    async succeeded(payment: PaymentRow, from: readonly PaymentStatus[] = ["pending"], known?: OrderRow): Promise<Settled> {
+      const order = known ?? (await orderOf(payment));
+      const captured = await store.move(payment.id, from, "succeeded");
+      if (captured) {
+        // The event and the seat engine's confirm go out together: nothing downstream waits on
+        // `succeeded` (orders follow SeatsSold), and the row just moved needs no second read.
+        const [settled] = await Promise.all([running.get(captured.id) ?? settleOnce(captured, () => confirm(captured, order)), publishPaymentStatus(bus, captured, order)]);
+        return settled;
+      }
       const current = (await store.find(payment.id)) ?? payment;
       if (current.status === "failed") {
         logger.warn({ paymentId: current.id, orderId: order.id }, "money arrived for a failed payment; refunding it");
@@ -233,16 +248,15 @@ export function createSettlement(deps: SettlementDeps) {
 
     /** Captured but not settled (or a refund to finish): runs the rest, once at a time per payment. */
     settle(payment: PaymentRow): Promise<Settled> {
-      const inFlight = running.get(payment.id);
-      if (inFlight) return inFlight;
-      const work = (async (): Promise<Settled> => {
-        const current = (await store.find(payment.id)) ?? payment;
-        if (current.status === "refund_pending" || current.status === "refund_failed") return refund(current, await orderOf(current));
-        if (current.status === "succeeded" && !current.settledAt) return confirm(current);
-        return settledOf(current);
-      })().finally(() => running.delete(payment.id));
-      running.set(payment.id, work);
-      return work;
+      return (
+        running.get(payment.id) ??
+        settleOnce(payment, async () => {
+          const current = (await store.find(payment.id)) ?? payment;
+          if (current.status === "refund_pending" || current.status === "refund_failed") return refund(current, await orderOf(current));
+          if (current.status === "succeeded" && !current.settledAt) return confirm(current);
+          return settledOf(current);
+        })
+      );
     },
 
     /** The provider declined: the provider payment is cancelled, the payment fails, and the hold goes back so the seats sell again. */
