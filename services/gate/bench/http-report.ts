@@ -14,6 +14,42 @@ export interface CpuWindow {
   cpuMs: Map<string, number>;
 }
 
+/** Messages into and out of nats-server over a window (its `/varz` counters; every client's). */
+export interface NatsCounts {
+  inMsgs: number;
+  outMsgs: number;
+}
+
+async function natsCounts(varzUrl: string): Promise<NatsCounts | undefined> {
+  try {
+    const varz = (await (await fetch(varzUrl, { signal: AbortSignal.timeout(2_000) })).json()) as { in_msgs: number; out_msgs: number };
+    return { inMsgs: varz.in_msgs, outMsgs: varz.out_msgs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts counting nats-server's messages; `end` gives the window's in/out deltas. Each message
+ * wakes a process up on both sides, so messages per hold say what a hold costs beyond its own code.
+ */
+export async function natsWindow(varzUrl: string): Promise<{ end(): Promise<NatsCounts | undefined> }> {
+  const before = await natsCounts(varzUrl);
+  return {
+    async end() {
+      const after = await natsCounts(varzUrl);
+      return before && after ? { inMsgs: after.inMsgs - before.inMsgs, outMsgs: after.outMsgs - before.outMsgs } : undefined;
+    },
+  };
+}
+
+/** nats-server messages per granted hold over a level's window (idle traffic included: leases, heartbeats). */
+export function printNats(window: CpuWindow, counts: NatsCounts | undefined): void {
+  if (!counts) return;
+  const holds = Math.max(1, window.holds);
+  console.log(`  nats-server messages per hold: ${fmt(counts.inMsgs / holds, 1)} in, ${fmt(counts.outMsgs / holds, 1)} out (${fmt(counts.inMsgs)} in, ${fmt(counts.outMsgs)} out over the window)`);
+}
+
 /** CPU milliseconds per second each process group spends with no load (timers, polls, leases). */
 export type IdleRates = Map<string, number>;
 

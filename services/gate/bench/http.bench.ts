@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Call, type Client, type Figure, createClient, drive } from "./http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
-import { type CpuWindow, cpuWindow, idleRates, printCpu, printProfiles } from "./http-report.ts";
+import { type CpuWindow, type NatsCounts, cpuWindow, idleRates, natsWindow, printCpu, printNats, printProfiles } from "./http-report.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
@@ -57,17 +57,19 @@ async function main() {
       const sessionId = await openSession(stack);
       // Warm the gate's caches and the connections outside the measurement.
       await drive(client, { concurrency: 16, seconds: 5, max: 200 }, holdCall(sessionId));
+      const nats = await natsWindow(stack.natsVarzUrl);
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
-      return { figure, cpu: window.end(figure.statuses.get(201) ?? 0) };
+      const cpu = window.end(figure.statuses.get(201) ?? 0);
+      return { figure, cpu, nats: await nats.end() };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; nats: NatsCounts | undefined }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu });
+      const { figure, cpu, nats } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu, nats });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
     }
@@ -86,6 +88,7 @@ async function main() {
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     profiled = at64.cpu;
     printCpu(at64.concurrency, at64.cpu, idle);
+    printNats(at64.cpu, at64.nats);
   } finally {
     client.close();
     await stack.stop();
