@@ -43,11 +43,19 @@ export async function natsWindow(varzUrl: string): Promise<{ end(): Promise<Nats
   };
 }
 
-/** nats-server messages per granted hold over a level's window (idle traffic included: leases, heartbeats). */
-export function printNats(window: CpuWindow, counts: NatsCounts | undefined): void {
+/**
+ * nats-server messages per granted hold over a level's window, above the idle rate (lease
+ * renewals, heartbeats, polls: per second, not per hold, so they would make a slow run look chattier).
+ */
+export function printNats(window: CpuWindow, counts: NatsCounts | undefined, idle: NatsCounts | undefined): void {
   if (!counts) return;
   const holds = Math.max(1, window.holds);
-  console.log(`  nats-server messages per hold: ${fmt(counts.inMsgs / holds, 1)} in, ${fmt(counts.outMsgs / holds, 1)} out (${fmt(counts.inMsgs)} in, ${fmt(counts.outMsgs)} out over the window)`);
+  const seconds = (window.toUs - window.fromUs) / 1e6;
+  const above = (n: number, idleRate = 0) => Math.max(0, n - idleRate * seconds) / holds;
+  console.log(
+    `  nats-server messages per hold (above idle): ${fmt(above(counts.inMsgs, idle?.inMsgs), 1)} in, ${fmt(above(counts.outMsgs, idle?.outMsgs), 1)} out` +
+      ` (${fmt(counts.inMsgs)} in, ${fmt(counts.outMsgs)} out over the window; idle ${fmt(idle?.inMsgs ?? Number.NaN)}/${fmt(idle?.outMsgs ?? Number.NaN)} a second)`,
+  );
 }
 
 /** CPU milliseconds per second each process group spends with no load (timers, polls, leases). */

@@ -46,7 +46,14 @@ async function main() {
   let profiled: CpuWindow | undefined;
   try {
     const tokens = await seedBuyers(stack.databaseUrl, (LEVELS.length + 1) * (MAX + 300));
+    const natsIdle = await natsWindow(stack.natsVarzUrl);
+    const idleFrom = performance.now();
     const idle = await idleRates(stack.pids(), 4);
+    // Messages a second with no load, over the same seconds as the CPU idle rates.
+    const idleMessages = await natsIdle.end().then((counts) => {
+      const seconds = (performance.now() - idleFrom) / 1000;
+      return counts && { inMsgs: counts.inMsgs / seconds, outMsgs: counts.outMsgs / seconds };
+    });
     let used = 0;
     const holdCall = (sessionId: string) => (i: number): Call => ({
       path: `/v1/sessions/${sessionId}/holds`,
@@ -88,7 +95,7 @@ async function main() {
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     profiled = at64.cpu;
     printCpu(at64.concurrency, at64.cpu, idle);
-    printNats(at64.cpu, at64.nats);
+    printNats(at64.cpu, at64.nats, idleMessages);
   } finally {
     client.close();
     await stack.stop();
