@@ -3,6 +3,7 @@
  * and as a share of one core, and (with `--profile`) where each process spent it, by package.
  */
 import { join } from "node:path";
+import type { Redis } from "ioredis";
 import { monotonicUs, summarizeProfile } from "./cpu-profile.ts";
 import { TICK_MS, cpuTicks, listDir } from "./http-stack.ts";
 
@@ -14,47 +15,61 @@ export interface CpuWindow {
   cpuMs: Map<string, number>;
 }
 
-/** Messages into and out of nats-server over a window (its `/varz` counters; every client's). */
-export interface NatsCounts {
-  inMsgs: number;
-  outMsgs: number;
+/**
+ * Wake-ups over a window, from the servers' own counters: messages into and out of nats-server
+ * (`/varz`, every client's) and the reads Redis handled (`INFO stats` total_reads_processed: one
+ * per socket read, however many commands it carried). Each message or read wakes a process up
+ * on both sides, so these per hold say what a hold costs beyond its own code.
+ */
+export interface WakeCounts {
+  natsIn: number;
+  natsOut: number;
+  redisReads: number;
 }
 
-async function natsCounts(varzUrl: string): Promise<NatsCounts | undefined> {
+export interface WakeSources {
+  natsVarzUrl: string;
+  redis: Redis;
+}
+
+async function wakeCounts(sources: WakeSources): Promise<WakeCounts | undefined> {
   try {
-    const varz = (await (await fetch(varzUrl, { signal: AbortSignal.timeout(2_000) })).json()) as { in_msgs: number; out_msgs: number };
-    return { inMsgs: varz.in_msgs, outMsgs: varz.out_msgs };
+    const [varz, stats] = await Promise.all([
+      fetch(sources.natsVarzUrl, { signal: AbortSignal.timeout(2_000) }).then((res) => res.json() as Promise<{ in_msgs: number; out_msgs: number }>),
+      sources.redis.info("stats"),
+    ]);
+    const reads = Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
+    return { natsIn: varz.in_msgs, natsOut: varz.out_msgs, redisReads: reads };
   } catch {
     return undefined;
   }
 }
 
-/**
- * Starts counting nats-server's messages; `end` gives the window's in/out deltas. Each message
- * wakes a process up on both sides, so messages per hold say what a hold costs beyond its own code.
- */
-export async function natsWindow(varzUrl: string): Promise<{ end(): Promise<NatsCounts | undefined> }> {
-  const before = await natsCounts(varzUrl);
+/** Starts counting wake-ups; `end` gives the window's deltas (the counters' own reads included: a few). */
+export async function wakeWindow(sources: WakeSources): Promise<{ end(): Promise<WakeCounts | undefined> }> {
+  const before = await wakeCounts(sources);
   return {
     async end() {
-      const after = await natsCounts(varzUrl);
-      return before && after ? { inMsgs: after.inMsgs - before.inMsgs, outMsgs: after.outMsgs - before.outMsgs } : undefined;
+      const after = await wakeCounts(sources);
+      if (!before || !after) return undefined;
+      return { natsIn: after.natsIn - before.natsIn, natsOut: after.natsOut - before.natsOut, redisReads: after.redisReads - before.redisReads };
     },
   };
 }
 
 /**
- * nats-server messages per granted hold over a level's window, above the idle rate (lease
+ * NATS messages and Redis reads per granted hold over a level's window, above the idle rate (lease
  * renewals, heartbeats, polls: per second, not per hold, so they would make a slow run look chattier).
  */
-export function printNats(window: CpuWindow, counts: NatsCounts | undefined, idle: NatsCounts | undefined): void {
+export function printWakeUps(window: CpuWindow, counts: WakeCounts | undefined, idlePerSecond: WakeCounts | undefined): void {
   if (!counts) return;
   const holds = Math.max(1, window.holds);
   const seconds = (window.toUs - window.fromUs) / 1e6;
-  const above = (n: number, idleRate = 0) => Math.max(0, n - idleRate * seconds) / holds;
+  const above = (key: keyof WakeCounts) => fmt(Math.max(0, counts[key] - (idlePerSecond?.[key] ?? 0) * seconds) / holds, 1);
+  console.log(`  per hold, above idle: nats-server messages ${above("natsIn")} in, ${above("natsOut")} out; Redis reads ${above("redisReads")}`);
   console.log(
-    `  nats-server messages per hold (above idle): ${fmt(above(counts.inMsgs, idle?.inMsgs), 1)} in, ${fmt(above(counts.outMsgs, idle?.outMsgs), 1)} out` +
-      ` (${fmt(counts.inMsgs)} in, ${fmt(counts.outMsgs)} out over the window; idle ${fmt(idle?.inMsgs ?? Number.NaN)}/${fmt(idle?.outMsgs ?? Number.NaN)} a second)`,
+    `  (over the window: ${fmt(counts.natsIn)} in, ${fmt(counts.natsOut)} out, ${fmt(counts.redisReads)} Redis reads;` +
+      ` idle a second: ${fmt(idlePerSecond?.natsIn ?? Number.NaN)} in, ${fmt(idlePerSecond?.natsOut ?? Number.NaN)} out, ${fmt(idlePerSecond?.redisReads ?? Number.NaN)} reads)`,
   );
 }
 

@@ -22,6 +22,7 @@ export interface StartedStack {
   databaseUrl: string;
   /** nats-server's monitoring `/varz` (message counters). */
   natsVarzUrl: string;
+  redisUrl: string;
   /** Process ids by what they are: "gate", "ticket", "order", …, "nats-server", "redis", "postgres". */
   pids(): Map<string, number[]>;
   stop(): Promise<void>;
@@ -69,6 +70,7 @@ export async function startStack(options: { portOffset: number; dataDir: string;
     eventId,
     databaseUrl: `postgres://postgres:rush-dev@127.0.0.1:${pgPort}/rush`,
     natsVarzUrl: `http://127.0.0.1:${18222 + portOffset}/varz`,
+    redisUrl: `redis://127.0.0.1:${16379 + portOffset}`,
     pids: () => stackPids(child.pid!, dataPath),
     async stop() {
       child.kill("SIGTERM");

@@ -17,7 +17,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Call, type Client, type Figure, createClient, drive } from "./http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
-import { type CpuWindow, type NatsCounts, cpuWindow, idleRates, natsWindow, printCpu, printNats, printProfiles } from "./http-report.ts";
+import { Redis } from "ioredis";
+import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printProfiles, printWakeUps, wakeWindow } from "./http-report.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
@@ -43,16 +44,18 @@ async function main() {
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
   const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
   const client = createClient(stack.gateUrl);
+  // Reads the servers' counters only (INFO, /varz): a few calls per level, outside the holds' path.
+  const wakeSources = { natsVarzUrl: stack.natsVarzUrl, redis: new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) };
   let profiled: CpuWindow | undefined;
   try {
     const tokens = await seedBuyers(stack.databaseUrl, (LEVELS.length + 1) * (MAX + 300));
-    const natsIdle = await natsWindow(stack.natsVarzUrl);
+    const wakeIdle = await wakeWindow(wakeSources);
     const idleFrom = performance.now();
     const idle = await idleRates(stack.pids(), 4);
-    // Messages a second with no load, over the same seconds as the CPU idle rates.
-    const idleMessages = await natsIdle.end().then((counts) => {
+    // Wake-ups a second with no load, over the same seconds as the CPU idle rates.
+    const idleWakeUps = await wakeIdle.end().then((counts) => {
       const seconds = (performance.now() - idleFrom) / 1000;
-      return counts && { inMsgs: counts.inMsgs / seconds, outMsgs: counts.outMsgs / seconds };
+      return counts && { natsIn: counts.natsIn / seconds, natsOut: counts.natsOut / seconds, redisReads: counts.redisReads / seconds };
     });
     let used = 0;
     const holdCall = (sessionId: string) => (i: number): Call => ({
@@ -64,19 +67,19 @@ async function main() {
       const sessionId = await openSession(stack);
       // Warm the gate's caches and the connections outside the measurement.
       await drive(client, { concurrency: 16, seconds: 5, max: 200 }, holdCall(sessionId));
-      const nats = await natsWindow(stack.natsVarzUrl);
+      const wakeUps = await wakeWindow(wakeSources);
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
-      return { figure, cpu, nats: await nats.end() };
+      return { figure, cpu, wakeUps: await wakeUps.end() };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; nats: NatsCounts | undefined }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu, nats } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu, nats });
+      const { figure, cpu, wakeUps } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu, wakeUps });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
     }
@@ -95,9 +98,10 @@ async function main() {
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     profiled = at64.cpu;
     printCpu(at64.concurrency, at64.cpu, idle);
-    printNats(at64.cpu, at64.nats, idleMessages);
+    printWakeUps(at64.cpu, at64.wakeUps, idleWakeUps);
   } finally {
     client.close();
+    wakeSources.redis.disconnect();
     await stack.stop();
   }
   if (profileDir && profiled) {
