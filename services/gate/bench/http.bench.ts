@@ -8,6 +8,8 @@
  * holds/s, p50/p99, the ratio to the bare route, and each process's CPU per hold.
  * `--profile` runs every service under `--cpu-prof` and breaks down the 64-connection level's
  * CPU per hold by package (BENCH_PROFILE_DIR keeps the `.cpuprofile` files). Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
+ * BENCH_OPEN_RATE=<holds/s> runs the open loop at that rate instead of half the best, and prints
+ * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -23,6 +25,7 @@ import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printP
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "16,64,128").split(",").map(Number);
+const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 0);
 const PROFILE = process.argv.includes("--profile");
 const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
 const AREAS = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`);
@@ -83,8 +86,11 @@ async function main() {
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
     }
-    const half = await level({ concurrency: 0, rate: Math.max(1, Math.round(best / 2)) });
-    console.log(`  half load   │ ${fmt(half.figure.perSecond).padStart(7)} ${fmt(half.figure.p50, 1).padStart(9)} ${fmt(half.figure.p99, 1).padStart(8)} │ ${codes(half.figure)} (open loop at ${fmt(best / 2)}/s)`);
+    // BENCH_OPEN_RATE fixes the open-loop rate: two trees compared at the same rate batch alike,
+    // so their CPU per hold differs by the code, not by how busy the machine let each run be.
+    const openRate = OPEN_RATE > 0 ? OPEN_RATE : Math.max(1, Math.round(best / 2));
+    const half = await level({ concurrency: 0, rate: openRate });
+    console.log(`  ${(OPEN_RATE > 0 ? "open loop" : "half load").padEnd(11)} │ ${fmt(half.figure.perSecond).padStart(7)} ${fmt(half.figure.p50, 1).padStart(9)} ${fmt(half.figure.p99, 1).padStart(8)} │ ${codes(half.figure)} (open loop at ${fmt(openRate)}/s)`);
 
     const bare = await startBareRoute();
     const bareClient: Client = createClient(bare.url);
@@ -97,8 +103,12 @@ async function main() {
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     profiled = at64.cpu;
-    printCpu(at64.concurrency, at64.cpu, idle);
+    printCpu(`the ${at64.concurrency}-connection level`, at64.cpu, idle);
     printWakeUps(at64.cpu, at64.wakeUps, idleWakeUps);
+    if (OPEN_RATE > 0) {
+      printCpu(`the open loop at ${fmt(OPEN_RATE)}/s`, half.cpu, idle);
+      printWakeUps(half.cpu, half.wakeUps, idleWakeUps);
+    }
   } finally {
     client.close();
     wakeSources.redis.disconnect();
