@@ -3,6 +3,7 @@
  * and as a share of one core, and (with `--profile`) where each process spent it, by package.
  */
 import { join } from "node:path";
+import type { Redis } from "ioredis";
 import { monotonicUs, summarizeProfile } from "./cpu-profile.ts";
 import { TICK_MS, cpuTicks, listDir } from "./http-stack.ts";
 
@@ -12,6 +13,64 @@ export interface CpuWindow {
   holds: number;
   /** CPU milliseconds per process group over the window. */
   cpuMs: Map<string, number>;
+}
+
+/**
+ * Wake-ups over a window, from the servers' own counters: messages into and out of nats-server
+ * (`/varz`, every client's) and the reads Redis handled (`INFO stats` total_reads_processed: one
+ * per socket read, however many commands it carried). Each message or read wakes a process up
+ * on both sides, so these per hold say what a hold costs beyond its own code.
+ */
+export interface WakeCounts {
+  natsIn: number;
+  natsOut: number;
+  redisReads: number;
+}
+
+export interface WakeSources {
+  natsVarzUrl: string;
+  redis: Redis;
+}
+
+async function wakeCounts(sources: WakeSources): Promise<WakeCounts | undefined> {
+  try {
+    const [varz, stats] = await Promise.all([
+      fetch(sources.natsVarzUrl, { signal: AbortSignal.timeout(2_000) }).then((res) => res.json() as Promise<{ in_msgs: number; out_msgs: number }>),
+      sources.redis.info("stats"),
+    ]);
+    const reads = Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
+    return { natsIn: varz.in_msgs, natsOut: varz.out_msgs, redisReads: reads };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts counting wake-ups; `end` gives the window's deltas (the counters' own reads included: a few). */
+export async function wakeWindow(sources: WakeSources): Promise<{ end(): Promise<WakeCounts | undefined> }> {
+  const before = await wakeCounts(sources);
+  return {
+    async end() {
+      const after = await wakeCounts(sources);
+      if (!before || !after) return undefined;
+      return { natsIn: after.natsIn - before.natsIn, natsOut: after.natsOut - before.natsOut, redisReads: after.redisReads - before.redisReads };
+    },
+  };
+}
+
+/**
+ * NATS messages and Redis reads per granted hold over a level's window, above the idle rate (lease
+ * renewals, heartbeats, polls: per second, not per hold, so they would make a slow run look chattier).
+ */
+export function printWakeUps(window: CpuWindow, counts: WakeCounts | undefined, idlePerSecond: WakeCounts | undefined): void {
+  if (!counts) return;
+  const holds = Math.max(1, window.holds);
+  const seconds = (window.toUs - window.fromUs) / 1e6;
+  const above = (key: keyof WakeCounts) => fmt(Math.max(0, counts[key] - (idlePerSecond?.[key] ?? 0) * seconds) / holds, 1);
+  console.log(`  per hold, above idle: nats-server messages ${above("natsIn")} in, ${above("natsOut")} out; Redis reads ${above("redisReads")}`);
+  console.log(
+    `  (over the window: ${fmt(counts.natsIn)} in, ${fmt(counts.natsOut)} out, ${fmt(counts.redisReads)} Redis reads;` +
+      ` idle a second: ${fmt(idlePerSecond?.natsIn ?? Number.NaN)} in, ${fmt(idlePerSecond?.natsOut ?? Number.NaN)} out, ${fmt(idlePerSecond?.redisReads ?? Number.NaN)} reads)`,
+  );
 }
 
 /** CPU milliseconds per second each process group spends with no load (timers, polls, leases). */
@@ -46,10 +105,10 @@ export function cpuWindow(pids: Map<string, number[]>) {
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
 
 /** Each process's CPU over the window: share of one core, and µs per granted hold above its idle rate. */
-export function printCpu(concurrency: number, window: CpuWindow, idle: IdleRates): void {
+export function printCpu(level: string, window: CpuWindow, idle: IdleRates): void {
   const seconds = (window.toUs - window.fromUs) / 1e6;
   const perHold = (name: string, ms: number) => (Math.max(0, ms - (idle.get(name) ?? 0) * seconds) * 1000) / Math.max(1, window.holds);
-  console.log(`\n  CPU during the ${concurrency}-connection level (${fmt(window.holds)} holds granted in ${fmt(seconds, 1)} s; /proc, 10 ms ticks)`);
+  console.log(`\n  CPU during ${level} (${fmt(window.holds)} holds granted in ${fmt(seconds, 1)} s; /proc, 10 ms ticks)`);
   console.log("  process                     │ % of a core │ idle % │ µs CPU per hold (above idle)");
   let total = 0;
   let totalPerHold = 0;

@@ -20,6 +20,9 @@ export interface StartedStack {
   catalogUrl: string;
   eventId: string;
   databaseUrl: string;
+  /** nats-server's monitoring `/varz` (message counters). */
+  natsVarzUrl: string;
+  redisUrl: string;
   /** Process ids by what they are: "gate", "ticket", "order", …, "nats-server", "redis", "postgres". */
   pids(): Map<string, number[]>;
   stop(): Promise<void>;
@@ -66,6 +69,8 @@ export async function startStack(options: { portOffset: number; dataDir: string;
     catalogUrl: `http://127.0.0.1:${8105 + portOffset}`,
     eventId,
     databaseUrl: `postgres://postgres:rush-dev@127.0.0.1:${pgPort}/rush`,
+    natsVarzUrl: `http://127.0.0.1:${18222 + portOffset}/varz`,
+    redisUrl: `redis://127.0.0.1:${16379 + portOffset}`,
     pids: () => stackPids(child.pid!, dataPath),
     async stop() {
       child.kill("SIGTERM");

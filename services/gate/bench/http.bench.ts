@@ -8,6 +8,8 @@
  * holds/s, p50/p99, the ratio to the bare route, and each process's CPU per hold.
  * `--profile` runs every service under `--cpu-prof` and breaks down the 64-connection level's
  * CPU per hold by package (BENCH_PROFILE_DIR keeps the `.cpuprofile` files). Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
+ * BENCH_OPEN_RATE=<holds/s> runs the open loop at that rate instead of half the best, and prints
+ * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -17,11 +19,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Call, type Client, type Figure, createClient, drive } from "./http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
-import { type CpuWindow, cpuWindow, idleRates, printCpu, printProfiles } from "./http-report.ts";
+import { Redis } from "ioredis";
+import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printProfiles, printWakeUps, wakeWindow } from "./http-report.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "16,64,128").split(",").map(Number);
+const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 0);
 const PROFILE = process.argv.includes("--profile");
 const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
 const AREAS = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`);
@@ -43,10 +47,19 @@ async function main() {
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
   const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
   const client = createClient(stack.gateUrl);
+  // Reads the servers' counters only (INFO, /varz): a few calls per level, outside the holds' path.
+  const wakeSources = { natsVarzUrl: stack.natsVarzUrl, redis: new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) };
   let profiled: CpuWindow | undefined;
   try {
     const tokens = await seedBuyers(stack.databaseUrl, (LEVELS.length + 1) * (MAX + 300));
+    const wakeIdle = await wakeWindow(wakeSources);
+    const idleFrom = performance.now();
     const idle = await idleRates(stack.pids(), 4);
+    // Wake-ups a second with no load, over the same seconds as the CPU idle rates.
+    const idleWakeUps = await wakeIdle.end().then((counts) => {
+      const seconds = (performance.now() - idleFrom) / 1000;
+      return counts && { natsIn: counts.natsIn / seconds, natsOut: counts.natsOut / seconds, redisReads: counts.redisReads / seconds };
+    });
     let used = 0;
     const holdCall = (sessionId: string) => (i: number): Call => ({
       path: `/v1/sessions/${sessionId}/holds`,
@@ -57,22 +70,27 @@ async function main() {
       const sessionId = await openSession(stack);
       // Warm the gate's caches and the connections outside the measurement.
       await drive(client, { concurrency: 16, seconds: 5, max: 200 }, holdCall(sessionId));
+      const wakeUps = await wakeWindow(wakeSources);
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
-      return { figure, cpu: window.end(figure.statuses.get(201) ?? 0) };
+      const cpu = window.end(figure.statuses.get(201) ?? 0);
+      return { figure, cpu, wakeUps: await wakeUps.end() };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu });
+      const { figure, cpu, wakeUps } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu, wakeUps });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
     }
-    const half = await level({ concurrency: 0, rate: Math.max(1, Math.round(best / 2)) });
-    console.log(`  half load   │ ${fmt(half.figure.perSecond).padStart(7)} ${fmt(half.figure.p50, 1).padStart(9)} ${fmt(half.figure.p99, 1).padStart(8)} │ ${codes(half.figure)} (open loop at ${fmt(best / 2)}/s)`);
+    // BENCH_OPEN_RATE fixes the open-loop rate: two trees compared at the same rate batch alike,
+    // so their CPU per hold differs by the code, not by how busy the machine let each run be.
+    const openRate = OPEN_RATE > 0 ? OPEN_RATE : Math.max(1, Math.round(best / 2));
+    const half = await level({ concurrency: 0, rate: openRate });
+    console.log(`  ${(OPEN_RATE > 0 ? "open loop" : "half load").padEnd(11)} │ ${fmt(half.figure.perSecond).padStart(7)} ${fmt(half.figure.p50, 1).padStart(9)} ${fmt(half.figure.p99, 1).padStart(8)} │ ${codes(half.figure)} (open loop at ${fmt(openRate)}/s)`);
 
     const bare = await startBareRoute();
     const bareClient: Client = createClient(bare.url);
@@ -85,9 +103,15 @@ async function main() {
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     profiled = at64.cpu;
-    printCpu(at64.concurrency, at64.cpu, idle);
+    printCpu(`the ${at64.concurrency}-connection level`, at64.cpu, idle);
+    printWakeUps(at64.cpu, at64.wakeUps, idleWakeUps);
+    if (OPEN_RATE > 0) {
+      printCpu(`the open loop at ${fmt(OPEN_RATE)}/s`, half.cpu, idle);
+      printWakeUps(half.cpu, half.wakeUps, idleWakeUps);
+    }
   } finally {
     client.close();
+    wakeSources.redis.disconnect();
     await stack.stop();
   }
   if (profileDir && profiled) {

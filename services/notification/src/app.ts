@@ -89,6 +89,8 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
           {
             order: (buyerId, update) => io?.local.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.order, update),
             session: (sessionId, update) => io?.local.to(socketRooms.sessionSeats(sessionId)).emit(SOCKET_EVENTS.session, update),
+            watched: (target) =>
+              io?.of("/").adapter.rooms.has("buyerId" in target ? socketRooms.userOrders(target.buyerId) : socketRooms.sessionSeats(target.sessionId)) ?? false,
           },
           logger,
           hooks,

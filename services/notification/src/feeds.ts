@@ -82,6 +82,21 @@ export function followSeats(
 export interface OrderFeedTargets {
   order(buyerId: string, update: OrderUpdate): void;
   session(sessionId: string, update: SessionUpdate): void;
+  /** Whether any socket on this instance would receive it (absent: assume so). */
+  watched?(target: { buyerId: string } | { sessionId: string }): boolean;
+}
+
+const textDecoder = new TextDecoder();
+
+/** Who an order event is for, read without validating it (it is validated if anyone here listens). */
+function targetOf(data: Uint8Array): { buyerId: string } | { sessionId: string } | undefined {
+  try {
+    const raw = JSON.parse(textDecoder.decode(data)) as { type?: unknown; buyerId?: unknown; sessionId?: unknown };
+    if (raw.type === "SessionCancelled") return typeof raw.sessionId === "string" ? { sessionId: raw.sessionId } : undefined;
+    return typeof raw.buyerId === "string" ? { buyerId: raw.buyerId } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,6 +118,14 @@ export async function followOrders(
   const messages = await consumer.consume({
     max_messages: 1000,
     callback: (msg) => {
+      // Every instance reads every order event, but only the one holding the buyer's sockets has
+      // anyone to tell: the others (and this one, for a buyer with no page open) skip it before
+      // the contract check and the socket.io encoding, which cost more than the JSON parse.
+      const target = send.watched ? targetOf(msg.data) : undefined;
+      if (target && !send.watched!(target)) {
+        report({ kind: "handled" });
+        return;
+      }
       const decoded = decode(NOTIFICATION_CONSUMER_SCHEMAS.orders, msg.data);
       if (!decoded.ok) {
         logger.warn({ subject: msg.subject, seq: msg.seq, error: decoded.error.slice(0, 500) }, "order event skipped: it breaks its contract");

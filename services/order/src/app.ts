@@ -120,7 +120,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           // A pay that outruns its order waits for it (pay route), so a few ms buy fuller batches.
           lingerMs: SEAT_EVENT_LINGER_MS,
           // Holds of buyers no order can name are parked together before any insert.
-          triage: createUnknownBuyerTriage({ db: db.db, releaseOrphan }),
+          triage: createUnknownBuyerTriage({ sql: db.sql, releaseOrphan }),
           // A hold's events stay in order when a failed batch is settled message by message.
           keyOf: (message) => ("holdId" in message ? message.holdId : undefined),
           logger,

@@ -1,7 +1,8 @@
 import { COMMAND_RESULT_TTL_MS, type WaitlistRecord, encodeHeld, redisKeys } from "@rush/contracts";
-import { type SlotPipeline, slotPipeline } from "@rush/service";
+import type { SlotPipeline } from "@rush/service";
 import type { ChainableCommander, Redis } from "ioredis";
 import { EXTEND_LUA, FREE_LUA, HOLD_LUA, SELL_LUA } from "./fence-scripts.ts";
+import { turnPipeline } from "./turn-pipeline.ts";
 
 /** A lock outlives its hold by this much, so it never lapses before the actor's own expiry runs. */
 export const LOCK_GRACE_MS = 5_000;
@@ -37,7 +38,8 @@ export interface FenceOutcome {
 /**
  * One batch's Redis work, sent as ONE pipeline: fence scripts, read model, hold views, command
  * results and version bumps, in the order the actor decided them (on a Redis Cluster, one
- * pipeline per node group; a session's commands share its slot, so they keep their order).
+ * pipeline per node group; a session's commands share its slot, so they keep their order). The
+ * batches of every partition exec'd in one event-loop turn share that pipeline (turn-pipeline.ts).
  */
 export class RedisBatch {
   readonly #pipeline: SlotPipeline<FencePipeline>;
@@ -47,7 +49,7 @@ export class RedisBatch {
   #count = 0;
 
   constructor(redis: Redis) {
-    this.#pipeline = slotPipeline<FencePipeline>(redis);
+    this.#pipeline = turnPipeline<FencePipeline>(redis);
   }
 
   get size(): number {
