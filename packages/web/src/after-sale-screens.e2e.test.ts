@@ -1,12 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { TestDatabase } from "@rush/testkit";
-import { testDatabase } from "@rush/testkit/vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collectProblems, launchBrowser, screenshot } from "./e2e/browser.ts";
-import { buildApp, frontDoorOf } from "./e2e/front-door.ts";
-import { ADMIN, type Api, apiOf, createSale, login, registerBuyer } from "./e2e/seed.ts";
-import { type Stack, startStack } from "./e2e/stack.ts";
+import { screenshot } from "./e2e/browser.ts";
+import { type BrowserStack, startBrowserStack } from "./e2e/browser-stack.ts";
+import { type Api, createSale, registerBuyer } from "./e2e/seed.ts";
 
 /** Bounded waits for what a loaded 2-core machine does in the background. */
 const WAIT = { timeout: 60_000, interval: 250 };
@@ -20,45 +16,20 @@ type Account = { email: string; password: string; token: string };
  * the offer turns into a hold with its Pay button.
  */
 describe("browser app: resale and waiting-list screens", () => {
-  let database: TestDatabase;
-  let stack: Stack;
-  let door: string;
-  let browser: Browser;
+  let browser: BrowserStack;
   let api: Api;
   let adminToken: string;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
+  const problems = () => browser.problems;
+  const signedInPage = (label: string, who: Account, next: string) => browser.signedInPage(label, who, next);
 
   beforeAll(async () => {
-    database = await testDatabase("web_e2e_after_sale");
-    // Built before the gate starts: the gate serves whatever build it finds at start.
-    await buildApp();
-    [stack, browser] = await Promise.all([startStack(database), launchBrowser()]);
-    door = await frontDoorOf(stack);
-    api = apiOf(stack.gate.url);
-    adminToken = await login(api, ADMIN.email, ADMIN.password);
+    browser = await startBrowserStack("web_e2e_after_sale");
+    ({ api, adminToken } = browser);
   }, 600_000);
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
-    await stack?.close();
-    await database?.drop();
-    if (problems.length) console.warn(problems.join("\n"));
   });
-
-  async function signedInPage(label: string, who: Account, next: string): Promise<Page> {
-    const context = await browser.newContext({ baseURL: door, viewport: { width: 1400, height: 900 }, locale: "en-GB" });
-    contexts.push(context);
-    const page = await context.newPage();
-    collectProblems(page, label, problems);
-    await page.goto(`/signin?next=${encodeURIComponent(next)}`);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL((url) => url.pathname === next.split("?")[0], { timeout: 30_000 });
-    return page;
-  }
 
   /** A buyer who holds `seatIds` and pays by the mock provider through the API (the browser part is someone else's). */
   async function paidBuyer(name: string, sessionId: string, seatIds: string[]): Promise<Account & { orderId: string }> {
@@ -117,7 +88,7 @@ describe("browser app: resale and waiting-list screens", () => {
     await expect.poll(async () => (await myListings()).map((l) => l.status).sort(), WAIT).toEqual(["sold", "withdrawn"]);
     await page.reload();
     await expect.poll(() => page.getByTestId("ticket").filter({ hasText: "S01-1-1" }).getByTestId("resale-button").count(), WAIT).toBe(0);
-    expect(problems.filter((p) => !p.includes("Failed to load resource"))).toEqual([]);
+    expect(problems().filter((p) => !p.includes("Failed to load resource"))).toEqual([]);
   });
 
   it("waiting list: on a sold-out session a buyer joins, sees the place; when a refund frees seats the offer becomes their hold with Pay, and paying lands on the tickets", async () => {
@@ -158,6 +129,6 @@ describe("browser app: resale and waiting-list screens", () => {
     // The next on the list still waits, now first.
     const next = await api<{ entries: { status: string; position?: number }[] }>("GET", `/v1/sessions/${sessionId}/waitlist`, { token: second.token });
     expect(next.body.entries).toEqual([expect.objectContaining({ status: "waiting", position: 1 })]);
-    expect(problems.filter((p) => !p.includes("Failed to load resource") && !p.includes("409"))).toEqual([]);
+    expect(problems().filter((p) => !p.includes("Failed to load resource") && !p.includes("409"))).toEqual([]);
   });
 });
