@@ -143,6 +143,34 @@ describe("waitlist (ticket worker + order + payment + mail + gate)", () => {
     expect(seen).toEqual(["WaitlistJoined:first", "WaitlistJoined:second", "WaitlistOffered:first", "WaitlistOffered:second"]);
   });
 
+  it("waitlist: in a session of several areas a join names one; a buyer may wait in each sold-out area, and an offer in one leaves the other waiting (no session-wide join yet)", async () => {
+    const twoAreas = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 1 }, { id: "B", rows: 1, perRow: 1 }], holdTtlSeconds: 600, maxSeatsPerHold: 2, maxSeatsPerBuyer: 2 });
+    const holds: Record<string, string> = {};
+    for (const areaId of ["A", "B"]) {
+      const held = await call("POST", `/v1/sessions/${twoAreas}/holds`, buyers.racer.token, { areaId, quantity: 1 }, { "idempotency-key": randomUUID() });
+      expect(held.status, JSON.stringify(held.body)).toBe(201);
+      holds[areaId] = held.body.holdId;
+    }
+    const join = (body: object) => call("POST", `/v1/sessions/${twoAreas}/waitlist`, buyers.first.token, body);
+    const anyArea = await join({ quantity: 1 });
+    expect(anyArea.status).toBe(400);
+    expect(anyArea.body).toMatchObject({ code: "area_required", areas: ["A", "B"] });
+    expect((await join({ quantity: 1, areaId: "A" })).status).toBe(201);
+    const both = await join({ quantity: 1, areaId: "B" });
+    expect(both.status).toBe(201);
+    const byArea = (status: WaitlistStatus) => Object.fromEntries(status.entries.map((e) => [e.areaId, [e.status, e.position ?? null]]));
+    expect(byArea(both.body)).toEqual({ A: ["waiting", 1], B: ["waiting", 1] });
+
+    // B's seat comes back: offered in B; the entry in A is not withdrawn (docs/waitlist.md, Limits).
+    expect((await call("DELETE", `/v1/holds/${holds.B}`, buyers.racer.token)).status).toBe(204);
+    const status = await until("the offer in B", async () => {
+      const current = (await call("GET", `/v1/sessions/${twoAreas}/waitlist`, buyers.first.token)).body as WaitlistStatus;
+      return current.entries.some((e) => e.areaId === "B" && e.status === "offered") ? current : undefined;
+    });
+    expect(byArea(status)).toEqual({ A: ["waiting", 1], B: ["offered", null] });
+    expect((await call("DELETE", `/v1/sessions/${twoAreas}/waitlist?areaId=A`, buyers.first.token)).status).toBe(204);
+  });
+
   it("waitlist: leaving is idempotent (204) and takes the buyer off the list", async () => {
     const held = await call("POST", `/v1/sessions/${sessionId}/holds`, buyers.racer.token, { areaId: "A", quantity: 1 }, { "idempotency-key": randomUUID() });
     expect([201, 409]).toContain(held.status);

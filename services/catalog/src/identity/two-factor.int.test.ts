@@ -100,7 +100,7 @@ describe("two-factor sign-in (TOTP)", () => {
     expect((await login("otp-bob@example.com", { recoveryCode: recoveryCodes[1]!.replace("-", "") })).statusCode).toBe(200);
   });
 
-  it("two-factor: where the organization requires it for admins, an admin acts as admin only after signing in with a code", async () => {
+  it("two-factor: where the organization requires it for admins, an admin acts as admin only after signing in with a code; enrolled, the admin's password alone is refused and a recovery code works once", async () => {
     const admin = await stack.call({ method: "POST", url: "/v1/auth/login", payload: { email: stack.config.ADMIN_EMAIL, password: stack.config.ADMIN_PASSWORD } });
     const passwordOnly = (admin.json() as { accessToken: string }).accessToken;
     expect(claimsOf(passwordOnly).amr).toEqual(["pwd"]);
@@ -110,16 +110,32 @@ describe("two-factor sign-in (TOTP)", () => {
     expect(refused.json()).toMatchObject({ code: "second_factor_required" });
     // Signed in all the same: the admin can enrol, and do what any account may.
     expect((await stack.call({ method: "GET", url: "/v1/me", token: passwordOnly })).statusCode).toBe(200);
-    const { secret } = await enrol(passwordOnly);
-    const withCode = await stack.call({
-      method: "POST",
-      url: "/v1/auth/login",
-      payload: { email: stack.config.ADMIN_EMAIL, password: stack.config.ADMIN_PASSWORD, otp: codeFor(secret) },
-    });
+    const { secret, recoveryCodes } = await enrol(passwordOnly);
+    const adminLogin = (extra: object = {}) =>
+      stack.call({ method: "POST", url: "/v1/auth/login", payload: { email: stack.config.ADMIN_EMAIL, password: stack.config.ADMIN_PASSWORD, ...extra } });
+
+    // Enrolled, the admin's password alone signs in no more (issue 15's done-when), and issues nothing.
+    const rows = await refreshRows();
+    const bare = await adminLogin();
+    expect(bare.statusCode).toBe(401);
+    expect(bare.json()).toMatchObject({ code: "otp_required" });
+    expect(await refreshRows()).toBe(rows);
+
+    const withCode = await adminLogin({ otp: codeFor(secret) });
     expect(withCode.statusCode).toBe(200);
     const lookedUp = await lookup((withCode.json() as { accessToken: string }).accessToken);
     expect(lookedUp.statusCode).toBe(200);
     expect(lookedUp.json()).toMatchObject({ items: [{ email: "otp-ada@example.com" }] });
+
+    // A recovery code stands in for the code once: the admin acts as admin with it, and it is then spent.
+    const recovered = await adminLogin({ recoveryCode: recoveryCodes[0]! });
+    expect(recovered.statusCode).toBe(200);
+    const recoveredToken = (recovered.json() as { accessToken: string }).accessToken;
+    expect(claimsOf(recoveredToken).amr).toEqual(["pwd", "otp"]);
+    expect((await lookup(recoveredToken)).statusCode).toBe(200);
+    const spent = await adminLogin({ recoveryCode: recoveryCodes[0]! });
+    expect(spent.statusCode).toBe(401);
+    expect(spent.json()).toMatchObject({ code: "invalid_otp" });
   });
 
   it("two-factor: turning it off takes a current code; afterwards the password alone signs in again", async () => {
