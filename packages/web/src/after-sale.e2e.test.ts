@@ -23,6 +23,7 @@ interface Buyer {
 }
 interface Ticket {
   id: string;
+  sessionId: string;
   seatId: string;
   status: string;
   qr: string;
@@ -39,9 +40,9 @@ interface Kept {
 
 /**
  * Issue 15's done-when, end to end over the public API on the gate, every service a real
- * process (the mail worker writing to a development outbox, payments through the real Stripe SDK
- * against Stripe's recorded answers, so the provider's side of every refund is on record): a session sells out; W joins the
- * waiting list; R resells a ticket to B; an organizer refunds F, which offers F's seats to W, who
+ * process (the mail worker writing to a development outbox; payments through the real Stripe SDK
+ * against Stripe's recorded answers, so the provider's side of every refund is on record): a
+ * session sells out; W joins the waiting list; R resells a ticket to B; an organizer refunds F, which offers F's seats to W, who
  * pays and gets the e-mail with the tickets; the organizer cancels the session: every completed
  * order is refunded once and e-mailed, and no QR issued here opens the door.
  */
@@ -64,7 +65,7 @@ describe("after the sale: waiting list, resale, refund, cancellation, e-mail and
   const ticketsOf = async (who: Buyer): Promise<Ticket[]> => {
     const answer = await api<{ items: Ticket[] }>("GET", "/v1/me/tickets", as(who));
     expect(answer.status).toBe(200);
-    return answer.body.items.filter((t) => (t as Ticket & { sessionId: string }).sessionId === sessionId);
+    return answer.body.items.filter((t) => t.sessionId === sessionId);
   };
   const remember = async (who: Buyer) => {
     for (const ticket of await ticketsOf(who)) if (!issued.some((i) => i.ticket.qr === ticket.qr)) issued.push({ owner: who.name, ticket });
@@ -269,6 +270,10 @@ describe("after the sale: waiting list, resale, refund, cancellation, e-mail and
       expect(confirmation!.images[`ticket-${t.id}@rush`]).toMatch(/^data:image\/png;base64,.{200,}/);
     }
     await expect.poll(async () => (await mailsTo(B, "order-confirmation")).length, WAIT).toBe(1);
+    // The same message is listed on the development outbox page, on the app's origin.
+    const outboxPage = await api<{ items: { id: string; template: string; to: string }[] }>("GET", "/dev/outbox.json");
+    expect(outboxPage.status).toBe(200);
+    expect(outboxPage.body.items).toContainEqual(expect.objectContaining({ template: "order-confirmation", to: expect.stringContaining(W.email) }));
 
     // 5. The organizer cancels the session: every completed order is refunded, once.
     const completed = (await money()).filter((p) => p.order_status === "completed").map((p) => p.order_id);
