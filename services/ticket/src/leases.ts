@@ -1,7 +1,9 @@
 import { KV_BUCKETS } from "@rush/contracts";
 import type { Bus } from "@rush/bus";
-import type { JetStreamManager } from "@nats-io/jetstream";
-import type { KV } from "@nats-io/kv";
+import { type JetStreamManager, jetstream } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+
+const LEASE_CALL_TIMEOUT_MS = 1_000;
 
 /**
  * Partition leases in the `partition_leases` KV bucket (bucket-wide TTL; nats-server 2.9 has no
@@ -18,7 +20,10 @@ export class LeaseStore {
   ) {}
 
   static async open(bus: Bus): Promise<LeaseStore> {
-    const kv = await bus.kvm.open(KV_BUCKETS.partitionLeases);
+    // Lease calls give up after 1 s instead of the client's 5: a renewal sent as nats-server went
+    // away otherwise held the tick for 5 s, past the point (TTL − renew interval) where a worker
+    // must stop its partitions, so a 1 s restart of nats-server stopped every partition.
+    const kv = await new Kvm(jetstream(bus.nc, { timeout: LEASE_CALL_TIMEOUT_MS })).open(KV_BUCKETS.partitionLeases);
     const status = await kv.status();
     return new LeaseStore(kv, bus.jsm, status.ttl);
   }

@@ -79,6 +79,15 @@ export class Worker {
     await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
     await this.#tick();
     this.#timer = setInterval(() => this.#queueTick(), this.deps.config.LEASE_RENEW_MS);
+    void this.#renewOnReconnect();
+  }
+
+  /** Back from a NATS outage: renew at once rather than up to a renew interval later (the outage already spent most of the lease). */
+  async #renewOnReconnect(): Promise<void> {
+    for await (const status of this.deps.bus.nc.status()) {
+      if (this.#stopped) return;
+      if (status.type === "reconnect") this.#queueTick();
+    }
   }
 
   /**
