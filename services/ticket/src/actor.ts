@@ -101,6 +101,7 @@ export class PartitionActor {
   /** ExpireHold command ids appended but not yet applied. */
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
+  #renewing = false;
   /** The snapshot being stored, if any. */
   #saving: Promise<void> | undefined;
   #publisher: AsyncPublisher | undefined;
@@ -177,9 +178,25 @@ export class PartitionActor {
       if (this.#stopping || this.#messages !== messages) return;
       if (status.type !== "heartbeats_missed" || status.count < 2) continue;
       this.options.logger.warn({ partition: this.partition, missed: status.count }, "command consumer silent: reading on through a new one");
-      messages.stop();
-      await this.#resubscribe();
+      await this.renewConsumer();
       return;
+    }
+  }
+
+  /**
+   * Reads on through a new consumer from the command after the last one received. The worker
+   * calls it when NATS reconnects: the client's own recovery asks the old consumer for its info,
+   * and if that first ask fails (JetStream still starting after a nats-server restart) it waits
+   * 15–45 s before asking again; a whole sale once stood still for 20 s that way.
+   */
+  async renewConsumer(): Promise<void> {
+    if (this.#stopping || this.#renewing || !this.#messages) return;
+    this.#renewing = true;
+    try {
+      this.#messages.stop();
+      await this.#resubscribe();
+    } finally {
+      this.#renewing = false;
     }
   }
 

@@ -42,7 +42,7 @@ export function createTicketMetrics(registry: Registry) {
     ownedPartitions: new Gauge({ name: "seat_owned_partitions", help: "Partitions this worker runs", registers: [registry] }),
     consumerRenewals: new Counter({
       name: "seat_command_consumer_renewals_total",
-      help: "Command consumers replaced after missed heartbeats (their node died)",
+      help: "Command consumers replaced: after a NATS reconnect, or missed heartbeats (their node died)",
       registers: [registry],
     }),
     recoverySeconds: new Histogram({

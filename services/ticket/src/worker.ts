@@ -82,11 +82,17 @@ export class Worker {
     void this.#renewOnReconnect();
   }
 
-  /** Back from a NATS outage: renew at once rather than up to a renew interval later (the outage already spent most of the lease). */
+  /**
+   * Back from a NATS outage: renew the leases at once rather than up to a renew interval later
+   * (the outage already spent most of their margin), and every actor reads on through a new
+   * command consumer (see `PartitionActor.renewConsumer`).
+   */
   async #renewOnReconnect(): Promise<void> {
     for await (const status of this.deps.bus.nc.status()) {
       if (this.#stopped) return;
-      if (status.type === "reconnect") this.#queueTick();
+      if (status.type !== "reconnect") continue;
+      this.#queueTick();
+      for (const { actor } of this.#owned.values()) void actor.renewConsumer();
     }
   }
 
