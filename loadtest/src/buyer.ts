@@ -87,7 +87,8 @@ export async function runBuyer(
     if (answer.status !== 428 || !challenge?.token || !live()) return answer;
     // As the web app's waiting room does: solve the proof of work, join again with it.
     outcome.challenged = true;
-    const nonce = await solver.solve(challenge.token, Number(challenge.difficulty));
+    const nonce = await solver.solve(challenge.token, Number(challenge.difficulty), shape.deadline);
+    if (nonce === undefined) return answer;
     answer = await client.call("queue_join", "POST", queuePath, { headers: { ...auth, [POW_CHALLENGE_HEADER]: challenge.token, [POW_NONCE_HEADER]: nonce } });
     if (answer.status === 200) outcome.solved = true;
     return answer;

@@ -17,6 +17,16 @@ describe("loadtest buyer", () => {
     await expect(solver.solve(token, 40)).rejects.toThrow(/unsolvable difficulty 40/);
   });
 
+  it("loadtest: a challenge still queued when the run's deadline passes is dropped, not solved", async () => {
+    const busy = createPowSolver();
+    // 32 zero bits: ~4 billion hashes, far longer than the test; it holds the one worker.
+    const endless = busy.solve("p1.endless", 32);
+    const late = await busy.solve("p1.late", 8, performance.now() + 50);
+    expect(late).toBeUndefined();
+    await busy.close();
+    expect(await endless).toBeUndefined();
+  });
+
   it("loadtest: the waiting room is asked every ~3 s as the web app asks it, sooner when the wait ends sooner", () => {
     for (let i = 0; i < 20; i++) {
       expect(pollDelayMs(30)).toBeGreaterThanOrEqual(2700);

@@ -32,6 +32,14 @@ describe("loadtest rules", () => {
     expect(failuresOf(run)).toEqual([expect.stringMatching(/mostly 429: 500 of 1000 .*--local-ips/)]);
   });
 
+  it("loadtest: a run where most buyers were challenged at the waiting room fails and says why", () => {
+    const run = { ...passing(), buyers: 300 };
+    run.totals.challenged = 200;
+    expect(failuresOf(run)).toEqual([expect.stringMatching(/mostly challenged: 200 of 300 buyers .*BOT_ACCOUNTS_PER_IP/)]);
+    run.totals.challenged = 20;
+    expect(failuresOf(run)).toEqual([]);
+  });
+
   it("loadtest: a step's p99 over its threshold fails, a step without samples does not", () => {
     const run = passing();
     const limit = STEP_P99_MS.hold ?? 0;

@@ -2,7 +2,9 @@ export declare const STEP_P99_MS: Record<string, number>;
 export declare const MAX_RATE_LIMITED_SHARE: number;
 export interface RuleInput {
   requests: number;
-  totals: { granted: number; serverErrors: number; rateLimited: number };
+  /** Buyers that arrived (the share challenged is counted against them). */
+  buyers?: number;
+  totals: { granted: number; serverErrors: number; rateLimited: number; challenged?: number };
   steps: Record<string, { count: number; p99: number }>;
   audit?: { doubleGranted: string[]; paidWithoutTickets: string[] } | null;
 }

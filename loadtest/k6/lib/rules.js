@@ -22,6 +22,9 @@ export const STEP_P99_MS = {
 /** A run whose answers are this share 429 or more measured the rate limits, not the sale. */
 export const MAX_RATE_LIMITED_SHARE = 0.5;
 
+/** A run where this share of buyers or more had to solve the waiting room's proof of work measured the runner's hashing. */
+export const MAX_CHALLENGED_SHARE = 0.5;
+
 /**
  * Why a run failed (empty when it passed), from its report:
  * `{requests, totals: {granted, serverErrors, rateLimited}, steps: {name: {p99}}, audit: {doubleGranted, paidWithoutTickets}}`;
@@ -48,6 +51,13 @@ export function failuresOf(report, p99Scale) {
     failures.push(
       "mostly 429: " + totals.rateLimited + " of " + report.requests + " answers were rate limited, so this measured the gate's limits, " +
         "not the sale. Spread the load over more source addresses (--local-ips 127.0.0.2-127.0.0.250), or slow the arrivals (--ramp-seconds)",
+    );
+  }
+  if (report.buyers > 0 && totals.challenged / report.buyers >= MAX_CHALLENGED_SHARE) {
+    failures.push(
+      "mostly challenged: " + totals.challenged + " of " + report.buyers + " buyers were asked for proof of work (428) at the waiting room, " +
+        "because their addresses already carry more accounts than the gate's BOT_ACCOUNTS_PER_IP within its hour (earlier runs on this stack). " +
+        "Wait an hour, restart the stack, or spread over more source addresses (--local-ips)",
     );
   }
   for (const step in STEP_P99_MS) {
