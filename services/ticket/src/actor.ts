@@ -211,6 +211,8 @@ export class PartitionActor {
       try {
         const consumer = await js.consumers.get(STREAMS.seatCommands, { filter_subjects: seatCommandSubject(partition), opt_start_seq: from });
         await this.#consume(consumer);
+        // A stop() that landed while this attempt was in flight stopped the old consumer only.
+        if (this.#stopping) this.#messages?.stop();
         this.options.metrics.consumerRenewals.inc();
         logger.info({ partition, fromSeq: from, attempt }, "command consumer renewed");
         return;
