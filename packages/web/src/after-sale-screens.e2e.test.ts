@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { screenshot } from "./e2e/browser.ts";
 import { type BrowserStack, startBrowserStack } from "./e2e/browser-stack.ts";
-import { type Api, createSale, registerBuyer } from "./e2e/seed.ts";
+import { type Api, createSale, payOrder, registerBuyer } from "./e2e/seed.ts";
 
 /** Bounded waits for what a loaded 2-core machine does in the background. */
 const WAIT = { timeout: 60_000, interval: 250 };
@@ -40,7 +40,7 @@ describe("browser app: resale and waiting-list screens", () => {
       headers: { "idempotency-key": randomUUID() },
     });
     expect(held.status, JSON.stringify(held.body)).toBe(201);
-    const paid = await api<{ status: string }>("POST", `/v1/orders/${held.body.orderId}/pay`, { token: buyer.token, body: { provider: "mock" } });
+    const paid = await payOrder(api, held.body.orderId, { token: buyer.token, body: { provider: "mock" } });
     expect(paid.body.status).toBe("completed");
     return { ...buyer, orderId: held.body.orderId };
   }

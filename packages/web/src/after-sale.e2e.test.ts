@@ -8,7 +8,7 @@ import { testDatabase } from "@rush/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // Stripe at the HTTP boundary (the payment service's own test support): the provider's record of every refund.
 import { RECORDED_INTENT, type RecordedStripe, startRecordedStripe } from "../../../services/payment/src/testing/recorded-stripe.ts";
-import { ADMIN, type Api, apiOf, createSale, login, registerBuyer } from "./e2e/seed.ts";
+import { ADMIN, type Api, apiOf, createSale, login, payOrder, registerBuyer } from "./e2e/seed.ts";
 import { type Stack, startStack } from "./e2e/stack.ts";
 
 /** The payment reconciler's period here: a cancellation's refunds are its work. */
@@ -78,11 +78,7 @@ describe("after the sale: waiting list, resale, refund, cancellation, e-mail and
     const intent = intentOf(orderId);
     stripe.answer("POST /v1/payment_intents", [{ fixture: "payment-intent-created", replace: { [RECORDED_INTENT]: intent } }], { "metadata[orderId]": orderId });
     stripe.answer(`POST /v1/payment_intents/${intent}/confirm`, [{ fixture: "payment-intent-succeeded", replace: { [RECORDED_INTENT]: intent } }]);
-    return api<{ status: string }>("POST", `/v1/orders/${orderId}/pay`, {
-      ...as(who),
-      body: { provider: "stripe", method: "pm_card_visa" },
-      headers: { "idempotency-key": randomUUID() },
-    });
+    return payOrder(api, orderId, { ...as(who), body: { provider: "stripe", method: "pm_card_visa" }, headers: { "idempotency-key": randomUUID() } });
   };
   /** The refunds Stripe was asked for, per PaymentIntent: one entry per idempotency key (an SDK retry repeats its key). */
   const stripeRefunds = () => {

@@ -3,7 +3,7 @@ import type { Bus } from "@rush/bus";
 import { type JetStreamManager, jetstream } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 
-const LEASE_CALL_TIMEOUT_MS = 1_000;
+const RENEW_TIMEOUT_MS = 1_000;
 
 /**
  * Partition leases in the `partition_leases` KV bucket (bucket-wide TTL; nats-server 2.9 has no
@@ -15,17 +15,21 @@ const LEASE_CALL_TIMEOUT_MS = 1_000;
 export class LeaseStore {
   private constructor(
     private readonly kv: KV,
+    /** The same bucket for renewals only, which give up sooner (see `open`). */
+    private readonly renewals: KV,
     private readonly jsm: JetStreamManager,
     readonly ttlMs: number,
   ) {}
 
   static async open(bus: Bus): Promise<LeaseStore> {
-    // Lease calls give up after 1 s instead of the client's 5: a renewal sent as nats-server went
-    // away otherwise held the tick for 5 s, past the point (TTL − renew interval) where a worker
-    // must stop its partitions, so a 1 s restart of nats-server stopped every partition.
-    const kv = await new Kvm(jetstream(bus.nc, { timeout: LEASE_CALL_TIMEOUT_MS })).open(KV_BUCKETS.partitionLeases);
+    const kv = await bus.kvm.open(KV_BUCKETS.partitionLeases);
+    // Renewals give up after 1 s instead of the client's 5: one sent as nats-server went away
+    // otherwise held the tick for 5 s, past the point (TTL − renew interval) where a worker must
+    // stop its partitions, so a 1 s restart of nats-server stopped every partition. Only
+    // renewals: the survey and takeovers keep the default, which a loaded cluster needs.
+    const renewals = await new Kvm(jetstream(bus.nc, { timeout: RENEW_TIMEOUT_MS })).open(KV_BUCKETS.partitionLeases);
     const status = await kv.status();
-    return new LeaseStore(kv, bus.jsm, status.ttl);
+    return new LeaseStore(kv, renewals, bus.jsm, status.ttl);
   }
 
   /** Returns the revision on success, undefined if someone else holds it. */
@@ -43,9 +47,9 @@ export class LeaseStore {
    */
   async renew(partition: number, workerId: string, revision: number): Promise<number | "lost" | undefined> {
     try {
-      return await this.kv.update(`p${partition}`, workerId, revision);
+      return await this.renewals.update(`p${partition}`, workerId, revision);
     } catch {
-      const entry = await this.kv.get(`p${partition}`).catch(() => undefined);
+      const entry = await this.renewals.get(`p${partition}`).catch(() => undefined);
       return entry?.operation === "PUT" && entry.string() !== workerId ? "lost" : undefined;
     }
   }

@@ -112,7 +112,8 @@ export class Worker {
   async #tick(): Promise<void> {
     if (this.#stopped) return;
     const { leases, config, clock, logger } = this.deps;
-    await leases.heartbeat(config.WORKER_ID).catch(() => {});
+    // Alongside the renewals, not before them: in an outage it waits its full timeout.
+    const beat = leases.heartbeat(config.WORKER_ID).catch(() => {});
 
     // Renew; an actor whose lease is gone, or can't be renewed before it could lapse, stops now.
     await Promise.all(
@@ -139,6 +140,7 @@ export class Worker {
       await this.#startActor(partition, owned);
     }
 
+    await beat;
     const { workers, owners } = await leases.survey();
     const gone = await this.#goneWorkers(workers, owners);
     const liveWorkers = [...new Set([...workers.filter((w) => !gone.has(w)), config.WORKER_ID])];

@@ -28,6 +28,34 @@ export function apiOf(baseUrl: string): Api {
   };
 }
 
+/**
+ * `POST /v1/orders/:id/pay` as a client honours the API: a 503 (`order_pending` while the order a
+ * hold just named is being opened; the seat engine slow) is asked again a moment later, and a
+ * 200 `payment_pending` (the settlement still under way) is followed on `GET /v1/orders/:id`
+ * until it ends, within 30 s in all.
+ */
+export async function payOrder(
+  api: Api,
+  orderId: string,
+  options: { token: string; body: unknown; headers?: Record<string, string> },
+): Promise<{ status: number; body: { status: string } }> {
+  const deadline = Date.now() + 30_000;
+  const pause = () => new Promise((r) => setTimeout(r, 1_000));
+  for (;;) {
+    const answer = await api<{ status: string }>("POST", `/v1/orders/${orderId}/pay`, options);
+    if (answer.status === 503 && Date.now() < deadline) {
+      await pause();
+      continue;
+    }
+    while (answer.status === 200 && answer.body.status === "payment_pending" && Date.now() < deadline) {
+      await pause();
+      const order = await api<{ status: string }>("GET", `/v1/orders/${orderId}`, { token: options.token });
+      if (order.status === 200) answer.body = { ...answer.body, status: order.body.status };
+    }
+    return answer;
+  }
+}
+
 async function ok<T>(answer: Promise<{ status: number; body: T }>, what: string): Promise<T> {
   const { status, body } = await answer;
   if (status >= 300) throw new Error(`${what}: ${status} ${JSON.stringify(body)}`);
