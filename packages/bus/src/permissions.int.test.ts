@@ -63,7 +63,8 @@ describe("nats permissions (the deployment's config)", () => {
   it("permissions: what each service does is allowed: consume and ack its events, ticket KV, payment's order wait", async () => {
     const [ticket, order, notification, payment] = await Promise.all([as("ticket"), as("order"), as("notification"), as("payment")]);
     await ticket.js.publish("seat.locked.5", '{"probe":1}', { timeout: 5000 });
-    for (const [bus, durable] of [[order, "order-seat-events"], [notification, "notification-seats"]] as const) {
+    await ticket.js.publish("seat.waitlist.5", '{"probe":2}', { timeout: 5000 });
+    for (const [bus, durable] of [[order, "order-seat-events"], [notification, "notification-waitlist"]] as const) {
       const consumer = await bus.js.consumers.get(STREAMS.seatEvents, durable);
       const message = await consumer.next({ expires: 5000 });
       expect(message?.subject, durable).toMatch(/^seat\./);

@@ -10,6 +10,14 @@ export const redisKeys = {
   seatMap: (sessionId: string) => `seatmap:{${sessionId}}`,
   /** Read model version: bumped once per actor batch that changed the session. */
   seatMapVersion: (sessionId: string) => `seatmap:{${sessionId}}:v`,
+  /**
+   * The read model's change set: the seats of a session whose status changed since the last
+   * live delta. The seat actor adds to it in the same pipeline as the change; a notification
+   * instance takes it whole (with the statuses) when it sends the session's next delta.
+   */
+  seatChanges: (sessionId: string) => `notify:{${sessionId}}:dirty`,
+  /** Sessions with a change set waiting for its delta: the actor adds them once the change set is written. */
+  changedSessions: "notify:changed",
   /** A hold's current view (`HoldView` JSON plus `sessionId`), for `GET/DELETE /v1/holds/:id`. */
   hold: (holdId: string) => `hold:${holdId}`,
   /**

@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import type { Server } from "socket.io";
 import type { NotificationConfig } from "./config.ts";
-import { followOrders, followSeats } from "./feeds.ts";
+import { followOrders, followWaitlist } from "./feeds.ts";
 import { createQueuePositions } from "./queue-positions.ts";
 import { createSeatDeltas } from "./seat-deltas.ts";
 import { type SessionLookup, createSessionLookup } from "./session-lookup.ts";
@@ -81,8 +81,9 @@ export async function buildNotificationService(deps: NotificationDeps): Promise<
       // is answered only after the queued (P)SUBSCRIBEs were applied, so from here on
       // broadcasts from other instances reach this one.
       await deps.sub.ping();
+      deltas.start();
       consumptions.push(
-        await followSeats(bus, deltas, logger, hooks, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.waitlist, update)),
+        await followWaitlist(bus, logger, (buyerId, update) => io?.to(socketRooms.userOrders(buyerId)).emit(SOCKET_EVENTS.waitlist, update), hooks),
         // Each instance reads every order event and tells only its own sockets (see followOrders).
         await followOrders(
           bus,

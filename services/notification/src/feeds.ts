@@ -1,79 +1,49 @@
 import { DeliverPolicy } from "@nats-io/jetstream";
-import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consumeBatches, decode } from "@rush/bus";
+import { type Bus, type BusLogger, type ConsumeOutcome, type Consumption, consume, decode } from "@rush/bus";
 import {
   OrderEvent,
   type OrderUpdate,
   STREAMS,
   type SessionUpdate,
-  SeatStreamMessage,
   type WaitlistOfferUpdate,
+  WaitlistStreamEvent,
   orderIdForHold,
-  seatStatusChange,
 } from "@rush/contracts";
-import type { SeatDeltas } from "./seat-deltas.ts";
 
-/** The durable consumer (nats/consumers) shared by every notification instance, and the ordered one each reads `order.>` with (named for metrics). */
-export const NOTIFICATION_CONSUMERS = { seats: "notification-seats", orders: "notification-orders" } as const;
+/**
+ * The durable consumer (nats/consumers) shared by every notification instance, and the ordered
+ * one each reads `order.>` with (named for metrics). Seat-map deltas need no consumer: the seat
+ * actor writes each change set to Redis with the change (seat-deltas.ts).
+ */
+export const NOTIFICATION_CONSUMERS = { waitlist: "notification-waitlist", orders: "notification-orders" } as const;
 /** What each of them decodes: every message type its filter can deliver (see the contract test). */
-export const NOTIFICATION_CONSUMER_SCHEMAS = { seats: SeatStreamMessage, orders: OrderEvent } as const;
-
-/** How long a batch of seat events waits for more (well under the delta flush interval). */
-const SEAT_EVENT_LINGER_MS = 25;
+export const NOTIFICATION_CONSUMER_SCHEMAS = { waitlist: WaitlistStreamEvent, orders: OrderEvent } as const;
 
 /** Per-consumer outcome hooks (metrics); none by default. */
 export type OutcomeHooks = (consumer: string) => (outcome: ConsumeOutcome) => void;
 const noHooks: OutcomeHooks = () => () => {};
 
 /**
- * Seat events → dirty seats of their session. Events are acked once their seats are recorded in
- * Redis; whichever instance holds the session's flush turn sends the delta. Events delivered
- * together are recorded together: one Redis call per session per batch instead of one per event.
- * A batch of refusals changes no seat: ignored, like a single refusal.
+ * Waiting-list offers → the buyer's room. The consumer is shared by the instances (each event
+ * once): the offer goes through the adapter to whichever holds the buyer's sockets. Joins and
+ * leaves are on the same subjects and concern no socket.
  */
-export function followSeats(
+export function followWaitlist(
   bus: Bus,
-  deltas: SeatDeltas,
   logger: BusLogger,
+  offers: (buyerId: string, update: WaitlistOfferUpdate) => void,
   hooks: OutcomeHooks = noHooks,
-  offers: (buyerId: string, update: WaitlistOfferUpdate) => void = () => {},
 ): Promise<Consumption> {
-  // This consumer is shared by the instances (each event once): the offer goes through the adapter to whichever holds the buyer's sockets.
-  const tellOffer = (message: SeatStreamMessage) => {
-    if (message.type !== "WaitlistOffered") return;
-    const { sessionId, areaId, holdId, buyerId, seatIds, expiresAt } = message;
-    offers(buyerId, { sessionId, areaId, status: "offered", holdId, orderId: orderIdForHold(holdId), seatIds, expiresAt: new Date(expiresAt).toISOString() });
-  };
-  const changeOf = (message: SeatStreamMessage) => {
-    if (message.type === "HoldRejectedBatch") return undefined;
-    const change = seatStatusChange(message);
-    return change && { sessionId: message.sessionId, seatIds: change.seatIds };
-  };
-  return consumeBatches(bus, {
+  return consume(bus, {
     stream: STREAMS.seatEvents,
-    consumer: NOTIFICATION_CONSUMERS.seats,
-    schema: NOTIFICATION_CONSUMER_SCHEMAS.seats,
+    consumer: NOTIFICATION_CONSUMERS.waitlist,
+    schema: NOTIFICATION_CONSUMER_SCHEMAS.waitlist,
     logger,
-    maxMessages: 1000,
-    // Deltas go out per session every flush interval anyway: gathering events for a while costs no buyer anything.
-    lingerMs: SEAT_EVENT_LINGER_MS,
-    onOutcome: hooks(NOTIFICATION_CONSUMERS.seats),
+    onOutcome: hooks(NOTIFICATION_CONSUMERS.waitlist),
     handle: async (message) => {
-      tellOffer(message);
-      const change = changeOf(message);
-      if (change) await deltas.mark(change.sessionId, change.seatIds);
-    },
-    handleBatch: async (items) => {
-      const bySession = new Map<string, string[]>();
-      for (const { value } of items) {
-        tellOffer(value);
-        const change = changeOf(value);
-        if (!change) continue;
-        // Appended in place: copying the session's list per event was quadratic in the batch.
-        const seats = bySession.get(change.sessionId);
-        if (seats) seats.push(...change.seatIds);
-        else bySession.set(change.sessionId, [...change.seatIds]);
-      }
-      await Promise.all([...bySession].map(([sessionId, seatIds]) => deltas.mark(sessionId, seatIds)));
+      if (message.type !== "WaitlistOffered") return;
+      const { sessionId, areaId, holdId, buyerId, seatIds, expiresAt } = message;
+      offers(buyerId, { sessionId, areaId, status: "offered", holdId, orderId: orderIdForHold(holdId), seatIds, expiresAt: new Date(expiresAt).toISOString() });
     },
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Bus, connectBus, createSeatCommandClient, ensureTopology, loadTopology, publish, type SeatCommandClient } from "@rush/bus";
-import { ACCESS_TOKEN, OrderEvent, SOCKET_PATH, type SeatsUpdate, orderSubject } from "@rush/contracts";
+import { ACCESS_TOKEN, OrderEvent, SOCKET_PATH, type SeatsUpdate, WaitlistStreamEvent, orderIdForHold, orderSubject, seatEventSubject } from "@rush/contracts";
 import { type Db, createDb, events, runMigrations, sessions, users, venues } from "@rush/db";
 import { connectRedisSubscriber, createLogger, createMetrics, createRedis } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
@@ -155,6 +155,27 @@ describe("notification service", () => {
       status: "completed", previous: "payment_pending", total: { amount: "10.00", currency: "EUR" }, at: Date.now(),
     });
     await expect.poll(() => got, { timeout: 5000 }).toEqual([expect.objectContaining({ orderId, status: "completed" })]);
+    expect(leaked).toEqual([]);
+  });
+
+  it("live: a waiting-list offer reaches the buyer's sockets on whichever instance holds them, and only theirs", async () => {
+    const buyerId = randomUUID();
+    const [mine, theirs] = [await connect(instances[0]!.url, buyerId), await connect(instances[1]!.url, randomUUID())];
+    const got: unknown[] = [];
+    const leaked: unknown[] = [];
+    mine.on("waitlist", (u) => got.push(u));
+    theirs.on("waitlist", (u) => leaked.push(u));
+    const holdId = randomUUID();
+    const expiresAt = Date.now() + 60_000;
+    const common = { commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), entryId: randomUUID(), buyerId };
+    // A join on the same subjects concerns no socket; the offer goes to the buyer's room.
+    await publish(bus, seatEventSubject("waitlist", 3), WaitlistStreamEvent, { ...common, type: "WaitlistJoined", quantity: 2, seq: 1, position: 1, offerTtlMs: 60_000 });
+    await publish(bus, seatEventSubject("waitlist", 3), WaitlistStreamEvent, { ...common, type: "WaitlistOffered", holdId, seatIds: ["A-1-39", "A-1-40"], expiresAt });
+    await expect.poll(() => got, { timeout: 5000 }).toEqual([
+      { sessionId, areaId: "A", status: "offered", holdId, orderId: orderIdForHold(holdId), seatIds: ["A-1-39", "A-1-40"], expiresAt: new Date(expiresAt).toISOString() },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toHaveLength(1);
     expect(leaked).toEqual([]);
   });
 

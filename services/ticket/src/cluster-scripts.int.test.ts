@@ -106,17 +106,20 @@ describe("cluster: scripts and topology on a 3-node NATS cluster and a Redis Clu
     expect(map.version).toBe(1);
   });
 
-  it("cluster: the notification deltas (mark, then the coalesced flush) and the catalog's login throttle", async () => {
+  it("cluster: the seat-map deltas (the actor's change set, then the coalesced flush) and the catalog's login throttle", async () => {
     const sessionId = randomUUID();
-    await redis.hset(redisKeys.seatMap(sessionId), { "A-1": "s" });
+    const batch = new RedisBatch(redis);
+    batch.statuses(sessionId, [["A-1", "s"]]);
+    batch.changed(sessionId, ["A-1"]);
+    await batch.exec();
     const sent: unknown[] = [];
     const errors: unknown[] = [];
     const deltas = createSeatDeltas(redis, { coalesceMs: 10, broadcast: (u) => sent.push(u), onError: (e) => errors.push(e) });
-    await deltas.mark(sessionId, ["A-1"]);
-    await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(1);
+    deltas.start();
+    await expect.poll(() => sent, { timeout: 10_000 }).toEqual([{ sessionId, version: 1, seq: 1, changes: [{ id: "A-1", status: "sold" }] }]);
     expect(errors).toEqual([]);
     expect(await deltas.position(sessionId)).toMatchObject({ seq: 1 });
-    expect(hashSlot(notifyKeys(sessionId).dirty)).toBe(hashSlot(redisKeys.seatMap(sessionId)));
+    for (const key of Object.values(notifyKeys(sessionId))) expect(hashSlot(key)).toBe(hashSlot(redisKeys.seatMap(sessionId)));
     deltas.close();
 
     const throttle = createLoginThrottle(redis, { maxFailuresPerAccountIp: 2, maxFailuresPerIp: 10, maxFailuresPerAccount: 10, windowMs: 60_000 });

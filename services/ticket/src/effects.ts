@@ -1,9 +1,12 @@
-import type { SeatEvent } from "@rush/contracts";
+import { type SeatEvent, seatStatusChange } from "@rush/contracts";
 import { type PartitionState, assertNever, holdView } from "@rush/engine";
 import type { RedisBatch } from "./redis-batch.ts";
 
-/** Queues the Redis side of one event: fence, read model. */
+/** Queues the Redis side of one event: fence, read model, the live seat map's change set. */
 export function queueRedisEffects(batch: RedisBatch, event: SeatEvent): void {
+  // A loaded area's seats are new, not changed: browsers read them with the seat map.
+  const change = event.type === "InventoryLoaded" ? undefined : seatStatusChange(event);
+  if (change) batch.changed(event.sessionId, change.seatIds);
   switch (event.type) {
     case "SeatsHeld":
       batch.hold(event.sessionId, event.holdId, event.buyerId, event.seatIds, event.expiresAt);

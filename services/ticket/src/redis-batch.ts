@@ -11,6 +11,8 @@ const HOLD_VIEW_TTL_MS = 24 * 3_600_000;
 const HSET_CHUNK = 1_000;
 /** A buyer's waiting-list entries stay readable this long after their last change (offers included). */
 const WAITLIST_VIEW_TTL_MS = 7 * 24 * 3_600_000;
+/** A change set nobody took (no notification running) goes after this long. */
+const SEAT_CHANGES_TTL_MS = 600_000;
 
 /** Registers the fence scripts on a client (EVALSHA with automatic script loading). */
 export function defineFenceScripts(redis: Redis): void {
@@ -46,9 +48,13 @@ export class RedisBatch {
   readonly #holdChecks: { index: number; holdId: string }[] = [];
   readonly #sellChecks: { index: number; holdId: string }[] = [];
   readonly #touched = new Set<string>();
+  /** sessionId → seats whose status this batch changed (for live seat-map deltas). */
+  readonly #changes = new Map<string, string[]>();
+  readonly #redis: Redis;
   #count = 0;
 
   constructor(redis: Redis) {
+    this.#redis = redis;
     this.#pipeline = turnPipeline<FencePipeline>(redis);
   }
 
@@ -156,12 +162,31 @@ export class RedisBatch {
     this.#count++;
   }
 
-  /** Sends everything in one round trip; bumps the version of every session the batch changed. */
+  /** Seats whose status changed, added to the session's change set for the next live delta. */
+  changed(sessionId: string, seatIds: readonly string[]): void {
+    const seats = this.#changes.get(sessionId);
+    if (seats) seats.push(...seatIds);
+    else this.#changes.set(sessionId, [...seatIds]);
+  }
+
+  /**
+   * Sends everything in one round trip; bumps the version of every session the batch changed and
+   * adds its changed seats to the session's change set (live seat-map deltas read it: the seat
+   * events themselves no longer need a delivery and an ack per hold to the notification service).
+   */
   async exec(): Promise<FenceOutcome> {
     for (const sessionId of this.#touched) {
       const key = redisKeys.seatMapVersion(sessionId);
       this.#pipeline.add(key, (p) => p.incr(key));
       this.#count++;
+    }
+    for (const [sessionId, seatIds] of this.#changes) {
+      const key = redisKeys.seatChanges(sessionId);
+      for (let i = 0; i < seatIds.length; i += HSET_CHUNK) {
+        const chunk = seatIds.slice(i, i + HSET_CHUNK);
+        this.#one(key, (p) => p.sadd(key, ...chunk));
+      }
+      this.#one(key, (p) => p.pexpire(key, SEAT_CHANGES_TTL_MS));
     }
     const outcome: FenceOutcome = { refusedHolds: new Map(), soldConflicts: new Map() };
     if (this.#count === 0) return outcome;
@@ -176,6 +201,19 @@ export class RedisBatch {
       const conflicts = results[index]?.[1] as string[];
       if (conflicts.length > 0) outcome.soldConflicts.set(holdId, conflicts);
     }
+    if (this.#changes.size > 0) this.#announce([...this.#changes.keys()]);
     return outcome;
+  }
+
+  /**
+   * Names the changed sessions once their change sets are written (on a Redis Cluster the
+   * pipeline's node groups run side by side: named in the same pipeline, a session could be
+   * taken before its seats landed). Nothing waits on it: if it is lost, the seats wait for the
+   * session's next change, and a seat map the browser reloads is read from the read model.
+   */
+  #announce(sessionIds: string[]): void {
+    const marker = turnPipeline(this.#redis);
+    marker.add(redisKeys.changedSessions, (p) => p.sadd(redisKeys.changedSessions, ...sessionIds));
+    marker.exec().catch(() => {});
   }
 }
