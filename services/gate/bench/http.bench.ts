@@ -10,6 +10,8 @@
  * CPU per hold by package (BENCH_PROFILE_DIR keeps the `.cpuprofile` files). Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
  * BENCH_OPEN_RATE=<holds/s> runs the open loop at that rate instead of half the best, and prints
  * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
+ * The load comes from a lean raw-socket client (raw-http-client.ts); BENCH_CLIENT=node uses
+ * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -17,11 +19,13 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { type Call, type Client, type Figure, createClient, drive } from "./http-client.ts";
+import { type Call, type Client, type Figure, createClient as createNodeClient, drive } from "./http-client.ts";
+import { createRawClient } from "./raw-http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
 import { Redis } from "ioredis";
 import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printProfiles, printWakeUps, wakeWindow } from "./http-report.ts";
 
+const createClient = process.env.BENCH_CLIENT === "node" ? createNodeClient : createRawClient;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "16,64,128").split(",").map(Number);

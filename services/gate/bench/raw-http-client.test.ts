@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { parseAnswer } from "./raw-http-client.ts";
+
+const bytes = (text: string) => Buffer.from(text, "utf8");
+
+describe("the bench's raw HTTP client", () => {
+  it("raw client: reads a Content-Length answer only once all of it has arrived, and leaves the next one's bytes", () => {
+    const answer = 'HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":"é"}';
+    expect(parseAnswer(bytes(answer.slice(0, 40)))).toBeUndefined();
+    expect(parseAnswer(bytes(answer.slice(0, -2)))).toBeUndefined();
+    const next = "HTTP/1.1 200 OK\r\n";
+    expect(parseAnswer(bytes(answer + next))).toEqual({ status: 201, body: '{"ok":"é"}', consumed: Buffer.byteLength(answer), close: false });
+  });
+
+  it("raw client: reads a chunked answer, and sees Connection: close", () => {
+    const answer = "HTTP/1.1 429 Too Many Requests\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    expect(parseAnswer(bytes(answer.slice(0, -3)))).toBeUndefined();
+    expect(parseAnswer(bytes(answer))).toEqual({ status: 429, body: "hello world", consumed: answer.length, close: true });
+  });
+
+  it("raw client: an answer with no body (204) is complete at its blank line", () => {
+    const answer = "HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n";
+    expect(parseAnswer(bytes(answer))).toEqual({ status: 204, body: "", consumed: answer.length, close: false });
+  });
+});
