@@ -402,6 +402,7 @@ export class PartitionActor {
   ): Promise<void> {
     const { partition, bus, metrics, logger, clock } = this.options;
     const fix = new RedisBatch(this.options.redis);
+    const revokes: SeatCommand[] = [];
     for (const [holdId, seats] of refused) {
       metrics.fenceRefusals.inc();
       logger.warn({ partition, holdId, seats }, "fence refused a hold; revoking it");
@@ -427,15 +428,19 @@ export class PartitionActor {
       held.answer.text = JSON.stringify(reply);
       fix.result(reply.commandId, held.answer.text, "correct");
       const { sessionId, areaId } = held.command;
-      await publish(
-        bus,
-        seatCommandSubject(partition),
-        SeatCommand,
-        { type: "RevokeHold", commandId: `revoke:${holdId}`, sessionId, areaId, now: clock(), holdId, reason: "fence" },
-        { msgId: `revoke:${holdId}`, type: "RevokeHold" },
-      );
+      // The batch's pipeline stored the grant's view too: what the asker is told, the view says.
+      const rejected = reply.events.find((event) => event.type === "HoldRejected" && event.holdId === holdId);
+      const buyerId = rejected?.type === "HoldRejected" ? rejected.buyerId : undefined;
+      if (buyerId) fix.holdView(holdId, { holdId, buyerId, status: "rejected", seatIds: [], reason: "unavailable", sessionId, areaId });
+      revokes.push({ type: "RevokeHold", commandId: `revoke:${holdId}`, sessionId, areaId, now: clock(), holdId, reason: "fence" });
     }
+    // Corrected before the revokes are published (a PubAck can take seconds while NATS is
+    // struggling, which is when leases move): until then a 202'd buyer polling the command read
+    // the withdrawn grant as theirs.
     await fix.exec();
+    for (const revoke of revokes) {
+      await publish(bus, seatCommandSubject(partition), SeatCommand, revoke, { msgId: revoke.commandId, type: "RevokeHold" });
+    }
   }
 
   #markCaughtUp(): void {

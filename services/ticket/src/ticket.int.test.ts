@@ -257,8 +257,11 @@ describe("ticket worker", () => {
     const outcome = await hold("buyer-5", ["A-5-4", "A-5-5"], "A", commandId);
     const refused = [expect.objectContaining({ type: "HoldRejected", reason: "unavailable", unavailable: ["A-5-5"] })];
     expect(outcome.status === "done" && outcome.reply.events).toEqual(refused);
-    // A retry that reads the result store hears the same refusal, not the grant memory made first.
+    // A retry that reads the result store hears the same refusal, not the grant memory made first,
+    // and the hold's view says so too (rejected, then revoked once the revoke is applied).
     expect(JSON.parse((await redis.get(redisKeys.commandResult(commandId))) ?? "{}").events).toEqual(refused);
+    const holdId = outcome.status === "done" ? (outcome.reply.events[0] as { holdId: string }).holdId : "";
+    expect(JSON.parse((await redis.get(redisKeys.hold(holdId))) ?? "{}")).toMatchObject({ holdId, buyerId: "buyer-5", seatIds: [], status: expect.stringMatching(/^(rejected|revoked)$/) });
     // The revoke comes back through the partition's log and frees what memory had granted.
     await expect
       .poll(async () => {
