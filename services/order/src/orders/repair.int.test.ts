@@ -75,6 +75,20 @@ describe("order repair pass", () => {
     await expect.poll(() => ticketsOf(orderId), { timeout: 10_000 }).toEqual(["A-2-1", "A-2-2"]);
   });
 
+  it("repair: a completed order whose seat has only another order's void ticket gets its own; one whose own ticket was voided is left alone", async () => {
+    const gone = await paidOrder(["A-2-5", "A-2-6"], { status: "refunded" });
+    await stack.db.db.insert(tickets).values(["A-2-5", "A-2-6"].map((seatId) => ({ id: randomUUID(), orderId: gone.orderId, sessionId, seatId, ownerId: buyer.id, status: "void" as const, voidReason: "refunded" })));
+    const { orderId } = await paidOrder(["A-2-5"], { status: "succeeded", sold: true });
+    await stack.db.db.update(orders).set({ status: "completed" }).where(eq(orders.id, orderId));
+    await expect.poll(() => ticketsOf(orderId), { timeout: 10_000 }).toEqual(["A-2-5"]);
+    // Its own ticket voided (resold, refunded away): the pass does not issue it again.
+    const voidedOwn = await paidOrder(["A-2-7"], { status: "succeeded", sold: true });
+    await stack.db.db.update(orders).set({ status: "completed" }).where(eq(orders.id, voidedOwn.orderId));
+    await stack.db.db.insert(tickets).values({ id: randomUUID(), orderId: voidedOwn.orderId, sessionId, seatId: "A-2-7", ownerId: buyer.id, status: "void", voidReason: "resold" });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await stack.db.db.select({ status: tickets.status }).from(tickets).where(eq(tickets.orderId, voidedOwn.orderId))).toEqual([{ status: "void" }]);
+  });
+
   it("repair: a seat already ticketed to another order is never ticketed twice; the later payment goes back to be refunded", async () => {
     const first = await paidOrder(["A-3-1"], { status: "succeeded", sold: true });
     await expect.poll(() => ticketsOf(first.orderId), { timeout: 10_000 }).toEqual(["A-3-1"]);
