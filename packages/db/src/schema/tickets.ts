@@ -33,5 +33,7 @@ export const tickets = pgTable(
     // order's void tickets step aside: its seats are on sale again.
     uniqueIndex("tickets_session_seat_key").on(t.sessionId, t.seatId).where(sql`${t.status} <> 'void'`),
     index("tickets_owner_idx").on(t.ownerId),
+    // An order's tickets (the confirmation e-mail, refunds, the repair pass): without it each was a scan of every ticket.
+    index("tickets_order_idx").on(t.orderId),
   ],
 );
