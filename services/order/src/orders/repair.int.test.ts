@@ -77,7 +77,7 @@ describe("order repair pass", () => {
 
   it("repair: a completed order whose seat has only another order's void ticket gets its own; one whose own ticket was voided is left alone", async () => {
     const gone = await paidOrder(["A-2-5", "A-2-6"], { status: "refunded" });
-    await stack.db.db.insert(tickets).values(["A-2-5", "A-2-6"].map((seatId) => ({ id: randomUUID(), orderId: gone.orderId, sessionId, seatId, ownerId: buyer.id, status: "void" as const, voidReason: "refunded" })));
+    await stack.db.db.insert(tickets).values(["A-2-5", "A-2-6"].map((seatId) => ({ id: randomUUID(), orderId: gone.orderId, sessionId, seatId, ownerId: buyer.id, status: "void" as const, voidReason: "refunded" as const })));
     const { orderId } = await paidOrder(["A-2-5"], { status: "succeeded", sold: true });
     await stack.db.db.update(orders).set({ status: "completed" }).where(eq(orders.id, orderId));
     await expect.poll(() => ticketsOf(orderId), { timeout: 10_000 }).toEqual(["A-2-5"]);
