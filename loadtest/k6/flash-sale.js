@@ -31,12 +31,10 @@ const READER_SHARE = Number(__ENV.READER_SHARE || 0.05);
 // Multiplies every step's p99 threshold (a busy shared machine).
 const P99_SCALE = Number(__ENV.P99_SCALE || 1);
 
-const buyers = new SharedArray("buyers", () => {
-  if (!__ENV.BUYERS_FILE) throw new Error("BUYERS_FILE is required: pnpm loadtest seed --buyers N prints one");
-  return JSON.parse(open(__ENV.BUYERS_FILE));
-});
-const BUYERS = Math.min(buyers.length, Number(__ENV.BUYERS || buyers.length));
-if (!(BUYERS > 0)) throw new Error("BUYERS must be 1 or more");
+const buyers = new SharedArray("buyers", () => (__ENV.BUYERS_FILE ? JSON.parse(open(__ENV.BUYERS_FILE)) : []));
+const WANTED = Number(__ENV.BUYERS || buyers.length);
+// Without a buyers file (`k6 inspect`, a run started by hand) the options still build; setup() refuses the run and says why.
+const BUYERS = Math.max(1, Math.min(buyers.length, WANTED) || 1);
 
 // The timeline: per-bucket submetrics, which the summary only carries when a threshold names them.
 const BUCKET = Math.max(1, Math.ceil(MAX_SECONDS / 90));
@@ -147,6 +145,8 @@ const json = (res, key) => {
 };
 
 export function setup() {
+  if (buyers.length === 0) fail("BUYERS_FILE is required: pnpm loadtest seed --buyers N prints one");
+  if (!(WANTED > 0)) fail("BUYERS must be 1 or more");
   if (!SESSION) fail("SESSION_ID is required (./scripts/start prints the demo sessions; pnpm loadtest makes a fresh one)");
   const auth = { authorization: `Bearer ${buyers[0].token}` };
   const session = http.get(`${BASE}/v1/sessions/${SESSION}`, { headers: auth });
