@@ -161,11 +161,12 @@ export function createSeatEventBatchHandler(deps: {
   return async function handleBatch(items: Item[]): Promise<void> {
     const { opening, extensions, sales, lanes } = planSeatEvents(items);
     if (opening.length > 0) await openOrders(opening);
-    let failure: { error: unknown } | undefined;
-    await Promise.all([
+    // Both run to their end before a failure is thrown: the batch is then settled message by message.
+    const [lanesDone, paysDone] = await Promise.allSettled([
       runLanes(lanes, deps.concurrency, (item) => deps.handleOne(item.value, item)),
-      extensions.length + sales.length > 0 ? settlePays(extensions, sales) : undefined,
-    ].map((work) => Promise.resolve(work).catch((error: unknown) => void (failure ??= { error }))));
-    if (failure) throw failure.error;
+      extensions.length + sales.length > 0 ? settlePays(extensions, sales) : Promise.resolve(),
+    ]);
+    if (lanesDone.status === "rejected") throw lanesDone.reason;
+    if (paysDone.status === "rejected") throw paysDone.reason;
   };
 }
