@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { DEV_JWT_SECRET } from "@rush/service";
 import { z } from "zod";
 
@@ -22,7 +22,11 @@ const LoadtestEnv = z
     ADMIN_PASSWORD: z.string().default("admin-dev-password"),
     /** A k6 binary; otherwise `k6` on PATH, then ../shared/tools/k6 beside the repository. */
     K6: z.string().optional(),
-    DATA_DIR: z.string().default(join(REPO_ROOT, ".data")),
+    /** Relative to the repository, as infra.sh takes it: k6 opens files relative to its script, not to here. */
+    DATA_DIR: z
+      .string()
+      .default(".data")
+      .transform((dir) => resolve(REPO_ROOT, dir)),
   })
   .transform((env) => ({
     nodeEnv: env.NODE_ENV,

@@ -32,7 +32,7 @@ await runService(
       parseCommands: false,
     });
     const app = await buildApp({ config, bus, redis, db, seats, logger });
-    await app.listen({ host: config.HOST, port: config.PORT });
+    await app.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
     const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
     await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
     logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
-import QRCode from "qrcode";
+import { qrPng } from "./qr-png.ts";
 import type { MailMessage } from "./templates/index.ts";
 
 /** What a sent message is known by: the SMTP server's answer, or the outbox file's id. */
@@ -31,13 +31,8 @@ export interface OutboxEntry {
   images: Record<string, string>;
 }
 
-/** QR codes as PNGs, sized for a phone held to a scanner; error correction M survives a cracked screen. */
-const qrPng = (payload: string) => QRCode.toBuffer(payload, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 440 });
-
-async function mailOptions(from: string, message: MailMessage) {
-  const attachments = await Promise.all(
-    message.images.map(async (image) => ({ filename: `${image.cid.split("@")[0]}.png`, content: await qrPng(image.payload), cid: image.cid, contentType: "image/png" })),
-  );
+function mailOptions(from: string, message: MailMessage) {
+  const attachments = message.images.map((image) => ({ filename: `${image.cid.split("@")[0]}.png`, content: qrPng(image.payload), cid: image.cid, contentType: "image/png" }));
   return { from, to: message.to, subject: message.subject, text: message.text, html: message.html, attachments };
 }
 
@@ -47,7 +42,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
   return {
     kind: "smtp",
     async send(message) {
-      const info = await transporter.sendMail(await mailOptions(from, message));
+      const info = await transporter.sendMail(mailOptions(from, message));
       return { messageId: String(info.messageId) };
     },
     close: () => transporter.close(),
@@ -68,7 +63,7 @@ export function outboxTransport(dir: string, from: string, clock: () => number =
     async send(message, meta) {
       const at = clock();
       const id = `${new Date(at).toISOString().replace(/[:.]/g, "-")}_${safeName(meta.key)}`;
-      const options = await mailOptions(from, message);
+      const options = mailOptions(from, message);
       const info = await builder.sendMail(options);
       const entry: OutboxEntry = {
         id,

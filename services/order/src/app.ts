@@ -97,7 +97,16 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
     isPermanent: isPermanentOrderFailure,
     releaseOrphan,
   });
-  const handleSeatEvents = createSeatEventBatchHandler({ bus, orders, handleOne: (event, item) => handleSeatEvent(event, item.trace) });
+  const handleSeatEvents = createSeatEventBatchHandler({
+    bus,
+    orders,
+    sql: db.sql,
+    logger,
+    handleOne: (event, item) => handleSeatEvent(event, item.trace),
+    onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
+    concurrency: config.CONSUMER_CONCURRENCY,
+    clock,
+  });
   const outcomes = consumerMetrics(deps.metrics);
   const handlePayment = createPaymentEventHandler({ bus, orders, tickets });
   const consumptions: Consumption[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { publish } from "@rush/bus";
 import { OrderEvent, STREAMS, SeatEvent, orderIdForHold, partitionOf, seatEventSubject } from "@rush/contracts";
-import { orderItems, orders } from "@rush/db";
+import { orderItems, orders, tickets } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
@@ -11,6 +11,8 @@ import { type OrderService, buildOrderService, isPermanentOrderFailure } from ".
 import { normalizeAmount } from "./orders/money.ts";
 import { createOrderStore } from "./orders/order-store.ts";
 import { createPriceBook } from "./orders/price-book.ts";
+import { extendMany } from "./orders/extended-holds.ts";
+import { sellMany } from "./orders/sold-holds.ts";
 import { OrderConfig } from "./config.ts";
 import { type PurchaseStack, TEST_PARTITIONS, type TestUser, hold, seedSession, seedUser, startPurchaseStack } from "./testing/purchase-stack.ts";
 
@@ -97,6 +99,55 @@ describe("order service", () => {
     expect(items.map((i) => `${i.orderId === one.orderId ? 1 : i.orderId === two.orderId ? 2 : 3}:${i.seatId}:${i.amount}`).sort()).toEqual(
       ["1:A-2-2:12.50", "1:A-2-3:12.50", "2:A-2-4:12.50", "3:A-2-5:12.50"],
     );
+  });
+
+  it("orders: a batch of pays extends and sells every order in one statement each, with its tickets; a replay changes nothing; a seat ticketed elsewhere is reported", async () => {
+    const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
+    // Its own session: these tickets are written straight to PostgreSQL, past the seat engine.
+    const paySession = await seedSession(stack, { rows: 1, perRow: 10, price: "12.50" });
+    const facts = (seatIds: string[]) => {
+      const holdId = randomUUID();
+      return { orderId: orderIdForHold(holdId), holdId, buyerId: buyer.id, sessionId: paySession, areaId: "A", seatIds, expiresAt: Date.now() + 60_000 };
+    };
+    const [one, two, gone, rival, clash] = [facts(["A-1-1", "A-1-2"]), facts(["A-1-3"]), facts(["A-1-4"]), facts(["A-1-5"]), facts(["A-1-5"])];
+    await store.ensureMany([one, two, gone, rival, clash]);
+    await store.moveTo(two.orderId, "payment_pending");
+    await store.moveTo(gone.orderId, "expired");
+    await store.moveTo(gone.orderId, "failed");
+    // Another order already has A-1-5's ticket: the sale of `rival` must report it, not hide it.
+    await sellMany(stack.db.sql, [{ orderId: rival.orderId, seatIds: ["A-1-5"] }], new Date());
+    const later = Date.now() + 120_000;
+    await extendMany(stack.db.sql, [{ orderId: one.orderId, expiresAt: later - 1 }, { orderId: one.orderId, expiresAt: later }, { orderId: gone.orderId, expiresAt: later }], new Date());
+    expect((await orderRow(one.orderId))!.expiresAt.getTime()).toBe(later);
+    expect((await orderRow(gone.orderId))!.expiresAt.getTime()).toBe(gone.expiresAt);
+
+    const sales = [
+      { orderId: one.orderId, seatIds: one.seatIds },
+      { orderId: two.orderId, seatIds: two.seatIds },
+      { orderId: gone.orderId, seatIds: gone.seatIds },
+      { orderId: orderIdForHold(randomUUID()), seatIds: ["A-1-6"] },
+      { orderId: clash.orderId, seatIds: clash.seatIds },
+    ];
+    const first = await sellMany(stack.db.sql, sales, new Date());
+    const byId = new Map(first.map((outcome) => [outcome.order.id, outcome]));
+    // No order for A-1-6's sale: left to the caller (it opens the order from the sale).
+    expect(first).toHaveLength(4);
+    expect(byId.get(one.orderId)).toMatchObject({ previous: "created", changed: true, conflicts: [], order: { status: "completed", expiresAt: new Date(later) } });
+    expect(byId.get(two.orderId)).toMatchObject({ previous: "payment_pending", changed: true, conflicts: [] });
+    expect(byId.get(gone.orderId)).toMatchObject({ previous: "failed", changed: false, order: { status: "failed" } });
+    expect(byId.get(clash.orderId)).toMatchObject({ changed: true, conflicts: ["A-1-5"] });
+    // What it returns without reading back is what PostgreSQL stored.
+    for (const { order } of first) expect(order).toEqual(await orderRow(order.id));
+    const ticketsOf = async (orderId: string) => (await stack.db.db.select().from(tickets).where(eq(tickets.orderId, orderId))).map((t) => t.seatId).sort();
+    expect(await ticketsOf(one.orderId)).toEqual(["A-1-1", "A-1-2"]);
+    expect(await ticketsOf(two.orderId)).toEqual(["A-1-3"]);
+    expect(await ticketsOf(clash.orderId)).toEqual([]);
+
+    const replay = await sellMany(stack.db.sql, sales, new Date());
+    expect(replay.map((o) => [o.order.id, o.changed, o.order.status, o.conflicts.length]).sort()).toEqual(
+      first.map((o) => [o.order.id, false, o.order.status, o.conflicts.length]).sort(),
+    );
+    expect(await ticketsOf(one.orderId)).toEqual(["A-1-1", "A-1-2"]);
   });
 
   it("orders: a batch with a buyer PostgreSQL does not know fails whole and writes nothing", async () => {
