@@ -95,34 +95,72 @@ function differs(wanted: object, actual: object): boolean {
  */
 export async function ensureTopology(bus: Bus, topology: Topology): Promise<void> {
   for (const stream of topology.streams) {
-    const info = await bus.jsm.streams.info(stream.name).catch(() => null);
-    if (!info) await bus.jsm.streams.add(stream);
-    else if (differs(stream, info.config)) await bus.jsm.streams.update(stream.name, stream);
-  }
-  for (const kv of topology.kv) {
-    await bus.kvm.create(kv.bucket, {
-      history: kv.history,
-      storage: kv.storage === "file" ? "file" : "memory",
-      maxValueSize: kv.max_value_size,
-      ttl: kv.ttl_ms,
-      replicas: kv.replicas,
-      ...(kv.description ? { description: kv.description } : {}),
+    await patiently(async () => {
+      const info = await bus.jsm.streams.info(stream.name).catch(orNullIfMissing);
+      if (!info) await bus.jsm.streams.add(stream);
+      else if (differs(stream, info.config)) await bus.jsm.streams.update(stream.name, stream);
     });
-    // `create` opens an existing bucket unchanged; apply edited limits to its stream ourselves.
-    const streamName = `KV_${kv.bucket}`;
-    const { config } = await bus.jsm.streams.info(streamName);
-    const wanted = {
-      num_replicas: kv.replicas,
-      max_age: kv.ttl_ms * 1_000_000,
-      max_msgs_per_subject: kv.history,
-      max_msg_size: kv.max_value_size,
-    };
-    if (differs(wanted, config)) await bus.jsm.streams.update(streamName, { ...config, ...wanted });
   }
+  for (const kv of topology.kv) await patiently(() => ensureBucket(bus, kv));
   for (const { stream, config } of topology.consumers) {
     const name = config.durable_name as string;
-    const info = await bus.jsm.consumers.info(stream, name).catch(() => null);
-    if (!info) await bus.jsm.consumers.add(stream, config);
-    else if (differs(config, info.config)) await bus.jsm.consumers.update(stream, name, config);
+    await patiently(async () => {
+      const info = await bus.jsm.consumers.info(stream, name).catch(orNullIfMissing);
+      if (!info) await bus.jsm.consumers.add(stream, config);
+      else if (differs(config, info.config)) await bus.jsm.consumers.update(stream, name, config);
+    });
   }
+}
+
+/**
+ * Each step asked again when JetStream did not answer in time: on a cluster a replicated stream
+ * is created by its Raft group, which on a loaded 2-core machine outlasted the client's 5 s (a
+ * service then failed its start: "catalog start timed out on JetStream"). A timed-out create may
+ * still land; the next attempt finds it and moves on. Other errors (a bad config) fail at once.
+ */
+async function patiently(step: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= TOPOLOGY_ATTEMPTS || !isUnanswered(error)) throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
+}
+
+const TOPOLOGY_ATTEMPTS = 6;
+
+/** JetStream did not answer (yet): a timeout, no responders, or "temporarily unavailable" while a cluster elects leaders. */
+function isUnanswered(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const text = `${error.name} ${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`;
+  return /timeout|no responders|noresponders|503|temporarily unavailable/i.test(text);
+}
+
+/** A `not found` answer means "create it"; any other failure is not an answer and is thrown. */
+function orNullIfMissing(error: unknown): null {
+  if (error instanceof Error && /not found/i.test(error.message)) return null;
+  throw error;
+}
+
+async function ensureBucket(bus: Bus, kv: KvDefinition): Promise<void> {
+  await bus.kvm.create(kv.bucket, {
+    history: kv.history,
+    storage: kv.storage === "file" ? "file" : "memory",
+    maxValueSize: kv.max_value_size,
+    ttl: kv.ttl_ms,
+    replicas: kv.replicas,
+    ...(kv.description ? { description: kv.description } : {}),
+  });
+  // `create` opens an existing bucket unchanged; apply edited limits to its stream ourselves.
+  const streamName = `KV_${kv.bucket}`;
+  const { config } = await bus.jsm.streams.info(streamName);
+  const wanted = {
+    num_replicas: kv.replicas,
+    max_age: kv.ttl_ms * 1_000_000,
+    max_msgs_per_subject: kv.history,
+    max_msg_size: kv.max_value_size,
+  };
+  if (differs(wanted, config)) await bus.jsm.streams.update(streamName, { ...config, ...wanted });
 }
