@@ -5,6 +5,7 @@ import type { ConsumerConfig, StreamConfig } from "@nats-io/jetstream";
 import { z } from "zod";
 import type { Bus } from "./connection.ts";
 import { BusError } from "./errors.ts";
+import { patiently } from "./patience.ts";
 
 /** The repository's `nats/` folder: streams, KV buckets and consumers as data. */
 export const DEFAULT_TOPOLOGY_DIR = fileURLToPath(new URL("../../../nats", import.meta.url));
@@ -91,7 +92,8 @@ function differs(wanted: object, actual: object): boolean {
 
 /**
  * Creates what is missing and updates what changed, so every service can call it at start:
- * the first one creates, the others find it in place. Never deletes anything.
+ * the first one creates, the others find it in place. Never deletes anything. Each step is asked
+ * again while JetStream does not answer (`patiently`), and only "not found" means "create".
  */
 export async function ensureTopology(bus: Bus, topology: Topology): Promise<void> {
   for (const stream of topology.streams) {
@@ -110,32 +112,6 @@ export async function ensureTopology(bus: Bus, topology: Topology): Promise<void
       else if (differs(config, info.config)) await bus.jsm.consumers.update(stream, name, config);
     });
   }
-}
-
-/**
- * Each step asked again when JetStream did not answer in time: on a cluster a replicated stream
- * is created by its Raft group, which on a loaded 2-core machine outlasted the client's 5 s (a
- * service then failed its start: "catalog start timed out on JetStream"). A timed-out create may
- * still land; the next attempt finds it and moves on. Other errors (a bad config) fail at once.
- */
-async function patiently(step: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt >= TOPOLOGY_ATTEMPTS || !isUnanswered(error)) throw error;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
-}
-
-const TOPOLOGY_ATTEMPTS = 6;
-
-/** JetStream did not answer (yet): a timeout, no responders, or "temporarily unavailable" while a cluster elects leaders. */
-function isUnanswered(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const text = `${error.name} ${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`;
-  return /timeout|no responders|noresponders|503|temporarily unavailable/i.test(text);
 }
 
 /** A `not found` answer means "create it"; any other failure is not an answer and is thrown. */
