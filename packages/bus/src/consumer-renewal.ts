@@ -71,10 +71,10 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
         current = next;
         old.stop();
         options.onRenewed?.();
-        logger.info?.({ stream, consumer: name, attempt }, "consumer renewed after a NATS reconnect");
+        logger.info?.({ stream, consumer: name, attempt }, "consumer renewed: reading on through a fresh pull");
         return;
       } catch (error) {
-        logger.warn({ stream, consumer: name, attempt, err: error }, "consumer not renewed yet after a NATS reconnect");
+        logger.warn({ stream, consumer: name, attempt, err: error }, "consumer not renewed yet: asking again");
         await new Promise((r) => setTimeout(r, RENEW_BACKOFF_MS[Math.min(attempt, RENEW_BACKOFF_MS.length - 1)]));
       }
     }
@@ -101,8 +101,9 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
    * fails, waits 2.5–7.5 s (its backoff is the pull's expiry with jitter): renew as after a reconnect.
    */
   async function watch(messages: ConsumerMessages): Promise<void> {
+    // Ends by itself when these messages are stopped (replaced or `stop`): their listeners stop too.
     for await (const status of messages.status()) {
-      if (stopped || current !== messages) return;
+      if (stopped) return;
       if (status.type === "heartbeats_missed" && status.count >= 2) {
         logger.warn({ stream, consumer: name, missed: status.count }, "consumer silent: reading on through a fresh pull");
         renew();
