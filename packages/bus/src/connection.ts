@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
+import { patiently } from "./patience.ts";
 
 /** A live connection with the JetStream and KV handles every service needs. */
 export interface Bus {
@@ -47,7 +48,8 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
     })();
   }
   const js = jetstream(nc);
-  const jsm = await jetstreamManager(nc, { checkAPI: true });
+  // Checking the API is a request JetStream answers only once it is up (on a cluster: a meta leader).
+  const jsm = await patiently(() => jetstreamManager(nc, { checkAPI: true }));
   return {
     nc,
     js,

@@ -2,6 +2,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
 import { type ConsumeOptions, type Consumption, deliveries } from "./consume.ts";
+import { renewingMessages } from "./consumer-renewal.ts";
 import { errorText } from "./dead-letters.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
 
@@ -100,23 +101,33 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     }
   };
 
-  const consumer = await bus.js.consumers.get(options.stream, options.consumer);
-  const messages = await consumer.consume({
-    max_messages: options.maxMessages ?? 512,
-    // The server's max_ack_pending bounds what can pile up here while a batch is handled.
-    callback: (msg) => {
-      queue.push(msg);
-      running ??= new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve))).then(drain);
+  const renewing = await renewingMessages(bus, {
+    stream: options.stream,
+    consumer: options.consumer,
+    logger: options.logger,
+    pull: {
+      max_messages: options.maxMessages ?? 512,
+      // The server's max_ack_pending bounds what can pile up here while a batch is handled.
+      callback: (msg) => {
+        queue.push(msg);
+        running ??= new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve))).then(drain);
+      },
     },
+    ...(options.onRenewed ? { onRenewed: options.onRenewed } : {}),
   });
   const done = (async () => {
-    await messages.closed();
+    // Closed by `stop`, or replaced after a reconnect: then wait on the new pull.
+    for (;;) {
+      const messages = renewing.current;
+      await messages.closed();
+      if (renewing.current === messages) break;
+    }
     while (running) await running;
   })();
   return {
     done,
     stop: async () => {
-      messages.stop();
+      renewing.stop();
       await done;
     },
   };

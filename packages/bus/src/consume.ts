@@ -4,10 +4,12 @@ import { decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
 import { type DeadLetterReason, errorText, parkMessage } from "./dead-letters.ts";
 import { type FailureKind, classifyFailure, retryDelayMs } from "./failures.ts";
+import { renewingMessages } from "./consumer-renewal.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
 
 /** The slice of a pino logger the bus uses. */
 export interface BusLogger {
+  info?(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -33,6 +35,8 @@ export interface ConsumeOptions<T> {
   classify?: (error: unknown) => FailureKind;
   /** Told every delivery's outcome (metrics). */
   onOutcome?: (outcome: ConsumeOutcome) => void;
+  /** Told each time the consumer is read through a fresh pull after a NATS reconnect (metrics). */
+  onRenewed?: () => void;
 }
 
 export interface Consumption {
@@ -52,8 +56,14 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
   const { consumer: name, logger } = options;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const { park, settle } = deliveries(bus, options);
-  const consumer = await bus.js.consumers.get(options.stream, name);
-  const messages = await consumer.consume({ max_messages: options.maxMessages ?? Math.max(256, concurrency * 4) });
+  const max_messages = options.maxMessages ?? Math.max(256, concurrency * 4);
+  const renewing = await renewingMessages(bus, {
+    stream: options.stream,
+    consumer: name,
+    logger,
+    pull: { max_messages },
+    ...(options.onRenewed ? { onRenewed: options.onRenewed } : {}),
+  });
 
   const inflight = new Set<Promise<void>>();
   const lanes = new Map<string, Promise<void>>();
@@ -68,23 +78,28 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
   };
 
   const done = (async () => {
-    for await (const msg of messages) {
-      while (inflight.size >= concurrency) await Promise.race(inflight);
-      const decoded = decode(options.schema, msg.data);
-      if (!decoded.ok) {
-        track(park(msg, "schema", decoded.error.slice(0, 2_000)));
-        continue;
+    for (;;) {
+      const messages = renewing.current;
+      for await (const msg of messages) {
+        while (inflight.size >= concurrency) await Promise.race(inflight);
+        const decoded = decode(options.schema, msg.data);
+        if (!decoded.ok) {
+          track(park(msg, "schema", decoded.error.slice(0, 2_000)));
+          continue;
+        }
+        const key = options.keyOf?.(decoded.value);
+        const before = key === undefined ? undefined : lanes.get(key);
+        track(before ? before.then(() => settle(msg, decoded.value)) : settle(msg, decoded.value), key);
       }
-      const key = options.keyOf?.(decoded.value);
-      const before = key === undefined ? undefined : lanes.get(key);
-      track(before ? before.then(() => settle(msg, decoded.value)) : settle(msg, decoded.value), key);
+      // Ended by `stop`, or replaced after a reconnect (read to its end): then on with the new pull.
+      if (renewing.current === messages) break;
     }
     await Promise.all(inflight);
   })();
   return {
     done,
     stop: async () => {
-      messages.stop();
+      renewing.stop();
       await done;
     },
   };

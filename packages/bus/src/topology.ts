@@ -5,6 +5,7 @@ import type { ConsumerConfig, StreamConfig } from "@nats-io/jetstream";
 import { z } from "zod";
 import type { Bus } from "./connection.ts";
 import { BusError } from "./errors.ts";
+import { patiently } from "./patience.ts";
 
 /** The repository's `nats/` folder: streams, KV buckets and consumers as data. */
 export const DEFAULT_TOPOLOGY_DIR = fileURLToPath(new URL("../../../nats", import.meta.url));
@@ -91,38 +92,51 @@ function differs(wanted: object, actual: object): boolean {
 
 /**
  * Creates what is missing and updates what changed, so every service can call it at start:
- * the first one creates, the others find it in place. Never deletes anything.
+ * the first one creates, the others find it in place. Never deletes anything. Each step is asked
+ * again while JetStream does not answer (`patiently`), and only "not found" means "create".
  */
 export async function ensureTopology(bus: Bus, topology: Topology): Promise<void> {
   for (const stream of topology.streams) {
-    const info = await bus.jsm.streams.info(stream.name).catch(() => null);
-    if (!info) await bus.jsm.streams.add(stream);
-    else if (differs(stream, info.config)) await bus.jsm.streams.update(stream.name, stream);
-  }
-  for (const kv of topology.kv) {
-    await bus.kvm.create(kv.bucket, {
-      history: kv.history,
-      storage: kv.storage === "file" ? "file" : "memory",
-      maxValueSize: kv.max_value_size,
-      ttl: kv.ttl_ms,
-      replicas: kv.replicas,
-      ...(kv.description ? { description: kv.description } : {}),
+    await patiently(async () => {
+      const info = await bus.jsm.streams.info(stream.name).catch(orNullIfMissing);
+      if (!info) await bus.jsm.streams.add(stream);
+      else if (differs(stream, info.config)) await bus.jsm.streams.update(stream.name, stream);
     });
-    // `create` opens an existing bucket unchanged; apply edited limits to its stream ourselves.
-    const streamName = `KV_${kv.bucket}`;
-    const { config } = await bus.jsm.streams.info(streamName);
-    const wanted = {
-      num_replicas: kv.replicas,
-      max_age: kv.ttl_ms * 1_000_000,
-      max_msgs_per_subject: kv.history,
-      max_msg_size: kv.max_value_size,
-    };
-    if (differs(wanted, config)) await bus.jsm.streams.update(streamName, { ...config, ...wanted });
   }
+  for (const kv of topology.kv) await patiently(() => ensureBucket(bus, kv));
   for (const { stream, config } of topology.consumers) {
     const name = config.durable_name as string;
-    const info = await bus.jsm.consumers.info(stream, name).catch(() => null);
-    if (!info) await bus.jsm.consumers.add(stream, config);
-    else if (differs(config, info.config)) await bus.jsm.consumers.update(stream, name, config);
+    await patiently(async () => {
+      const info = await bus.jsm.consumers.info(stream, name).catch(orNullIfMissing);
+      if (!info) await bus.jsm.consumers.add(stream, config);
+      else if (differs(config, info.config)) await bus.jsm.consumers.update(stream, name, config);
+    });
   }
+}
+
+/** A `not found` answer means "create it"; any other failure is not an answer and is thrown. */
+function orNullIfMissing(error: unknown): null {
+  if (error instanceof Error && /not found/i.test(error.message)) return null;
+  throw error;
+}
+
+async function ensureBucket(bus: Bus, kv: KvDefinition): Promise<void> {
+  await bus.kvm.create(kv.bucket, {
+    history: kv.history,
+    storage: kv.storage === "file" ? "file" : "memory",
+    maxValueSize: kv.max_value_size,
+    ttl: kv.ttl_ms,
+    replicas: kv.replicas,
+    ...(kv.description ? { description: kv.description } : {}),
+  });
+  // `create` opens an existing bucket unchanged; apply edited limits to its stream ourselves.
+  const streamName = `KV_${kv.bucket}`;
+  const { config } = await bus.jsm.streams.info(streamName);
+  const wanted = {
+    num_replicas: kv.replicas,
+    max_age: kv.ttl_ms * 1_000_000,
+    max_msgs_per_subject: kv.history,
+    max_msg_size: kv.max_value_size,
+  };
+  if (differs(wanted, config)) await bus.jsm.streams.update(streamName, { ...config, ...wanted });
 }

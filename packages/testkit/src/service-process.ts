@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./infra.ts";
 import { freePort } from "./ports.ts";
@@ -44,6 +45,16 @@ export async function spawnService(
   };
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
+  // TEST_SERVICE_LOG_DIR: every service's whole output in a file of its own as well, to read after
+  // a failed run (the in-memory copy is cut to its last megabyte and gone with the test process).
+  const logDir = process.env.TEST_SERVICE_LOG_DIR;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(join(logDir, `${name}-${port}.log`), { flags: "a" });
+    child.stdout?.pipe(file, { end: false });
+    child.stderr?.pipe(file, { end: false });
+    child.once("exit", () => file.end());
+  }
   const exited = new Promise<void>((resolve) =>
     child.once("exit", () => {
       running.delete(child);

@@ -180,7 +180,9 @@ describe("browser app end to end", () => {
     await page.getByLabel("Search events").fill("browser cup");
     await page.getByRole("button", { name: "Search" }).click();
     await page.getByRole("link", { name: eventName }).click();
-    await expect.poll(() => page.locator(".session-row").textContent()).toMatch(/seats left/);
+    // The count comes from the session's availability, a scan of the 20,000-seat read model: the
+    // poll's default 1 s was a stopwatch on that scan (it missed once on the cluster at load ~27).
+    await expect.poll(() => page.locator(".session-row").textContent(), { timeout: 20_000 }).toMatch(/seats left/);
     await screenshot(page, "06-event-page");
     await page.getByRole("link", { name: "Choose seats" }).click();
     await openSeatMap(page);

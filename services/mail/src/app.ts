@@ -64,7 +64,7 @@ export async function buildMailService(deps: MailDeps): Promise<MailService> {
   };
   const outcomes = consumerMetrics(deps.metrics);
   const consumptions: Consumption[] = [];
-  const common = (consumer: string) => ({ logger, maxDeliver: config.MAIL_MAX_DELIVER, concurrency: config.MAIL_CONCURRENCY, onOutcome: outcomes.of(consumer) });
+  const common = (consumer: string) => ({ logger, maxDeliver: config.MAIL_MAX_DELIVER, concurrency: config.MAIL_CONCURRENCY, onOutcome: outcomes.of(consumer), onRenewed: outcomes.renewalsOf(consumer) });
 
   return {
     app,

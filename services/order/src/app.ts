@@ -135,6 +135,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           logger,
           classify,
           onOutcome: outcomes.of(ORDER_CONSUMERS.seatEvents),
+          onRenewed: outcomes.renewalsOf(ORDER_CONSUMERS.seatEvents),
         }),
         await consume(bus, {
           stream: STREAMS.payments,
@@ -146,6 +147,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           concurrency: config.CONSUMER_CONCURRENCY,
           keyOf: (event) => event.orderId,
           onOutcome: outcomes.of(ORDER_CONSUMERS.payments),
+          onRenewed: outcomes.renewalsOf(ORDER_CONSUMERS.payments),
         }),
       );
       resaleConfirms = answerResaleConfirms({ bus, resale, logger, clock });

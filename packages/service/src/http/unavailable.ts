@@ -4,8 +4,18 @@
  */
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECT_TIMEOUT", "CONNECTION_DESTROYED"]);
 // ioredis: fails fast while disconnected; nats.js: closed/draining connection, no responders, request timeout.
-const UNAVAILABLE_NAMES = new Set(["MaxRetriesPerRequestError", "ClosedConnectionError", "DrainingConnectionError", "NoRespondersError", "NoResponders", "TimeoutError", "ConnectionError"]);
-const UNAVAILABLE_MESSAGES = [/^Connection is closed\.?$/, /Stream isn't writeable/];
+const UNAVAILABLE_NAMES = new Set(["MaxRetriesPerRequestError", "ClosedConnectionError", "DrainingConnectionError", "NoRespondersError", "NoResponders", "TimeoutError", "ConnectionError", "ClusterAllFailedError"]);
+// ioredis Cluster (plain Errors): a command whose node went away mid-failover or restart is
+// redirected until it gives up, and a cluster client without nodes refuses at once. Seen as
+// "unhandled error" 500s from the payment service while the chaos run restarted a Redis Cluster.
+const UNAVAILABLE_MESSAGES = [
+  /^Connection is closed\.?$/,
+  /Stream isn't writeable/,
+  /^Too many Cluster redirections/,
+  /^Cluster isn't ready/,
+  /^None of startup nodes is available/,
+  /^Failed to refresh slots cache/,
+];
 
 export function isDependencyUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 3) return false;

@@ -33,7 +33,8 @@ export async function startStack(database: TestDatabase, options: StackOptions =
     DATABASE_URL: database.url,
     PARTITIONS: String(PARTITIONS),
     JWT_SECRET: E2E_JWT_SECRET,
-    LOG_LEVEL: "warn",
+    // TEST_SERVICE_LOG_LEVEL=info (with TEST_SERVICE_LOG_DIR) to read every request of a failed run.
+    LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? "warn",
   };
   const processes: ServiceProcess[] = [];
   const spawn = async (name: string, extra: Record<string, string> = {}) => {
