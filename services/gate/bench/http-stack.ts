@@ -101,7 +101,9 @@ function stackPids(runnerPid: number, dataDir: string): Map<string, number[]> {
   const add = (name: string, pid: number) => found.set(name, [...(found.get(name) ?? []), pid]);
   for (const pid of childrenOf(runnerPid)) {
     try {
-      add(basename(readlinkSync(`/proc/${pid}/cwd`)), pid);
+      const name = basename(readlinkSync(`/proc/${pid}/cwd`));
+      // A service's own children count as it: the gate's processes (GATE_PROCESSES) run under it.
+      for (const one of [pid, ...childrenOf(pid)]) add(name, one);
     } catch {
       // exited meanwhile
     }

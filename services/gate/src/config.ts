@@ -54,6 +54,11 @@ export const GateConfig = BaseConfig.extend({
    * 7 s and 49 s p99). Queued here instead, a connection waits only until the gate gets to it.
    */
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
+  /**
+   * Gate processes sharing the port, each accepting connections itself (processes.ts): a burst of
+   * new connections drains about this many times faster. 1 runs the gate in this process alone.
+   */
+  GATE_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The metrics listener's address: loopback unless a deployment lets Prometheus in. */

@@ -1,50 +1,68 @@
 import { randomUUID } from "node:crypto";
 import { connectBus, createSeatCommandClient } from "@rush/bus";
 import { createDb } from "@rush/db";
-import { bootConfig, createLogger, createRedis, runService, seatReplyLookup } from "@rush/service";
+import { bootConfig, createLogger, createMetrics, createRedis, runService, seatReplyLookup } from "@rush/service";
 import { buildApp } from "./app.ts";
 import { loadGateConfig } from "./config.ts";
+import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
 
 const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
 const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
+const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
 
-await runService(
-  logger,
-  async () => {
-    const bus = await connectBus({
-      servers: config.NATS_URL,
-      name: instance,
-      onStatus: (status) => logger.info({ status: status.type }, "nats status"),
-    });
-    // Auto-pipelining: the Redis commands of every request in one event-loop turn share one write
-    // and one read (a hold makes several), which is most of what Redis costs the gate under load.
-    const redis = createRedis(config.REDIS_URL, instance, logger, { enableAutoPipelining: true });
-    const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
-    const seats = await createSeatCommandClient(bus, {
-      partitions: config.PARTITIONS,
-      clientId: instance.replace(/[^A-Za-z0-9_-]/g, "_"),
-      defaultTimeoutMs: config.HOLD_WAIT_MS,
-      lookup: seatReplyLookup(redis),
-      // Retries are answered from the gate's own Idempotency-Key records first.
-      lookupFirst: false,
-      // Commands are built from zod-validated requests: no second parse per hold.
-      parseCommands: false,
-    });
-    const app = await buildApp({ config, bus, redis, db, seats, logger });
-    await app.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
-    const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
-    await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
-    logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
-    return {
-      async stop() {
-        await app.close(); // stops accepting, lets in-flight requests finish
-        await seats.close();
-        await bus.drain();
-        redis.disconnect();
-        await db.close();
-      },
-    };
-  },
-  config.SHUTDOWN_TIMEOUT_MS,
-);
+if (config.GATE_PROCESSES > 1 && !isGateWorker()) {
+  await runGateProcesses({
+    count: config.GATE_PROCESSES,
+    instance,
+    logger,
+    metrics: { host: config.METRICS_HOST, port: metricsPort },
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  });
+} else {
+  await runGate();
+}
+
+async function runGate() {
+    await runService(
+    logger,
+    async () => {
+      const bus = await connectBus({
+        servers: config.NATS_URL,
+        name: instance,
+        onStatus: (status) => logger.info({ status: status.type }, "nats status"),
+      });
+      // Auto-pipelining: the Redis commands of every request in one event-loop turn share one write
+      // and one read (a hold makes several), which is most of what Redis costs the gate under load.
+      const redis = createRedis(config.REDIS_URL, instance, logger, { enableAutoPipelining: true });
+      const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
+      const seats = await createSeatCommandClient(bus, {
+        partitions: config.PARTITIONS,
+        clientId: instance.replace(/[^A-Za-z0-9_-]/g, "_"),
+        defaultTimeoutMs: config.HOLD_WAIT_MS,
+        lookup: seatReplyLookup(redis),
+        // Retries are answered from the gate's own Idempotency-Key records first.
+        lookupFirst: false,
+        // Commands are built from zod-validated requests: no second parse per hold.
+        parseCommands: false,
+      });
+      const metrics = createMetrics("gate");
+      const app = await buildApp({ config, bus, redis, db, seats, logger, metrics });
+      await app.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
+      // One of several gate processes: the primary serves /metrics for them all.
+      if (isGateWorker()) shareMetricsWithPrimary(metrics);
+      else await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
+      logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
+      return {
+        async stop() {
+          await app.close(); // stops accepting, lets in-flight requests finish
+          await seats.close();
+          await bus.drain();
+          redis.disconnect();
+          await db.close();
+        },
+      };
+    },
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
+}
