@@ -22,6 +22,11 @@ interface ServiceManifest {
   instances: number;
   /** Settings for this one-machine stack (`rush.env`); the caller's environment overrides them. */
   env: Record<string, string>;
+  /**
+   * Its scheduling niceness on this shared machine (`rush.nice`): work no buyer waits on (mail)
+   * yields the cores to the buyers' path during a sale and catches up after it.
+   */
+  nice: number;
 }
 
 function discoverServices(): ServiceManifest[] {
@@ -32,7 +37,7 @@ function discoverServices(): ServiceManifest[] {
     .map((name) => {
       const pkg = JSON.parse(readFileSync(join(servicesDir, name, "package.json"), "utf8"));
       const rush = pkg.rush ?? {};
-      return { name, dir: join(servicesDir, name), port: Number(rush.port), instances: Number(rush.instances ?? 1), env: rush.env ?? {} };
+      return { name, dir: join(servicesDir, name), port: Number(rush.port), instances: Number(rush.instances ?? 1), env: rush.env ?? {}, nice: Number(rush.nice ?? 0) };
     })
     .sort((a, b) => a.port - b.port);
 }
@@ -76,7 +81,10 @@ function startInstance(service: ServiceManifest, index: number, attempt = 0): vo
   const port = service.port + PORT_OFFSET + index * 100;
   const label = service.instances > 1 ? `${service.name}#${index + 1}` : service.name;
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [...profileArgs(label), "--import", "tsx", "src/main.ts"], {
+  const node = [process.execPath, ...profileArgs(label), "--import", "tsx", "src/main.ts"];
+  // coreutils' nice execs node in place (same pid), and every thread node starts inherits it.
+  const [command, ...args] = service.nice ? ["nice", "-n", String(service.nice), ...node] : node;
+  const child = spawn(command as string, args, {
     cwd: service.dir,
     env: { ...service.env, ...peerUrls(), ...process.env, PORT: String(port), INSTANCE_ID: label, NODE_ENV: process.env.NODE_ENV ?? "development" },
     stdio: ["ignore", "pipe", "pipe"],
