@@ -26,6 +26,14 @@ describe("loadtest rules", () => {
     expect(failures.join("\n")).toMatch(/no hold was granted/);
   });
 
+  it("loadtest: a run where the load generator dropped buyers' arrivals fails and says how many", () => {
+    const run = { ...passing(), buyers: 2000 };
+    run.totals.notArrived = 1495;
+    expect(failuresOf(run)).toEqual([expect.stringMatching(/1495 of 2000 buyers never arrived.*dropped_iterations/)]);
+    run.totals.notArrived = 0;
+    expect(failuresOf(run)).toEqual([]);
+  });
+
   it("loadtest: a mostly-429 run fails and says what to change", () => {
     const run = passing();
     run.totals.rateLimited = 500;

@@ -2,9 +2,10 @@ export declare const STEP_P99_MS: Record<string, number>;
 export declare const MAX_RATE_LIMITED_SHARE: number;
 export interface RuleInput {
   requests: number;
-  /** Buyers that arrived (the share challenged is counted against them). */
+  /** Buyers the run was for (the share challenged is counted against them). */
   buyers?: number;
-  totals: { granted: number; serverErrors: number; rateLimited: number; challenged?: number };
+  /** `notArrived`: buyers whose arrival the load generator dropped (no free VU), out of `buyers`. */
+  totals: { granted: number; serverErrors: number; rateLimited: number; challenged?: number; notArrived?: number };
   steps: Record<string, { count: number; p99: number }>;
   audit?: { doubleGranted: string[]; paidWithoutTickets: string[] } | null;
 }

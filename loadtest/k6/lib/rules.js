@@ -60,6 +60,12 @@ export function failuresOf(report, p99Scale) {
         "Wait an hour, restart the stack, or spread over more source addresses (--local-ips)",
     );
   }
+  if (report.buyers > 0 && totals.notArrived > 0) {
+    failures.push(
+      totals.notArrived + " of " + report.buyers + " buyers never arrived: the load generator had no free virtual user or " +
+        "connection when their arrival came (k6's dropped_iterations), so the sale saw fewer buyers than claimed",
+    );
+  }
   for (const step in STEP_P99_MS) {
     const stats = report.steps[step];
     const limit = STEP_P99_MS[step] * scale;
