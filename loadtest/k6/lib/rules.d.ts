@@ -4,7 +4,7 @@ export interface RuleInput {
   requests: number;
   /** Buyers the run was for (the share challenged is counted against them). */
   buyers?: number;
-  /** `notArrived`: buyers whose arrival the load generator dropped (no free VU), out of `buyers`. */
+  /** `notArrived`: buyers whose visit the load generator never started, out of `buyers`. */
   totals: { granted: number; serverErrors: number; rateLimited: number; challenged?: number; notArrived?: number };
   steps: Record<string, { count: number; p99: number }>;
   audit?: { doubleGranted: string[]; paidWithoutTickets: string[] } | null;

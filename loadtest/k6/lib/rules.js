@@ -62,8 +62,8 @@ export function failuresOf(report, p99Scale) {
   }
   if (report.buyers > 0 && totals.notArrived > 0) {
     failures.push(
-      totals.notArrived + " of " + report.buyers + " buyers never arrived: the load generator had no free virtual user or " +
-        "connection when their arrival came (k6's dropped_iterations), so the sale saw fewer buyers than claimed",
+      totals.notArrived + " of " + report.buyers + " buyers never arrived: the load generator did not start their visit within the run " +
+        "(a load generator starved of CPU, or --max-seconds too short), so the sale saw fewer buyers than claimed",
     );
   }
   for (const step in STEP_P99_MS) {
