@@ -1,5 +1,7 @@
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { parseAnswer } from "./raw-http-client.ts";
+import { createRawClient, parseAnswer } from "./raw-http-client.ts";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
 
@@ -21,5 +23,27 @@ describe("the bench's raw HTTP client", () => {
   it("raw client: an answer with no body (204) is complete at its blank line", () => {
     const answer = "HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n";
     expect(parseAnswer(bytes(answer))).toEqual({ status: 204, body: "", consumed: answer.length, close: false });
+  });
+});
+
+describe("raw client: source addresses", () => {
+  it("raw client: calls one at a time go out from a new source address each, round the 249", async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.socket.remoteAddress ?? "");
+      request.resume();
+      request.on("end", () => response.end("{}"));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = createRawClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      for (let i = 0; i < 300; i++) await client.post({ path: "/", headers: {}, body: "{}" });
+      // A burst of few in flight must not pile on the first addresses (each has its own rate limit).
+      expect(new Set(seen.slice(0, 249)).size).toBe(249);
+      expect(seen[249]).toBe(seen[0]);
+    } finally {
+      client.close();
+      server.close();
+    }
   });
 });

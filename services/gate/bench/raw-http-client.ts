@@ -138,16 +138,24 @@ export function createRawClient(baseUrl: string, addresses = 249): Client {
   const port = Number(url.port || 80);
   const connections = Array.from({ length: addresses }, (_, i) => new Connection(host, port, `127.0.0.${i + 2}`));
   const hostHeader = `Host: ${url.host}${CRLF}`;
+  let cursor = 0;
   return {
     post({ path, headers, body }: Call) {
-      // The least busy connection: with no more calls in flight than addresses, an idle one.
-      let best = connections[0]!;
-      for (const connection of connections) {
+      // The next idle connection after the last one used, round the ring: every address gets its
+      // share, as 249 buyers would (scanning from the first, 16 in flight used ~17 addresses, each
+      // over the gate's per-address hold limit once the stack passed ~500 holds/s). None idle:
+      // the least busy.
+      let best: Connection | undefined;
+      for (let i = 0; i < connections.length && !best; i++) {
+        const connection = connections[(cursor + i) % connections.length]!;
         if (connection.load === 0) {
           best = connection;
-          break;
+          cursor = (cursor + i + 1) % connections.length;
         }
-        if (connection.load < best.load) best = connection;
+      }
+      if (!best) {
+        best = connections[0]!;
+        for (const connection of connections) if (connection.load < best.load) best = connection;
       }
       let text = `POST ${path} HTTP/1.1${CRLF}${hostHeader}content-type: application/json${CRLF}content-length: ${Buffer.byteLength(body)}${CRLF}`;
       for (const name in headers) text += `${name}: ${headers[name]}${CRLF}`;
