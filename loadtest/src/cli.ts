@@ -10,7 +10,7 @@ import { auditSale } from "./audit.ts";
 import { writeBuyersFile } from "./buyers-file.ts";
 import { loadLoadtestConfig } from "./config.ts";
 import { runFlashSale } from "./flash-sale.ts";
-import { findK6, runK6 } from "./k6-runner.ts";
+import { findK6, k6StartAllowanceSeconds, runK6 } from "./k6-runner.ts";
 import { DEFAULT_LOCAL_IPS, parseLocalIps } from "./local-ips.ts";
 import { NotOnSaleError } from "./preflight.ts";
 import { reportSummary, writeReport } from "./report-files.ts";
@@ -100,14 +100,16 @@ async function main(argv: string[]): Promise<number> {
   // Publishing loads 20,000 seats into the seat engine: seconds on a quiet stack, up to the gate's
   // 130 s publish timeout on a starved one. Said before it starts, so a wait here is not taken for a hang.
   if (!values.session) console.error(`opening a fresh session of the demo event at ${config.gateUrl} (publishing its seats into the seat engine)…`);
-  const sessionId =
-    values.session ??
-    (await createSaleSession({
-      baseUrl: config.gateUrl,
-      admin: config.admin,
-      opensInSeconds: int("opens-in", values["opens-in"], 0),
-      admitPerSecond: int("admit-per-second", values["admit-per-second"], 1),
-    }));
+  const opensIn = int("opens-in", values["opens-in"], 0);
+  const sale = values.session
+    ? undefined
+    : await createSaleSession({
+        baseUrl: config.gateUrl,
+        admin: config.admin,
+        opensInSeconds: opensIn + (k6 ? k6StartAllowanceSeconds(buyers) : 0),
+        admitPerSecond: int("admit-per-second", values["admit-per-second"], 1),
+      });
+  const sessionId = sale ? sale.id : (values.session as string);
   console.error(`flash sale on session ${sessionId} (${config.gateUrl}), ${values.runner} runner`);
 
   let report: LoadReport;
@@ -126,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
       rampSeconds,
       maxSeconds,
       p99Scale,
+      ...(sale ? { arriveFrom: sale.opensAt - opensIn * 1000 } : {}),
     });
     report = ran.report;
     // What k6's virtual users cannot see from inside: the sale's invariants across all of them.

@@ -34,7 +34,16 @@ export interface K6RunOptions {
   rampSeconds: number;
   maxSeconds: number;
   p99Scale: number;
+  /** When the burst is to begin (epoch ms): k6's setup() waits for it once its VUs are up. */
+  arriveFrom?: number;
 }
+
+/**
+ * Seconds k6 gets to start its VUs (one per buyer) before the burst is due: the sale of a k6 run
+ * opens this much later than --opens-in says, and setup() waits out what is left, so buyers
+ * arrive --opens-in before the opening as in the Node runner.
+ */
+export const k6StartAllowanceSeconds = (buyers: number) => Math.ceil(10 + buyers / 50);
 
 /**
  * Runs `k6/flash-sale.js` (with its seat-map readers) and returns k6's exit code and the report
@@ -55,6 +64,7 @@ export async function runK6(options: K6RunOptions): Promise<{ exitCode: number; 
     "-e", `RAMP_SECONDS=${options.rampSeconds}`,
     "-e", `MAX_SECONDS=${options.maxSeconds}`,
     "-e", `P99_SCALE=${options.p99Scale}`,
+    "-e", `ARRIVE_FROM=${options.arriveFrom ?? 0}`,
     join(options.repoRoot, "loadtest/k6/flash-sale.js"),
   ];
   const exitCode = await new Promise<number>((resolve, reject) => {

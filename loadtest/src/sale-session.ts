@@ -11,6 +11,12 @@ export interface NewSaleOptions {
   admitPerSecond: number;
 }
 
+export interface SaleSession {
+  id: string;
+  /** When the sale opens (epoch ms). */
+  opensAt: number;
+}
+
 /** node:http, not fetch: fetch refuses some ports (10080, the gate's with PORT_OFFSET=2000). */
 function call<T>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<T> {
   const url = new URL(path, base);
@@ -49,7 +55,7 @@ function call<T>(base: string, method: string, path: string, token?: string, bod
  * run sells from a full house instead of what earlier runs left. Organizer work, so it signs in
  * as the dev admin (one login).
  */
-export async function createSaleSession(options: NewSaleOptions): Promise<string> {
+export async function createSaleSession(options: NewSaleOptions): Promise<SaleSession> {
   const base = options.baseUrl.replace(/\/$/, "");
   const { accessToken } = await call<{ accessToken: string }>(base, "POST", "/v1/auth/login", undefined, options.admin);
   const found = await call<{ items: { id: string; name: string; venueId: string }[] }>(
@@ -61,11 +67,12 @@ export async function createSaleSession(options: NewSaleOptions): Promise<string
   if (!event) throw new Error(`no "${DEMO_EVENT_NAME}" event: ./scripts/start loads it, or pass --session <uuid>`);
   const venue = await call<{ seatMap: { areas: { id: string }[] } }>(base, "GET", `/v1/venues/${event.venueId}`);
   const now = Date.now();
+  const opensAt = now + options.opensInSeconds * 1000;
   const startsAt = now + 30 * 86_400_000;
   const session = await call<{ id: string }>(base, "POST", `/v1/events/${event.id}/sessions`, accessToken, {
     startsAt: new Date(startsAt).toISOString(),
     endsAt: new Date(startsAt + 3 * 3_600_000).toISOString(),
-    saleStartsAt: new Date(now + options.opensInSeconds * 1000).toISOString(),
+    saleStartsAt: new Date(opensAt).toISOString(),
     saleEndsAt: new Date(startsAt - 3_600_000).toISOString(),
     priceCategories: [{ name: "Load run", areaIds: venue.seatMap.areas.map((a) => a.id), price: { amount: "65.00", currency: "EUR" } }],
     holdTtlSeconds: 600,
@@ -73,5 +80,5 @@ export async function createSaleSession(options: NewSaleOptions): Promise<string
     waitingRoom: { enabled: true, admitPerSecond: options.admitPerSecond },
   });
   await call(base, "POST", `/v1/sessions/${session.id}/publish`, accessToken);
-  return session.id;
+  return { id: session.id, opensAt };
 }
