@@ -341,6 +341,7 @@ function reportOf(data) {
     });
   });
   // From the burst's start: k6's own test time also counts VU start-up and setup()'s wait for it.
+  // biome-ignore lint/complexity/useOptionalChain: k6 v0.48 does not compile `?.`
   const t0 = data.setup_data && data.setup_data.t0 ? data.setup_data.t0 : Date.now() - data.state.testRunDurationMs;
   const elapsedSeconds = (Date.now() - t0) / 1000;
   const timeline = [];
