@@ -106,27 +106,21 @@ describe("bus: durable consumers after a nats-server restart", () => {
     }
   };
 
-  const viaConsume = (subject: string, seen: Map<number, number>) =>
-    consume(bus, {
-      stream: STREAM,
-      consumer: subject.split(".").at(-1)!,
-      schema: Ping,
-      logger: quiet,
-      onRenewed,
-      handle: async ({ n }) => {
-        seen.set(n, Date.now());
-      },
-    });
+  /** What both consumers share: this test's stream, a durable per subject, the renewal hook, the handler. */
+  const optionsFor = (subject: string, seen: Map<number, number>) => ({
+    stream: STREAM,
+    consumer: subject.split(".").at(-1)!,
+    schema: Ping,
+    logger: quiet,
+    onRenewed,
+    handle: async ({ n }: { n: number }) => {
+      seen.set(n, Date.now());
+    },
+  });
+  const viaConsume = (subject: string, seen: Map<number, number>) => consume(bus, optionsFor(subject, seen));
   const viaBatches = (subject: string, seen: Map<number, number>) =>
     consumeBatches(bus, {
-      stream: STREAM,
-      consumer: subject.split(".").at(-1)!,
-      schema: Ping,
-      logger: quiet,
-      onRenewed,
-      handle: async ({ n }) => {
-        seen.set(n, Date.now());
-      },
+      ...optionsFor(subject, seen),
       handleBatch: async (items) => {
         for (const { value } of items) seen.set(value.n, Date.now());
       },
