@@ -32,7 +32,7 @@ export async function runGateProcesses(options: GateProcessesOptions): Promise<v
   const restarts = new Map<number, number>();
 
   const fork = (index: number) => {
-    const worker = cluster.fork({ INSTANCE_ID: `${options.instance}-${index}`, GATE_WORKER_INDEX: String(index) });
+    const worker = cluster.fork({ INSTANCE_ID: `${options.instance}-${index}` });
     const startedAt = Date.now();
     worker.once("exit", (code, signal) => {
       if (stopping) return;
