@@ -2,6 +2,7 @@ import { type Money, type OrderStatus, type OrderView, parseSeatId } from "@rush
 import { type Database, events, orderItems, orders, sessions } from "@rush/db";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "@rush/db";
+import { extendMany } from "./extended-holds.ts";
 import { normalizeAmount, times } from "./money.ts";
 import { type OrderToOpen, insertOrders, openedRow } from "./open-orders.ts";
 import { nextStatus } from "./order-state.ts";
@@ -135,10 +136,8 @@ export function createOrderStore(db: Database, sql: Db["sql"], prices: PriceBook
     },
 
     async extend(orderId, expiresAt) {
-      await db
-        .update(orders)
-        .set({ expiresAt: new Date(expiresAt), updatedAt: new Date() })
-        .where(and(eq(orders.id, orderId), inArray(orders.status, ["created", "payment_pending"]), lt(orders.expiresAt, new Date(expiresAt))));
+      // One rule for one extension and a batch's: a live order's expiry only moves later.
+      await extendMany(sql, [{ orderId, expiresAt }], new Date());
     },
 
     async listByBuyer(buyerId, limit, after) {
