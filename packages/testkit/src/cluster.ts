@@ -37,10 +37,14 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the 50 above it free: infra.sh counts each cluster port up from a base. */
+/**
+ * A base port with the 50 above it free: infra.sh counts each cluster port up from a base. The
+ * block sits below the kernel's ephemeral range (32768–60999 here), so a port found free cannot be
+ * handed to some other test's outgoing connection or `listen(0)` before the node binds it.
+ */
 async function freeBlock(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 40_000 + Math.floor(Math.random() * 400) * 50;
+    const base = 25_000 + Math.floor(Math.random() * 140) * 50;
     const ports = Array.from({ length: 50 }, (_, i) => base + i);
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }
@@ -120,7 +124,10 @@ export function clusterHandle(env: ClusterEnv, servers: ("nats" | "redis")[] = [
 }
 
 /** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
-export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "redis"]): Promise<TestCluster> {
+export async function startCluster(
+  servers: ("nats" | "redis")[] = ["nats", "redis"],
+  attempt = 1,
+): Promise<TestCluster> {
   const base = await freeBlock();
   const env = {
     DATA_DIR: await mkdtemp(join(tmpdir(), "rush-cluster-")),
@@ -136,6 +143,10 @@ export async function startCluster(servers: ("nats" | "redis")[] = ["nats", "red
     await cluster.up();
   } catch (error) {
     await cluster.dispose();
+    // Another process may still bind a port between our check and the node's start: a new block.
+    if (attempt < 3 && /address already in use/i.test(String((error as Error).message))) {
+      return startCluster(servers, attempt + 1);
+    }
     throw error;
   }
   return cluster;
