@@ -23,12 +23,26 @@ export interface StartedStack {
   /** nats-server's monitoring `/varz` (message counters). */
   natsVarzUrl: string;
   redisUrl: string;
+  /** `/metrics` of the gate (its internal port) and of each ticket worker (see ./scripts/start's ports). */
+  metricsUrls: { gateMetricsUrl: string; ticketMetricsUrls: string[] };
   /** Process ids by what they are: "gate", "ticket", "order", …, "nats-server", "redis", "postgres". */
   pids(): Map<string, number[]>;
   stop(): Promise<void>;
 }
 
 const ADMIN = { email: "admin@example.com", password: "admin-dev-password" };
+
+/** Ports as ./scripts/start gives them: a service's `rush.port`, +100 per extra instance; the gate's metrics at its port + 100. */
+function metricsUrlsOf(portOffset: number): StartedStack["metricsUrls"] {
+  const rush = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, "services", name, "package.json"), "utf8")).rush as { port: number; instances?: number };
+  const gate = rush("gate");
+  const ticket = rush("ticket");
+  const url = (port: number) => `http://127.0.0.1:${port + portOffset}/metrics`;
+  return {
+    gateMetricsUrl: url(gate.port + 100),
+    ticketMetricsUrls: Array.from({ length: ticket.instances ?? 1 }, (_, i) => url(ticket.port + i * 100)),
+  };
+}
 
 /** Runs `./scripts/start` and resolves once the demo is loaded. */
 export async function startStack(options: { portOffset: number; dataDir: string; profileDir?: string; log: (line: string) => void }): Promise<StartedStack> {
@@ -71,6 +85,7 @@ export async function startStack(options: { portOffset: number; dataDir: string;
     databaseUrl: `postgres://postgres:rush-dev@127.0.0.1:${pgPort}/rush`,
     natsVarzUrl: `http://127.0.0.1:${18222 + portOffset}/varz`,
     redisUrl: `redis://127.0.0.1:${16379 + portOffset}`,
+    metricsUrls: metricsUrlsOf(portOffset),
     pids: () => stackPids(child.pid!, dataPath),
     async stop() {
       child.kill("SIGTERM");

@@ -23,6 +23,7 @@ import { type Call, type Client, type Figure, createClient as createNodeClient, 
 import { createRawClient } from "./raw-http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
 import { Redis } from "ioredis";
+import { type Split, latencyWindow, splitLines } from "./latency-split.ts";
 import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printProfiles, printWakeUps, wakeWindow } from "./http-report.ts";
 
 const createClient = process.env.BENCH_CLIENT === "node" ? createNodeClient : createRawClient;
@@ -75,18 +76,19 @@ async function main() {
       // Warm the gate's caches and the connections outside the measurement.
       await drive(client, { concurrency: 16, seconds: 5, max: 200 }, holdCall(sessionId));
       const wakeUps = await wakeWindow(wakeSources);
+      const latency = await latencyWindow(stack.metricsUrls);
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
-      return { figure, cpu, wakeUps: await wakeUps.end() };
+      return { figure, cpu, wakeUps: await wakeUps.end(), split: await latency.end() };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[] }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu, wakeUps } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu, wakeUps });
+      const { figure, cpu, wakeUps, split } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu, wakeUps, split });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
     }
@@ -106,6 +108,14 @@ async function main() {
     console.log(`\n  holds / bare route: 1/${fmt(bareFigure.perSecond / best, 1)} (best hold level ${fmt(best)}/s)`);
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
+    // The services' own histograms: which stretch of a hold holds the tail.
+    for (const [title, figure, split] of [
+      [`the ${at64.concurrency}-connection level`, at64.figure, at64.split],
+      [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half.figure, half.split],
+    ] as const) {
+      console.log(`\n  where a hold's time goes, ${title} (client: p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms):`);
+      for (const line of splitLines(split)) console.log(line);
+    }
     profiled = at64.cpu;
     printCpu(`the ${at64.concurrency}-connection level`, at64.cpu, idle);
     printWakeUps(at64.cpu, at64.wakeUps, idleWakeUps);

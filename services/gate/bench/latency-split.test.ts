@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { minus, parseHistogram, quantileBound } from "./latency-split.ts";
+
+const text = (count: number, sum: number, b: [string, number][], labels = 'kind="hold",') =>
+  [
+    ...b.map(([le, n]) => `x_seconds_bucket{${labels}le="${le}"} ${n}`),
+    `x_seconds_sum{${labels.replace(/,$/, "")}} ${sum}`,
+    `x_seconds_count{${labels.replace(/,$/, "")}} ${count}`,
+  ].join("\n");
+
+describe("latency split", () => {
+  it("sums a histogram over processes, keeps only the wanted labels, and takes the window's difference", () => {
+    const before = parseHistogram([text(2, 0.01, [["0.005", 1], ["0.05", 2], ["+Inf", 2]])], "x_seconds", { kind: "hold" });
+    const after = parseHistogram(
+      [
+        text(10, 0.2, [["0.005", 5], ["0.05", 9], ["+Inf", 10]]),
+        text(100, 9, [["0.005", 100], ["0.05", 100], ["+Inf", 100]], 'kind="release",'),
+        text(4, 0.1, [["0.005", 0], ["0.05", 3], ["+Inf", 4]]),
+      ],
+      "x_seconds",
+      { kind: "hold" },
+    );
+    const window = minus(after, before);
+    expect(window.count).toBe(12);
+    expect(window.sum).toBeCloseTo(0.29);
+    expect(window.buckets).toEqual([[0.005, 4], [0.05, 10], [Number.POSITIVE_INFINITY, 12]]);
+    expect(quantileBound(window, 0.5)).toBe(0.05);
+    expect(quantileBound(window, 0.99)).toBe(Number.POSITIVE_INFINITY);
+    expect(quantileBound(minus(window, window), 0.99)).toBeNaN();
+  });
+});
