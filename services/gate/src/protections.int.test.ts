@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nonSolution, solveChallenge } from "./bot/proof-of-work.ts";
 import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
+import { waitingRoomKeys } from "./waiting-room/waiting-room.ts";
 
 describe("gate protections, proxy and docs (real stack)", () => {
   let database: TestDatabase;
@@ -97,6 +98,46 @@ describe("gate protections, proxy and docs (real stack)", () => {
         expect((await post(accessToken(), "A-2-3")).statusCode).toBe(201);
       } finally {
         await holds.close();
+      }
+    });
+
+    it("rate limits: a waiting-room poll counts its per-user limit beside the place's read → 429 with RateLimit headers, the place kept; unknown sessions count too", async () => {
+      const queue = await gateApp(stack, {
+        RATE_LIMIT_ENABLED: "true",
+        RATE_LIMIT_WINDOW_MS: "60000",
+        TRUST_PROXY: "true",
+        RATE_LIMITS: JSON.stringify({ queue: { user: 3, ip: 50 } }),
+      });
+      const call = (token: string, method: "GET" | "POST", session = roomSessionId) =>
+        queue.inject({ method, url: `/v1/sessions/${session}/queue`, headers: browserHeaders(token, { "x-forwarded-for": "10.2.0.1" }) });
+      try {
+        const userId = randomUUID();
+        const token = accessToken(userId);
+        const joined = await call(token, "POST");
+        expect(joined.statusCode).toBe(200);
+        const place = joined.json().position;
+        const { queue: queueKey } = waitingRoomKeys(roomSessionId);
+        const rank = await stack.redis.zrank(queueKey, userId);
+        const size = await stack.redis.zcard(queueKey);
+        for (const remaining of ["1", "0"]) {
+          const polled = await call(token, "GET");
+          expect(polled.statusCode).toBe(200);
+          expect(polled.json().position).toBe(place);
+          expect(polled.headers["ratelimit-remaining"]).toBe(remaining);
+        }
+        const limited = await call(token, "GET");
+        expect(limited.statusCode).toBe(429);
+        expect(limited.headers["content-type"]).toContain(PROBLEM_CONTENT_TYPE);
+        expect(limited.json()).toMatchObject({ status: 429, code: "rate_limited" });
+        expect(limited.json().detail).toContain("from this account");
+        // An unknown session still counts against the buyer: 429 rather than a free 404.
+        expect((await call(token, "GET", randomUUID())).statusCode).toBe(429);
+        expect((await call(accessToken(), "GET", randomUUID())).statusCode).toBe(404);
+        // The limited polls changed nothing in the room.
+        expect(await stack.redis.zrank(queueKey, userId)).toBe(rank);
+        expect(await stack.redis.zcard(queueKey)).toBe(size);
+      } finally {
+        await queue.close();
       }
     });
 

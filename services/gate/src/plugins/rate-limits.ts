@@ -30,6 +30,11 @@ export interface UserLimit {
   windowMs: number;
   /** Given the script's count and ttl: sets the RateLimit-* headers, throws 429 when exceeded. */
   settle(request: FastifyRequest, reply: FastifyReply, current: number, ttlMs: number): void;
+  /**
+   * Counts the request against the limit on its own (one script), as the `preHandler` would, for
+   * a route that runs it side by side with its other Redis work: one round trip instead of two.
+   */
+  check(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 export interface RateLimitsOptions {
@@ -104,9 +109,11 @@ export const rateLimits = fp<RateLimitsOptions>(
     };
 
     const hooks = new Map<RateClass, { ip: onRequestHookHandler; user: preHandlerHookHandler }>();
+    const userLimiters = new Map<RateClass, Limiter>();
     for (const [rateClass, limit] of Object.entries(options.limits) as [RateClass, { user: number; ip: number }][]) {
       const byIp = app.createRateLimit({ max: limit.ip, timeWindow: options.windowMs, keyGenerator: (r) => limitKeys.ip(rateClass, options.clientIp(r)) });
       const byUser = app.createRateLimit({ max: limit.user, timeWindow: options.windowMs, keyGenerator: (r) => limitKeys.user(rateClass, r.principal?.sub ?? "") });
+      userLimiters.set(rateClass, byUser);
       hooks.set(rateClass, {
         ip: async (request, reply) => check(byIp, request, reply, rateClass, "ip"),
         user: async (request, reply) => {
@@ -134,6 +141,9 @@ export const rateLimits = fp<RateLimitsOptions>(
         settle(request, reply, current, ttlMs) {
           const outcome = { max: limit.user, remaining: Math.max(0, limit.user - current), ttlInSeconds: Math.ceil(ttlMs / 1000), isExceeded: current > limit.user };
           settle(outcome, request, reply, rateClass, "user");
+        },
+        async check(request, reply) {
+          if (request.principal) await check(userLimiters.get(rateClass)!, request, reply, rateClass, "user");
         },
       });
     }

@@ -87,12 +87,17 @@ export const createQueueRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = as
     response: { 200: QueueStatus },
     ...extra,
   });
+  // A waiting room's buyers poll every few seconds, so this answer goes out more than any other.
+  // `statusOf` builds it from typed values (checked against QueueStatus at compile time, and by
+  // the waiting-room tests); a zod pass over every answer at run time only cost CPU.
+  const serializerCompiler = () => (data: unknown) => JSON.stringify(data);
 
   app.post(
     "/v1/sessions/:id/queue",
     {
       schema: schema("Join the session's waiting room (keeps your place if you are in it)", { headers: QueueJoinHeaders }),
       config: { auth: {}, rateClass: "queue" },
+      serializerCompiler,
     },
     async (request) => {
       const now = ctx.clock.now();
@@ -110,15 +115,35 @@ export const createQueueRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = as
     },
   );
 
+  const userLimit = app.userLimit("queue");
   app.get(
     "/v1/sessions/:id/queue",
-    { schema: schema("Your place in the session's waiting room"), config: { auth: {}, rateClass: "queue" } },
-    async (request) => {
+    {
+      schema: schema("Your place in the session's waiting room"),
+      // The per-user limit runs beside the place's read, not before it: a waiting buyer's poll
+      // then costs one Redis round trip after the IP check instead of two. Reading a place
+      // changes nothing (the admission cursor follows the clock), so a 429 still leaves all as it was.
+      config: { auth: {}, rateClass: "queue", userLimitBy: "route" },
+      serializerCompiler,
+    },
+    async (request, reply) => {
       const now = ctx.clock.now();
       const userId = request.principal!.sub;
-      const session = await sessionOr404(ctx.sessions, request.params.id);
-      if (!session.waitingRoom) return statusOf(session, userId, undefined, now);
-      const place = await ctx.waitingRoom.status(session.id, userId, roomOf(session), now);
+      const limited = userLimit?.check(request, reply);
+      // Observed below on every path; this only keeps an early throw from leaving it unhandled.
+      limited?.catch(() => {});
+      let session: SessionSettings;
+      try {
+        session = await sessionOr404(ctx.sessions, request.params.id);
+      } catch (problem) {
+        await limited;
+        throw problem;
+      }
+      if (!session.waitingRoom) {
+        await limited;
+        return statusOf(session, userId, undefined, now);
+      }
+      const [place] = await Promise.all([ctx.waitingRoom.status(session.id, userId, roomOf(session), now), limited]);
       if (!place) throw problems.notInQueue();
       return statusOf(session, userId, place, now);
     },
