@@ -91,8 +91,9 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   const handleSeatEvent = createSeatEventHandler({
     bus,
     orders,
-    tickets,
+    sql: db.sql,
     logger,
+    clock,
     onDoubleSale: (seats) => metrics.doubleSales.inc(seats.length),
     isPermanent: isPermanentOrderFailure,
     releaseOrphan,

@@ -76,6 +76,24 @@ describe("order service", () => {
     expect(await stack.db.db.select().from(orderItems).where(eq(orderItems.orderId, orderId))).toHaveLength(1);
   });
 
+  it("orders: a SeatsSold whose grant was never seen opens the order from the sale, tickets every seat and completes it once, redelivered or not", async () => {
+    const holdId = randomUUID();
+    const event: SeatEvent = {
+      type: "SeatsSold", commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), holdId, paymentId: randomUUID(),
+      buyerId: buyer.id, seatIds: ["A-2-7", "A-2-8"],
+    };
+    const subject = seatEventSubject("sold", partitionOf(sessionId, "A", TEST_PARTITIONS));
+    await publish(stack.bus, subject, SeatEvent, event, { msgId: `${event.commandId}:0` });
+    await publish(stack.bus, subject, SeatEvent, event, { msgId: `${event.commandId}:replay` });
+    const orderId = orderIdForHold(holdId);
+    await expect.poll(async () => (await orderRow(orderId))?.status, { timeout: 5000 }).toBe("completed");
+    await new Promise((r) => setTimeout(r, 300));
+    const issued = await stack.db.db.select().from(tickets).where(eq(tickets.orderId, orderId));
+    expect(issued.map((t) => [t.seatId, t.ownerId]).sort()).toEqual([["A-2-7", buyer.id], ["A-2-8", buyer.id]]);
+    const completed = await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: `order.completed.${orderId}` });
+    expect(OrderEvent.parse(completed.json())).toMatchObject({ type: "OrderStatusChanged", orderId, status: "completed", previous: "created" });
+  });
+
   it("orders: a batch of holds opens every order and its items in one statement; a replayed batch adds nothing", async () => {
     const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
     const facts = (seatIds: string[]) => {

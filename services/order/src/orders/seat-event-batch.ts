@@ -7,7 +7,7 @@ import { publishOrderStatus } from "./order-events.ts";
 import type { OrderStore } from "./order-store.ts";
 import { ORDER_SEAT_MESSAGES } from "./order-state.ts";
 import { isBuyerId } from "./seat-event-handler.ts";
-import { sellMany } from "./sold-holds.ts";
+import { announceSale, sellMany } from "./sold-holds.ts";
 
 type Item = BatchItem<SeatStreamMessage>;
 
@@ -113,7 +113,7 @@ export function createSeatEventBatchHandler(deps: {
   concurrency: number;
   clock?: () => number;
 }) {
-  const { bus, orders, sql, logger } = deps;
+  const { bus, orders, sql } = deps;
   const clock = deps.clock ?? Date.now;
 
   const openOrders = async (run: BatchItem<SeatsHeld>[]) => {
@@ -142,16 +142,10 @@ export function createSeatEventBatchHandler(deps: {
     if (sold.length === 0) return;
     const byOrder = new Map(sold.map((item) => [orderIdForHold(item.value.holdId), item]));
     const outcomes = await sellMany(sql, [...byOrder].map(([orderId, item]) => ({ orderId, seatIds: item.value.seatIds })), new Date(clock()));
-    const announced = outcomes.map(({ order, previous, changed, conflicts }) => {
-      const item = byOrder.get(order.id)!;
-      byOrder.delete(order.id);
-      if (conflicts.length > 0) {
-        // The database refused a second ticket for a seat: the engine sold it twice. Alarm, never hide.
-        logger.error({ orderId: order.id, holdId: item.value.holdId, seats: conflicts }, "double sale refused by UNIQUE(session_id, seat_id)");
-        deps.onDoubleSale?.(conflicts);
-      }
-      // As one by one: published again on redelivery (deduplicated by msg-id).
-      return changed || order.status === "completed" ? publishOrderStatus(bus, order, changed ? previous : null, item.trace) : undefined;
+    const announced = outcomes.map((outcome) => {
+      const item = byOrder.get(outcome.order.id)!;
+      byOrder.delete(outcome.order.id);
+      return announceSale(deps, outcome, item.value.holdId, item.trace);
     });
     // A sale whose order is not there yet (its grant's event not seen): opened from the sale, one by one.
     for (const item of byOrder.values()) announced.push(deps.handleOne(item.value, item));

@@ -1,10 +1,11 @@
 import type { Bus, TraceContext } from "@rush/bus";
 import { type SeatEvent, type SeatStreamMessage, type SeatsHeld, orderIdForHold } from "@rush/contracts";
+import type { Db } from "@rush/db";
 import type { Logger } from "@rush/service";
-import type { TicketStore } from "../tickets/ticket-store.ts";
 import { publishOrderStatus } from "./order-events.ts";
 import { ORDER_SEAT_MESSAGES, targetOfSeatEvent } from "./order-state.ts";
 import type { HoldFacts, OrderStore, Transition } from "./order-store.ts";
+import { announceSale, sellMany } from "./sold-holds.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,13 +15,15 @@ export const isBuyerId = (buyerId: string) => UUID.test(buyerId);
 export interface SeatEventHandlerDeps {
   bus: Bus;
   orders: OrderStore;
-  tickets: TicketStore;
+  /** For a sale: its tickets and its order's move are the batch's one statement (`sellMany`). */
+  sql: Db["sql"];
   logger: Logger;
   onDoubleSale?: (seatIds: string[]) => void;
   /** Whether a failure can never succeed (the message is then parked, not retried). */
   isPermanent: (error: unknown) => boolean;
   /** Gives back a hold whose order can never be created. */
   releaseOrphan: (event: SeatsHeld, trace: TraceContext) => Promise<void>;
+  clock?: () => number;
 }
 
 /** The hold an event describes, when it is one an order follows. */
@@ -53,7 +56,8 @@ const base = (event: SeatEvent & { holdId: string; buyerId: string }) => ({
  * order is created from whichever of its hold's events comes first.
  */
 export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
-  const { bus, orders, tickets, logger } = deps;
+  const { bus, orders } = deps;
+  const clock = deps.clock ?? Date.now;
 
   const announce = async (transition: Transition, target: string, trace: TraceContext) => {
     // Published again on redelivery (deduplicated by msg-id): the first attempt may have failed after the commit.
@@ -88,12 +92,10 @@ export function createSeatEventHandler(deps: SeatEventHandlerDeps) {
       return;
     }
     if (event.type === "SeatsSold") {
-      const { conflicts } = await tickets.issue(order, event.seatIds);
-      if (conflicts.length > 0) {
-        // The database refused a second ticket for a seat: the engine sold it twice. Alarm, never hide.
-        logger.error({ orderId: order.id, holdId: event.holdId, seats: conflicts }, "double sale refused by UNIQUE(session_id, seat_id)");
-        deps.onDoubleSale?.(conflicts);
-      }
+      // The same statement as a batch's sales: the order was ensured just above, so it answers.
+      const [outcome] = await sellMany(deps.sql, [{ orderId: order.id, seatIds: event.seatIds }], new Date(clock()));
+      if (outcome) await announceSale(deps, outcome, event.holdId, trace);
+      return;
     }
     const transition = await orders.moveTo(order.id, target);
     if (transition) await announce(transition, target, trace);

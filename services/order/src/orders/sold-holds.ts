@@ -1,5 +1,8 @@
+import type { Bus, TraceContext } from "@rush/bus";
 import { OrderStatus } from "@rush/contracts";
 import type { Db } from "@rush/db";
+import type { Logger } from "@rush/service";
+import { publishOrderStatus } from "./order-events.ts";
 import { ticketIdFor } from "../tickets/ticket-store.ts";
 import { nextStatus } from "./order-state.ts";
 import type { OrderRow } from "./order-store.ts";
@@ -109,4 +112,22 @@ export async function sellMany(sql: Db["sql"], sales: readonly Sale[], now: Date
     };
     return { order, previous: row.status, changed: row.newStatus !== null, conflicts: row.missing ?? [] };
   });
+}
+
+/**
+ * What a sale's outcome tells the world: a refused seat is an alarm (the engine sold it twice;
+ * never hidden), and a completed order its `order.completed`, published again on redelivery
+ * (deduplicated by msg-id: the first attempt may have failed after the commit).
+ */
+export function announceSale(
+  deps: { bus: Bus; logger: Pick<Logger, "error">; onDoubleSale?: (seatIds: string[]) => void },
+  { order, previous, changed, conflicts }: SaleOutcome,
+  holdId: string,
+  trace: TraceContext | undefined,
+): Promise<void> | undefined {
+  if (conflicts.length > 0) {
+    deps.logger.error({ orderId: order.id, holdId, seats: conflicts }, "double sale refused by UNIQUE(session_id, seat_id)");
+    deps.onDoubleSale?.(conflicts);
+  }
+  return changed || order.status === "completed" ? publishOrderStatus(deps.bus, order, changed ? previous : null, trace) : undefined;
 }
