@@ -15,8 +15,8 @@ type Format = "full" | "sparse";
  * caller's own holds show as `mine`; `?format=sparse` names only the seats that are not available
  * (the browser app's form). Everyone without a hold sees the same bytes, so that answer
  * is written and compressed once per version (a flash sale polls it thousands of times a second);
- * a holder's own answer is written for them. In a sale the map is re-read at most every
- * `SEAT_MAP_REFRESH_MS`, except for a buyer whose own seats it may show wrong. Both answers are
+ * a holder's own answer is written for them, with their own seats read fresh. In a sale the map is
+ * re-read at most every `SEAT_MAP_REFRESH_MS`, except for a buyer whose new hold it may lack. Both answers are
  * JSON text that matches `SeatMapView` by construction (`seatMapJson`), so the schema-typed send
  * is bypassed on purpose: validating 20,000 seats per answer was most of the gate's CPU in a sale.
  */
@@ -24,13 +24,12 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
   const { config } = ctx;
   const seatMaps = createSeatMapCache(ctx.redis, { refreshMs: config.SEAT_MAP_REFRESH_MS, now: () => ctx.clock.now() });
   /**
-   * Whether `viewer`'s own seats may have changed since the snapshot: they hold seats in it (since
-   * sold, released, expired?), or have a hold granted after it was taken (less the time an
-   * engine answer may take to reach the read model), which lasts past taken + the hold's TTL.
+   * Whether the snapshot may lack a hold of `viewer`'s: one granted after it was taken (less the
+   * time an engine answer may take to reach the read model), which lasts past taken + the hold's
+   * TTL. Seats they hold in it are read fresh for them instead (`withOwnSeats`).
    */
-  const ownSeatsMoved = (session: SessionSettings, viewer: string) => async (snapshot: SeatMapSnapshot) =>
-    snapshot.holders.has(viewer) ||
-    (await ctx.liveHolds.anyLastingPast(session.id, viewer, snapshot.takenAt - config.HOLD_WAIT_MS - config.LIVE_HOLD_GRACE_MS + session.holdTtlMs));
+  const ownHoldMissing = (session: SessionSettings, viewer: string) => (snapshot: SeatMapSnapshot) =>
+    ctx.liveHolds.anyLastingPast(session.id, viewer, snapshot.takenAt - config.HOLD_WAIT_MS - config.LIVE_HOLD_GRACE_MS + session.holdTtlMs);
   /** The answer as `viewer` sees it (everyone without a hold in the snapshot sees the same one). */
   const textOf = (format: Format, sessionId: string, snapshot: SeatMapSnapshot, viewer?: string) =>
     format === "sparse" ? JSON.stringify(seatMapSparse(sessionId, snapshot, viewer)) : seatMapJson(sessionId, snapshot, viewer);
@@ -60,10 +59,10 @@ export const createSeatRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const format = request.query.format ?? "full";
       const session = await sessionOr404(ctx.sessions, sessionId);
       const viewer = request.principal?.sub;
-      const snapshot = await seatMaps.get(sessionId, viewer === undefined ? undefined : ownSeatsMoved(session, viewer));
-      const json =
-        viewer !== undefined && snapshot.holders.has(viewer) ? encodedJson(textOf(format, sessionId, snapshot, viewer)) : sharedJson(format, sessionId, snapshot);
-      return json.send(request, reply as never);
+      const snapshot = await seatMaps.get(sessionId, viewer === undefined ? undefined : ownHoldMissing(session, viewer));
+      if (viewer === undefined || !snapshot.holders.has(viewer)) return sharedJson(format, sessionId, snapshot).send(request, reply as never);
+      const own = await seatMaps.withOwnSeats(sessionId, snapshot, viewer);
+      return encodedJson(textOf(format, sessionId, own, viewer)).send(request, reply as never);
     },
   );
 };

@@ -112,7 +112,8 @@ export interface SeatMapCacheOptions {
  */
 export function createSeatMapCache(redis: Redis, options: SeatMapCacheOptions = { refreshMs: 0, now: Date.now }) {
   const cache = new Map<string, SeatMapSnapshot>();
-  const loading = new Map<string, Promise<SeatMapSnapshot>>();
+  /** The read in flight per session, with when it began: a caller may join it only if it began after they asked. */
+  const loading = new Map<string, { since: number; promise: Promise<SeatMapSnapshot> }>();
 
   const load = async (sessionId: string): Promise<SeatMapSnapshot> => {
     const takenAt = options.now();
@@ -128,21 +129,51 @@ export function createSeatMapCache(redis: Redis, options: SeatMapCacheOptions = 
     return snapshot;
   };
 
+  const shared = (sessionId: string, since: number): Promise<SeatMapSnapshot> => {
+    const running = loading.get(sessionId);
+    if (running && running.since >= since) return running.promise;
+    const entry = { since: options.now(), promise: load(sessionId) };
+    entry.promise.finally(() => {
+      if (loading.get(sessionId) === entry) loading.delete(sessionId);
+    }).catch(() => {});
+    loading.set(sessionId, entry);
+    return entry.promise;
+  };
+
   return {
     async get(sessionId: string, stale?: (snapshot: SeatMapSnapshot) => Promise<boolean>): Promise<SeatMapSnapshot> {
+      const asked = options.now();
       const version = Number((await redis.get(redisKeys.seatMapVersion(sessionId))) ?? 0);
       const cached = cache.get(sessionId);
       if (cached && cached.version >= version && version > 0) return cached;
-      if (cached && options.now() - cached.takenAt < options.refreshMs) {
+      if (cached && asked - cached.takenAt < options.refreshMs) {
         if (!(await stale?.(cached))) return cached;
-        // A read already running may have begun before what this caller must see: its own read.
-        return load(sessionId);
+        // A read that began before this caller asked may miss what they must see; one begun
+        // since is fresh enough for them, and for every other such caller of the moment.
+        return shared(sessionId, asked);
       }
-      const running = loading.get(sessionId);
-      if (running) return running;
-      const promise = load(sessionId).finally(() => loading.delete(sessionId));
-      loading.set(sessionId, promise);
-      return promise;
+      return shared(sessionId, Number.NEGATIVE_INFINITY);
+    },
+
+    /**
+     * `snapshot` with `viewer`'s own seats in it as they are now (one HMGET of those seats): what
+     * they did to them since (paid, released, let expire) shows at once, while the rest of the map
+     * stays the shared one. Re-reading all 20,000 seats for every holder's look instead was the
+     * gate's biggest cost in a sale after the polls. `snapshot` itself is not changed.
+     */
+    async withOwnSeats(sessionId: string, snapshot: SeatMapSnapshot, viewer: string): Promise<SeatMapSnapshot> {
+      const mine = `h:${viewer}`;
+      const at: number[] = [];
+      snapshot.codes.forEach((code, i) => {
+        if (code === mine) at.push(i);
+      });
+      if (at.length === 0) return snapshot;
+      const now = await redis.hmget(redisKeys.seatMap(sessionId), ...at.map((i) => snapshot.layout.ids[i]!));
+      const codes = snapshot.codes.slice();
+      at.forEach((i, k) => {
+        codes[i] = now[k] ?? "a";
+      });
+      return { ...snapshot, codes };
     },
   };
 }
