@@ -23,9 +23,10 @@ export interface Client {
  * address as its own client, as it would real buyers. node:http rather than fetch because
  * fetch cannot choose the source address without an extra dependency. Every answer is recorded
  * under its step; a request that gets no answer is recorded as status 0 and rethrown.
+ * `maxSockets`: 6 for one buyer's browser (its connections to one origin over HTTP/1.1).
  */
-export function createClient(base: URL, localAddress: string, recorder: Recorder, timeoutMs: number): Client {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+export function createClient(base: URL, localAddress: string, recorder: Recorder, timeoutMs: number, maxSockets = 64): Client {
+  const agent = new Agent({ keepAlive: true, maxSockets });
   return {
     call(step, method, path, options = {}) {
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
