@@ -1,4 +1,4 @@
-export { type AsyncPublisher, createAsyncPublisher } from "./async-publisher.ts";
+export { type AsyncPublisher, createAsyncPublisher, sharedPublisher } from "./async-publisher.ts";
 export { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
 export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";

@@ -91,7 +91,8 @@ describe("order service", () => {
     const issued = await stack.db.db.select().from(tickets).where(eq(tickets.orderId, orderId));
     expect(issued.map((t) => [t.seatId, t.ownerId]).sort()).toEqual([["A-2-7", buyer.id], ["A-2-8", buyer.id]]);
     const completed = await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: `order.completed.${orderId}` });
-    expect(OrderEvent.parse(completed.json())).toMatchObject({ type: "OrderStatusChanged", orderId, status: "completed", previous: "created" });
+    expect(completed).not.toBeNull();
+    expect(OrderEvent.parse(completed!.json())).toMatchObject({ type: "OrderStatusChanged", orderId, status: "completed", previous: "created" });
   });
 
   it("orders: a batch of holds opens every order and its items in one statement; a replayed batch adds nothing", async () => {
