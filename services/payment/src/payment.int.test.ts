@@ -1,3 +1,4 @@
+import { PaymentEvent, STREAMS, paymentSubject } from "@rush/contracts";
 import { paymentEvents, payments } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
@@ -79,6 +80,12 @@ describe("payment service", () => {
     const trail = await stack.db.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, payment!.id));
     expect(trail.map((e) => e.status)).toEqual(["created", "pending", "succeeded", "succeeded"]);
     expect(trail.at(-1)?.detail).toMatchObject({ settled: true, seats: "sold" });
+    // Each status went out once on the stream, as the contract has it (msg-id per status).
+    for (const status of ["pending", "succeeded"] as const) {
+      const stored = await stack.bus.jsm.streams.getMessage(STREAMS.payments, { last_by_subj: paymentSubject(status, payment!.id) });
+      expect(stored?.header.get("Nats-Msg-Id")).toBe(`${payment!.id}:${status}`);
+      expect(PaymentEvent.parse(stored!.json())).toMatchObject({ type: "PaymentStatusChanged", orderId, status, amount: { amount: "45.00" } });
+    }
     // Where the pay spent its time, step by step, for an operator reading /metrics under a burst.
     const exposed = (await service.app.inject({ method: "GET", url: "/metrics" })).body;
     for (const step of ["order", "extend", "provider", "settle"]) expect(exposed).toMatch(new RegExp(`rush_payment_pay_step_seconds_count\\{[^}]*step="${step}"[^}]*\\} [1-9]`));
