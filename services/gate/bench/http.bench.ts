@@ -80,17 +80,19 @@ async function main() {
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
-      return { figure, cpu, wakeUps: await wakeUps.end(), split: await latency.end() };
+      const { splits, renewals } = await latency.end();
+      return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[] }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[]; renewals: number }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu, wakeUps, split } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu, wakeUps, split });
+      const { figure, cpu, wakeUps, split, renewals } = await level({ concurrency });
+      runs.push({ concurrency, figure, cpu, wakeUps, split, renewals });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
-      console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}`);
+      const replaced = renewals > 0 ? ` (${renewals} command consumers replaced)` : "";
+      console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}${replaced}`);
     }
     // BENCH_OPEN_RATE fixes the open-loop rate: two trees compared at the same rate batch alike,
     // so their CPU per hold differs by the code, not by how busy the machine let each run be.
@@ -109,12 +111,14 @@ async function main() {
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     // The services' own histograms: which stretch of a hold holds the tail.
-    for (const [title, figure, split] of [
-      [`the ${at64.concurrency}-connection level`, at64.figure, at64.split],
-      [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half.figure, half.split],
+    for (const [title, figure, split, renewals] of [
+      [`the ${at64.concurrency}-connection level`, at64.figure, at64.split, at64.renewals],
+      [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half.figure, half.split, half.renewals],
     ] as const) {
       console.log(`\n  where a hold's time goes, ${title} (client: p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms):`);
       for (const line of splitLines(split)) console.log(line);
+      // A replaced command consumer pauses its partition: a level with one is not a steady state.
+      if (renewals > 0) console.log(`  command consumers replaced by the workers meanwhile: ${renewals}`);
     }
     profiled = at64.cpu;
     printCpu(`the ${at64.concurrency}-connection level`, at64.cpu, idle);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minus, parseHistogram, quantileBound } from "./latency-split.ts";
+import { minus, parseHistogram, quantileBound, sumCounter } from "./latency-split.ts";
 
 const text = (count: number, sum: number, b: [string, number][], labels = 'kind="hold",') =>
   [
@@ -27,5 +27,11 @@ describe("latency split", () => {
     expect(quantileBound(window, 0.5)).toBe(0.05);
     expect(quantileBound(window, 0.99)).toBe(Number.POSITIVE_INFINITY);
     expect(quantileBound(minus(window, window), 0.99)).toBeNaN();
+  });
+
+  it("sums a counter over processes and label sets, and nothing of a longer name", () => {
+    const texts = ["c_total 2\nc_total_other 9", 'c_total{partition="1"} 3\nc_total{partition="2"} 4'];
+    expect(sumCounter(texts, "c_total")).toBe(9);
+    expect(sumCounter([""], "c_total")).toBe(0);
   });
 });

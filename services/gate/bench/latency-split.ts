@@ -36,6 +36,17 @@ export function parseHistogram(texts: string[], name: string, labels: Record<str
   return counts;
 }
 
+/** Sums a counter (every label set) over Prometheus text from several processes. */
+export function sumCounter(texts: string[], name: string): number {
+  let total = 0;
+  for (const text of texts) {
+    for (const line of text.split("\n")) {
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+  return total;
+}
+
 export function minus(after: HistogramCounts, before: HistogramCounts): HistogramCounts {
   const earlier = new Map(before.buckets);
   return {
@@ -80,16 +91,21 @@ export async function latencyWindow(sources: { gateMetricsUrl: string; ticketMet
     return {
       gate: parseHistogram([gate ?? ""], "gate_seat_command_seconds", { kind: "hold" }),
       engine: parseHistogram(tickets, "seat_hold_latency_seconds"),
+      renewals: sumCounter(tickets, "seat_command_consumer_renewals_total"),
     };
   };
   const before = await read();
   return {
-    async end(): Promise<Split[]> {
+    /** The splits, and how many command consumers the workers replaced meanwhile (each a pause of its partition). */
+    async end(): Promise<{ splits: Split[]; renewals: number }> {
       const after = await read();
-      return [
-        { label: "gate: command sent → answer back", counts: minus(after.gate, before.gate) },
-        { label: "handler's stamp → actor's reply", counts: minus(after.engine, before.engine) },
-      ];
+      return {
+        splits: [
+          { label: "gate: command sent → answer back", counts: minus(after.gate, before.gate) },
+          { label: "handler's stamp → actor's reply", counts: minus(after.engine, before.engine) },
+        ],
+        renewals: after.renewals - before.renewals,
+      };
     },
   };
 }
