@@ -99,6 +99,8 @@ describe("chaos (short) against every service", () => {
     expect(afterRedis, "a grant after Redis answered again").toBeDefined();
     expect(afterKill, "a grant after the takeover").toBeDefined();
     expect(tally.phantomRefusals.filter((at) => at > faultsOver + 5_000)).toEqual([]);
+    // A fault is a 503 (or the buyer's own timeout) to retry, never a 500: a 500 is a bug.
+    expect([...tally.codes].filter(([answer]) => /^\w+ 500\b/.test(answer)), "answers 500").toEqual([]);
 
     // Payments, orders and tickets settle; then the invariants.
     const db = createDb(database.url, { max: 2, applicationName: "chaos-e2e" });

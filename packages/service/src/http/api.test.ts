@@ -150,3 +150,24 @@ describe("api: auth, validation and problem+json", () => {
     }
   });
 });
+
+describe("api: a 5xx problem is logged with its code", () => {
+  it("problem: an HttpProblem answered 503 on purpose leaves a warn line naming its code; a 4xx leaves none", async () => {
+    const lines: { level: number; msg: string; code?: string }[] = [];
+    const app = Fastify({ logger: { level: "warn", stream: { write: (line: string) => lines.push(JSON.parse(line)) } } });
+    await installApi(app, { jwtSecret: SECRET });
+    app.get("/pending", async () => {
+      throw new HttpProblem(503, "order_pending", "Order not open yet", "retry", {}, { "retry-after": "1" });
+    });
+    app.get("/teapot", async () => {
+      throw new HttpProblem(418, "teapot", "I'm a teapot", "short and stout");
+    });
+    try {
+      expect((await app.inject({ url: "/pending" })).statusCode).toBe(503);
+      expect((await app.inject({ url: "/teapot" })).statusCode).toBe(418);
+      expect(lines.map(({ level, msg, code }) => ({ level, msg, code }))).toEqual([{ level: 40, msg: "answered with a 5xx problem", code: "order_pending" }]);
+    } finally {
+      await app.close();
+    }
+  });
+});

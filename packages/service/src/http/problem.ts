@@ -84,6 +84,9 @@ export function installProblemHandlers(app: FastifyInstance): void {
   );
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpProblem) {
+      // A 5xx answered on purpose (an order not open yet, an engine slow to answer) is still a
+      // failure to the buyer: logged with its code, so a run's 503s say which they were.
+      if (error.status >= 500) request.log.warn({ code: error.code, detail: error.detail }, "answered with a 5xx problem");
       reply.headers(error.headers);
       return sendProblem(reply, problem(error.status, error.code, error.title, error.detail, error.extra));
     }
