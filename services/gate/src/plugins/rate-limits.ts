@@ -109,16 +109,27 @@ export const rateLimits = fp<RateLimitsOptions>(
     };
 
     const hooks = new Map<RateClass, { ip: onRequestHookHandler; user: preHandlerHookHandler }>();
-    const userLimiters = new Map<RateClass, Limiter>();
+    const userLimits = new Map<RateClass, UserLimit>();
     for (const [rateClass, limit] of Object.entries(options.limits) as [RateClass, { user: number; ip: number }][]) {
       const byIp = app.createRateLimit({ max: limit.ip, timeWindow: options.windowMs, keyGenerator: (r) => limitKeys.ip(rateClass, options.clientIp(r)) });
       const byUser = app.createRateLimit({ max: limit.user, timeWindow: options.windowMs, keyGenerator: (r) => limitKeys.user(rateClass, r.principal?.sub ?? "") });
-      userLimiters.set(rateClass, byUser);
-      hooks.set(rateClass, {
-        ip: async (request, reply) => check(byIp, request, reply, rateClass, "ip"),
-        user: async (request, reply) => {
+      const userLimit: UserLimit = {
+        key: (userId) => `${RATE_LIMIT_PREFIX}${limitKeys.user(rateClass, userId)}`,
+        max: limit.user,
+        windowMs: options.windowMs,
+        settle(request, reply, current, ttlMs) {
+          const outcome = { max: limit.user, remaining: Math.max(0, limit.user - current), ttlInSeconds: Math.ceil(ttlMs / 1000), isExceeded: current > limit.user };
+          settle(outcome, request, reply, rateClass, "user");
+        },
+        async check(request, reply) {
           if (request.principal) await check(byUser, request, reply, rateClass, "user");
         },
+      };
+      userLimits.set(rateClass, userLimit);
+      hooks.set(rateClass, {
+        ip: async (request, reply) => check(byIp, request, reply, rateClass, "ip"),
+        // The same count a route with `userLimitBy: "route"` runs itself.
+        user: (request, reply) => userLimit.check(request, reply),
       });
     }
 
@@ -132,21 +143,6 @@ export const rateLimits = fp<RateLimitsOptions>(
       route.preHandler = [...(route.preHandler ? [route.preHandler].flat() : []), hook.user];
     });
 
-    const userLimits = new Map<RateClass, UserLimit>();
-    for (const [rateClass, limit] of Object.entries(options.limits) as [RateClass, { user: number; ip: number }][]) {
-      userLimits.set(rateClass, {
-        key: (userId) => `${RATE_LIMIT_PREFIX}${limitKeys.user(rateClass, userId)}`,
-        max: limit.user,
-        windowMs: options.windowMs,
-        settle(request, reply, current, ttlMs) {
-          const outcome = { max: limit.user, remaining: Math.max(0, limit.user - current), ttlInSeconds: Math.ceil(ttlMs / 1000), isExceeded: current > limit.user };
-          settle(outcome, request, reply, rateClass, "user");
-        },
-        async check(request, reply) {
-          if (request.principal) await check(userLimiters.get(rateClass)!, request, reply, rateClass, "user");
-        },
-      });
-    }
     app.decorate("userLimit", (rateClass: RateClass) => userLimits.get(rateClass));
   },
   { name: "rush-rate-limits", dependencies: ["rush-auth"] },

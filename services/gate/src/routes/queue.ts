@@ -129,23 +129,18 @@ export const createQueueRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = as
     async (request, reply) => {
       const now = ctx.clock.now();
       const userId = request.principal!.sub;
-      const limited = userLimit?.check(request, reply);
-      // Observed below on every path; this only keeps an early throw from leaving it unhandled.
-      limited?.catch(() => {});
-      let session: SessionSettings;
-      try {
-        session = await sessionOr404(ctx.sessions, request.params.id);
-      } catch (problem) {
-        await limited;
-        throw problem;
-      }
-      if (!session.waitingRoom) {
-        await limited;
-        return statusOf(session, userId, undefined, now);
-      }
-      const [place] = await Promise.all([ctx.waitingRoom.status(session.id, userId, roomOf(session), now), limited]);
-      if (!place) throw problems.notInQueue();
-      return statusOf(session, userId, place, now);
+      const answer = async () => {
+        const session = await sessionOr404(ctx.sessions, request.params.id);
+        if (!session.waitingRoom) return statusOf(session, userId, undefined, now);
+        const place = await ctx.waitingRoom.status(session.id, userId, roomOf(session), now);
+        if (!place) throw problems.notInQueue();
+        return statusOf(session, userId, place, now);
+      };
+      // Both run to their end; a 429 comes first (an unknown session counts against the buyer too).
+      const [limited, answered] = await Promise.allSettled([userLimit?.check(request, reply), answer()]);
+      if (limited.status === "rejected") throw limited.reason;
+      if (answered.status === "rejected") throw answered.reason;
+      return answered.value;
     },
   );
 };
