@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { createWriteStream, readFileSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { createDb } from "@rush/db";
@@ -45,7 +45,14 @@ function metricsUrlsOf(portOffset: number): StartedStack["metricsUrls"] {
 }
 
 /** Runs `./scripts/start` and resolves once the demo is loaded. */
-export async function startStack(options: { portOffset: number; dataDir: string; profileDir?: string; log: (line: string) => void }): Promise<StartedStack> {
+export async function startStack(options: {
+  portOffset: number;
+  dataDir: string;
+  profileDir?: string;
+  log: (line: string) => void;
+  /** Every line the stack prints, to read after the run (BENCH_STACK_LOG). */
+  logFile?: string;
+}): Promise<StartedStack> {
   const { portOffset, dataDir } = options;
   const dataPath = dataDir.startsWith("/") ? dataDir : join(REPO_ROOT, dataDir);
   // A fresh stack each run: yesterday's streams would have the ticket workers replay old sessions first.
@@ -62,11 +69,13 @@ export async function startStack(options: { portOffset: number; dataDir: string;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let eventId = "";
   const tail: string[] = [];
+  const logFile = options.logFile ? createWriteStream(options.logFile) : undefined;
   const ready = new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`scripts/start exited (${code}) before the demo was loaded:\n${tail.join("\n")}`)));
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on("line", (line) => {
+        logFile?.write(`${line}\n`);
         tail.push(line);
         if (tail.length > 40) tail.shift();
         const event = /\/v1\/events\/([0-9a-f-]{36})/.exec(line);
@@ -90,6 +99,7 @@ export async function startStack(options: { portOffset: number; dataDir: string;
     async stop() {
       child.kill("SIGTERM");
       await exited;
+      logFile?.end();
     },
   };
 }

@@ -12,6 +12,7 @@
  * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
  * The load comes from a lean raw-socket client (raw-http-client.ts); BENCH_CLIENT=node uses
  * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
+ * BENCH_STACK_LOG=<file> keeps everything the stack printed (with NODE_OPTIONS=--trace-gc, each GC pause).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -23,7 +24,7 @@ import { type Call, type Client, type Figure, createClient as createNodeClient, 
 import { createRawClient } from "./raw-http-client.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
 import { Redis } from "ioredis";
-import { type Split, latencyWindow, splitLines } from "./latency-split.ts";
+import { type Pauses, type Split, latencyWindow, pauseLines, splitLines } from "./latency-split.ts";
 import { type CpuWindow, type WakeCounts, cpuWindow, idleRates, printCpu, printProfiles, printWakeUps, wakeWindow } from "./http-report.ts";
 
 const createClient = process.env.BENCH_CLIENT === "node" ? createNodeClient : createRawClient;
@@ -50,7 +51,7 @@ async function main() {
   if (PROFILE && keepDir) mkdirSync(keepDir, { recursive: true });
   const profileDir = PROFILE ? (keepDir ?? mkdtempSync(join(tmpdir(), "rush-http-prof-"))) : undefined;
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
-  const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`) });
+  const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`), ...(process.env.BENCH_STACK_LOG ? { logFile: process.env.BENCH_STACK_LOG } : {}) });
   const client = createClient(stack.gateUrl);
   // Reads the servers' counters only (INFO, /varz): a few calls per level, outside the holds' path.
   const wakeSources = { natsVarzUrl: stack.natsVarzUrl, redis: new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) };
@@ -80,16 +81,17 @@ async function main() {
       const window = cpuWindow(stack.pids());
       const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
-      const { splits, renewals } = await latency.end();
-      return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals };
+      const { splits, renewals, pauses, seconds } = await latency.end();
+      return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals, pauses, seconds };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[]; renewals: number }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[]; renewals: number; pauses: Pauses[]; seconds: number }[] = [];
     for (const concurrency of LEVELS) {
-      const { figure, cpu, wakeUps, split, renewals } = await level({ concurrency });
-      runs.push({ concurrency, figure, cpu, wakeUps, split, renewals });
+      const run = await level({ concurrency });
+      const { figure, renewals } = run;
+      runs.push({ concurrency, ...run });
       best = Math.max(best, figure.statuses.get(201) ? figure.perSecond : 0);
       const replaced = renewals > 0 ? ` (${renewals} command consumers replaced)` : "";
       console.log(`  ${String(concurrency).padStart(11)} │ ${fmt(figure.perSecond).padStart(7)} ${fmt(figure.p50, 1).padStart(9)} ${fmt(figure.p99, 1).padStart(8)} │ ${codes(figure)}${replaced}`);
@@ -111,12 +113,14 @@ async function main() {
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     // The services' own histograms: which stretch of a hold holds the tail.
-    for (const [title, figure, split, renewals] of [
-      [`the ${at64.concurrency}-connection level`, at64.figure, at64.split, at64.renewals],
-      [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half.figure, half.split, half.renewals],
+    for (const [title, { figure, split, renewals, pauses, seconds }] of [
+      [`the ${at64.concurrency}-connection level`, at64],
+      [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half],
     ] as const) {
       console.log(`\n  where a hold's time goes, ${title} (client: p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms):`);
       for (const line of splitLines(split)) console.log(line);
+      // A loop stopped by GC or a long task holds every hold in flight in that process.
+      for (const line of pauseLines(pauses, seconds)) console.log(line);
       // A replaced command consumer pauses its partition: a level with one is not a steady state.
       if (renewals > 0) console.log(`  command consumers replaced by the workers meanwhile: ${renewals}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { minus, parseHistogram, quantileBound, sumCounter } from "./latency-split.ts";
+import { maxGauge, minus, parseHistogram, pauseLines, quantileBound, sumCounter } from "./latency-split.ts";
 
 const text = (count: number, sum: number, b: [string, number][], labels = 'kind="hold",') =>
   [
@@ -33,5 +33,16 @@ describe("latency split", () => {
     const texts = ["c_total 2\nc_total_other 9", 'c_total{partition="1"} 3\nc_total{partition="2"} 4'];
     expect(sumCounter(texts, "c_total")).toBe(9);
     expect(sumCounter([""], "c_total")).toBe(0);
+  });
+
+  it("takes a gauge's largest value over processes, NaN when no process has it", () => {
+    expect(maxGauge(["g_seconds 0.01\ng_seconds_other 9", "g_seconds 0.2"], "g_seconds")).toBe(0.2);
+    expect(maxGauge(["", "x 1"], "g_seconds")).toBeNaN();
+  });
+
+  it("prints GC time as a share of the window beside the longest lag", () => {
+    const [line] = pauseLines([{ process: "gate", gcSeconds: 0.08, gcCount: 40, majorSeconds: 0.03, majorCount: 2, lagMaxSeconds: 0.0312 }], 8);
+    expect(line).toContain("GC     80 ms in 40 pauses (1.0% of the window; mark-compact 30 ms in 2)");
+    expect(line).toContain("longest event-loop lag 31.2 ms");
   });
 });

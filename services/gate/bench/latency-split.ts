@@ -84,27 +84,79 @@ async function scrape(urls: string[]): Promise<string[]> {
   );
 }
 
+/** A gauge's largest value over Prometheus text from several processes. */
+export function maxGauge(texts: string[], name: string): number {
+  let max = Number.NaN;
+  for (const text of texts) {
+    for (const line of text.split("\n")) {
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+        const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+        max = Number.isNaN(max) ? value : Math.max(max, value);
+      }
+    }
+  }
+  return max;
+}
+
+/** What stopped a process's event loop during a window: GC time, and the longest lag seen. */
+export interface Pauses {
+  process: string;
+  gcSeconds: number;
+  gcCount: number;
+  /** Mark-compact (V8's "major"): the long pauses, where scavenges ("minor") are many short ones. */
+  majorSeconds: number;
+  majorCount: number;
+  /** prom-client's `nodejs_eventloop_lag_max_seconds`: reset at every scrape, so the window's own. */
+  lagMaxSeconds: number;
+}
+
+export function pauseLines(pauses: Pauses[], seconds: number): string[] {
+  return pauses.map(
+    ({ process, gcSeconds, gcCount, majorSeconds, majorCount, lagMaxSeconds }) =>
+      `  ${process.padEnd(10)} GC ${ms(gcSeconds).padStart(6)} ms in ${gcCount.toLocaleString("en-US")} pauses (${((gcSeconds / seconds) * 100).toFixed(1)}% of the window; mark-compact ${ms(majorSeconds)} ms in ${majorCount})   longest event-loop lag ${ms(lagMaxSeconds)} ms`,
+  );
+}
+
 /** Starts a window over the gate's and the ticket workers' hold histograms; `end` gives the splits. */
 export async function latencyWindow(sources: { gateMetricsUrl: string; ticketMetricsUrls: string[] }) {
   const read = async () => {
     const [gate, ...tickets] = await scrape([sources.gateMetricsUrl, ...sources.ticketMetricsUrls]);
+    const gc = (texts: string[]) => ({
+      all: parseHistogram(texts, "nodejs_gc_duration_seconds"),
+      major: parseHistogram(texts, "nodejs_gc_duration_seconds", { kind: "major" }),
+    });
     return {
       gate: parseHistogram([gate ?? ""], "gate_seat_command_seconds", { kind: "hold" }),
       engine: parseHistogram(tickets, "seat_hold_latency_seconds"),
+      delivery: parseHistogram(tickets, "seat_hold_delivery_seconds"),
+      queued: parseHistogram(tickets, "seat_hold_queued_seconds"),
       renewals: sumCounter(tickets, "seat_command_consumer_renewals_total"),
+      gc: { gate: gc([gate ?? ""]), ticket: gc(tickets) },
+      lag: { gate: maxGauge([gate ?? ""], "nodejs_eventloop_lag_max_seconds"), ticket: maxGauge(tickets, "nodejs_eventloop_lag_max_seconds") },
     };
   };
   const before = await read();
+  const startedAt = performance.now();
   return {
     /** The splits, and how many command consumers the workers replaced meanwhile (each a pause of its partition). */
-    async end(): Promise<{ splits: Split[]; renewals: number }> {
+    async end(): Promise<{ splits: Split[]; renewals: number; pauses: Pauses[]; seconds: number }> {
       const after = await read();
+      const seconds = (performance.now() - startedAt) / 1000;
+      const pauses = (["gate", "ticket"] as const).map((process) => {
+        const gc = minus(after.gc[process].all, before.gc[process].all);
+        const major = minus(after.gc[process].major, before.gc[process].major);
+        return { process, gcSeconds: gc.sum, gcCount: gc.count, majorSeconds: major.sum, majorCount: major.count, lagMaxSeconds: after.lag[process] };
+      });
       return {
         splits: [
           { label: "gate: command sent → answer back", counts: minus(after.gate, before.gate) },
           { label: "handler's stamp → actor's reply", counts: minus(after.engine, before.engine) },
+          { label: "  of which stamp → worker has it", counts: minus(after.delivery, before.delivery) },
+          { label: "  of which waits for the actor's turn", counts: minus(after.queued, before.queued) },
         ],
         renewals: after.renewals - before.renewals,
+        pauses,
+        seconds,
       };
     },
   };
