@@ -53,6 +53,9 @@ export interface ActorOptions {
 
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
+/** A hold answered this long after the gate stamped it was most likely answered 202 (HOLD_WAIT_MS 2 s). */
+const LATE_HOLD_MS = 1_000;
+
 /** Commands the actor appends to its own log; nobody waits for their result. */
 const INTERNAL = new Set<SeatCommand["type"]>(["ExpireHold", "RevokeHold"]);
 
@@ -61,6 +64,9 @@ interface Answer {
   reply: SeatReply;
   text: string;
   holdStampedAt?: number;
+  /** When the message carrying the hold reached this worker, and when its batch began. */
+  holdReceivedAt?: number;
+  holdTurnAt?: number;
 }
 
 const encoder = new TextEncoder();
@@ -89,6 +95,8 @@ export class PartitionActor {
   #snapshotSeq = 0;
   #snapshotAt = 0;
   #queue: JsMsg[] = [];
+  /** When each queued message arrived: splits a hold's time into delivery, wait for a turn, and the turn. */
+  #arrivals = new WeakMap<JsMsg, number>();
   #wake: (() => void) | undefined;
   #stopping = false;
   #caughtUp = false;
@@ -158,6 +166,7 @@ export class PartitionActor {
       max_messages: this.options.batchMax * 2,
       ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
       callback: (msg) => {
+        this.#arrivals.set(msg, this.options.clock());
         this.#queue.push(msg);
         this.#wake?.();
       },
@@ -297,6 +306,7 @@ export class PartitionActor {
     /** One reply message per command message: a batch's answers go back together. */
     const replies: { to: string; batch: boolean; answers: Answer[] }[] = [];
     const heldBy = new Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>();
+    const turnAt = clock();
 
     for (const msg of batch) {
       this.#seq = msg.seq;
@@ -314,7 +324,12 @@ export class PartitionActor {
           ? { correlationId: entry.correlationId, traceparent: childTraceparent(entry.traceparent) }
           : messageTrace;
         const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing: events, heldBy });
-        if (answer) answers.push(answer);
+        if (!answer) continue;
+        if (answer.holdStampedAt !== undefined) {
+          answer.holdReceivedAt = this.#arrivals.get(msg) ?? turnAt;
+          answer.holdTurnAt = turnAt;
+        }
+        answers.push(answer);
       }
       outgoing.push(...(read.batch ? groupRejections(events) : events));
       const to = msg.headers?.get(REPLY_TO_HEADER);
@@ -333,11 +348,24 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) })),
     );
     const now = clock();
+    let lateLogged = false;
     for (const { to, batch: isBatch, answers } of replies) {
       // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
       bus.nc.publish(to, isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text);
-      for (const { holdStampedAt } of answers) {
-        if (holdStampedAt !== undefined) metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+      for (const { holdStampedAt, holdReceivedAt, holdTurnAt } of answers) {
+        if (holdStampedAt === undefined) continue;
+        metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+        if (holdReceivedAt === undefined || holdTurnAt === undefined) continue;
+        metrics.holdDelivery.observe(Math.max(0, holdReceivedAt - holdStampedAt) / 1000);
+        metrics.holdQueued.observe(Math.max(0, holdTurnAt - holdReceivedAt) / 1000);
+        // Past the gate's wait the buyer was told 202: say which stretch held it, once per batch.
+        if (now - holdStampedAt > LATE_HOLD_MS && !lateLogged) {
+          lateLogged = true;
+          logger.warn(
+            { partition, deliveryMs: holdReceivedAt - holdStampedAt, queuedMs: holdTurnAt - holdReceivedAt, turnMs: now - holdTurnAt, batch: batch.length },
+            "hold answered late",
+          );
+        }
       }
     }
     const last = batch.at(-1);

@@ -119,6 +119,8 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       }
       if (outcome.status === "pending") {
         ctx.metrics.commands.inc({ kind: "hold", outcome: "pending" });
+        // Rare by design (the engine answers in milliseconds): worth a line saying which partition.
+        request.log.warn({ commandId, partition: outcome.partition, waitedMs: ctx.clock.now() - now }, "hold not answered in time: 202");
         return reply.code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
       }
       const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices });
