@@ -42,7 +42,7 @@ describe("latency split", () => {
 
   it("prints GC time as a share of the window beside the longest lag", () => {
     const [line] = pauseLines([{ process: "gate", gcSeconds: 0.08, gcCount: 40, majorSeconds: 0.03, majorCount: 2, lagMaxSeconds: 0.0312 }], 8);
-    expect(line).toContain("GC     80 ms in 40 pauses (1.0% of the window; mark-compact 30 ms in 2)");
+    expect(line).toContain("GC     80 ms in 40 pauses (1.0% of the window, its processes summed; mark-compact 30 ms in 2)");
     expect(line).toContain("longest event-loop lag 31.2 ms");
   });
 });

@@ -98,7 +98,11 @@ export function maxGauge(texts: string[], name: string): number {
   return max;
 }
 
-/** What stopped a process's event loop during a window: GC time, and the longest lag seen. */
+/**
+ * What stopped a service's event loops during a window: GC time summed over its processes (the
+ * gate's primary sums its workers', the ticket workers are scraped each), and the longest lag any
+ * of them saw.
+ */
 export interface Pauses {
   process: string;
   gcSeconds: number;
@@ -113,7 +117,7 @@ export interface Pauses {
 export function pauseLines(pauses: Pauses[], seconds: number): string[] {
   return pauses.map(
     ({ process, gcSeconds, gcCount, majorSeconds, majorCount, lagMaxSeconds }) =>
-      `  ${process.padEnd(10)} GC ${ms(gcSeconds).padStart(6)} ms in ${gcCount.toLocaleString("en-US")} pauses (${((gcSeconds / seconds) * 100).toFixed(1)}% of the window; mark-compact ${ms(majorSeconds)} ms in ${majorCount})   longest event-loop lag ${ms(lagMaxSeconds)} ms`,
+      `  ${process.padEnd(10)} GC ${ms(gcSeconds).padStart(6)} ms in ${gcCount.toLocaleString("en-US")} pauses (${((gcSeconds / seconds) * 100).toFixed(1)}% of the window, its processes summed; mark-compact ${ms(majorSeconds)} ms in ${majorCount})   longest event-loop lag ${ms(lagMaxSeconds)} ms`,
   );
 }
 

@@ -53,6 +53,8 @@ export interface ActorOptions {
 
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
+const ROUTINE_STATUS = new Set(["discard", "next", "heartbeat"]);
+
 /** A hold answered this long after the gate stamped it was most likely answered 202 (HOLD_WAIT_MS 2 s). */
 const LATE_HOLD_MS = 1_000;
 
@@ -172,7 +174,7 @@ export class PartitionActor {
       },
     });
     this.#messages = messages;
-    if (this.options.pullExpiresMs) void this.#watch(messages);
+    void this.#watch(messages);
   }
 
   /**
@@ -185,7 +187,10 @@ export class PartitionActor {
   async #watch(messages: ConsumerMessages): Promise<void> {
     for await (const status of messages.status()) {
       if (this.#stopping || this.#messages !== messages) return;
-      if (status.type !== "heartbeats_missed" || status.count < 2) continue;
+      // Every pull's end (discard) and start (next) is routine; anything else pauses the partition
+      // for a moment (an ordered consumer's reset recreates it; a 409 waits for missed heartbeats).
+      if (!ROUTINE_STATUS.has(status.type)) this.options.logger.info({ partition: this.partition, status }, "command consumer status");
+      if (!this.options.pullExpiresMs || status.type !== "heartbeats_missed" || status.count < 2) continue;
       this.options.logger.warn({ partition: this.partition, missed: status.count }, "command consumer silent: reading on through a new one");
       await this.renewConsumer();
       return;
