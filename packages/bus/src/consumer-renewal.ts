@@ -64,6 +64,8 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   const { stream, consumer: name, logger } = options;
   let current: ConsumerMessages;
   const retiring = new Map<ConsumerMessages, ReturnType<typeof setTimeout>>();
+  /** Messages each retired pull handed on: what stopping it at once would have dropped. */
+  const handedOn = new WeakMap<ConsumerMessages, number>();
   let stopped = false;
   let renewing: Promise<void> | undefined;
   let again = false;
@@ -73,7 +75,14 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   });
 
   const open = async (consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>) => {
-    const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, callback: options.deliver });
+    let self: ConsumerMessages | undefined;
+    const deliver = (msg: JsMsg) => {
+      const count = self && handedOn.get(self);
+      if (count !== undefined) handedOn.set(self!, count + 1);
+      options.deliver(msg);
+    };
+    const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, callback: deliver });
+    self = messages;
     void watch(messages);
     // Replaced messages close later, on retirement: only the current ones closing ends the consumption.
     void messages.closed().then(() => {
@@ -86,11 +95,14 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     if (!stopPulling(old)) {
       logger.warn({ stream, consumer: name }, "cannot keep a replaced pull from pulling (nats.js changed?): it is stopped after its grace");
     }
+    handedOn.set(old, 0);
     retiring.set(
       old,
       setTimeout(() => {
         retiring.delete(old);
         old.stop();
+        const count = handedOn.get(old) ?? 0;
+        if (count > 0) logger.warn({ stream, consumer: name, messages: count }, "replaced pull handed on what the server sent it after the renewal");
       }, RETIRE_AFTER_MS),
     );
   };
