@@ -105,23 +105,17 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     stream: options.stream,
     consumer: options.consumer,
     logger: options.logger,
-    pull: {
-      max_messages: options.maxMessages ?? 512,
-      // The server's max_ack_pending bounds what can pile up here while a batch is handled.
-      callback: (msg) => {
-        queue.push(msg);
-        running ??= new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve))).then(drain);
-      },
+    maxMessages: options.maxMessages ?? 512,
+    // The server's max_ack_pending bounds what can pile up here while a batch is handled.
+    deliver: (msg) => {
+      queue.push(msg);
+      running ??= new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve))).then(drain);
     },
     ...(options.onRenewed ? { onRenewed: options.onRenewed } : {}),
   });
   const done = (async () => {
-    // Closed by `stop`, or replaced after a reconnect: then wait on the new pull.
-    for (;;) {
-      const messages = renewing.current;
-      await messages.closed();
-      if (renewing.current === messages) break;
-    }
+    // Closed by `stop` or by the client; a renewal replaces the pull underneath without ending it.
+    await renewing.closed;
     while (running) await running;
   })();
   return {

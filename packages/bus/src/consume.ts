@@ -6,6 +6,7 @@ import { type DeadLetterReason, errorText, parkMessage } from "./dead-letters.ts
 import { type FailureKind, classifyFailure, retryDelayMs } from "./failures.ts";
 import { renewingMessages } from "./consumer-renewal.ts";
 import { type TraceContext, traceContextOf } from "./headers.ts";
+import { messageQueue } from "./message-queue.ts";
 
 /** The slice of a pino logger the bus uses. */
 export interface BusLogger {
@@ -56,14 +57,18 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
   const { consumer: name, logger } = options;
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const { park, settle } = deliveries(bus, options);
-  const max_messages = options.maxMessages ?? Math.max(256, concurrency * 4);
+  // Every pull (a fresh one and the one it replaced) feeds this one queue, in arrival order.
+  const queue = messageQueue<JsMsg>();
   const renewing = await renewingMessages(bus, {
     stream: options.stream,
     consumer: name,
     logger,
-    pull: { max_messages },
+    maxMessages: options.maxMessages ?? Math.max(256, concurrency * 4),
+    deliver: (msg) => queue.push(msg),
     ...(options.onRenewed ? { onRenewed: options.onRenewed } : {}),
   });
+  // Ended by `stop` or by the client (connection closed): the loop takes what is queued, then ends.
+  void renewing.closed.then(() => queue.end());
 
   const inflight = new Set<Promise<void>>();
   const lanes = new Map<string, Promise<void>>();
@@ -78,21 +83,16 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
   };
 
   const done = (async () => {
-    for (;;) {
-      const messages = renewing.current;
-      for await (const msg of messages) {
-        while (inflight.size >= concurrency) await Promise.race(inflight);
-        const decoded = decode(options.schema, msg.data);
-        if (!decoded.ok) {
-          track(park(msg, "schema", decoded.error.slice(0, 2_000)));
-          continue;
-        }
-        const key = options.keyOf?.(decoded.value);
-        const before = key === undefined ? undefined : lanes.get(key);
-        track(before ? before.then(() => settle(msg, decoded.value)) : settle(msg, decoded.value), key);
+    for await (const msg of queue) {
+      while (inflight.size >= concurrency) await Promise.race(inflight);
+      const decoded = decode(options.schema, msg.data);
+      if (!decoded.ok) {
+        track(park(msg, "schema", decoded.error.slice(0, 2_000)));
+        continue;
       }
-      // Ended by `stop`, or replaced after a reconnect (read to its end): then on with the new pull.
-      if (renewing.current === messages) break;
+      const key = options.keyOf?.(decoded.value);
+      const before = key === undefined ? undefined : lanes.get(key);
+      track(before ? before.then(() => settle(msg, decoded.value)) : settle(msg, decoded.value), key);
     }
     await Promise.all(inflight);
   })();
@@ -100,6 +100,7 @@ export async function consume<T>(bus: Bus, options: ConsumeOptions<T>): Promise<
     done,
     stop: async () => {
       renewing.stop();
+      queue.end();
       await done;
     },
   };

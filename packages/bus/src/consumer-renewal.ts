@@ -1,4 +1,4 @@
-import { type ConsumeOptions as PullOptions, type ConsumerMessages, jetstream } from "@nats-io/jetstream";
+import { type ConsumerMessages, type JsMsg, jetstream } from "@nats-io/jetstream";
 import type { Status } from "@nats-io/transport-node";
 import type { Bus } from "./connection.ts";
 import type { BusLogger } from "./consume.ts";
@@ -16,47 +16,96 @@ const RENEW_BACKOFF_MS = [250, 500, 1_000];
  * heartbeats within 5 s instead of 30 s. Costs one pull request per consumer every 5 s when idle.
  */
 const PULL_EXPIRES_MS = 5_000;
+/**
+ * How long a replaced pull is still listened to: its last request may be open at the server for
+ * PULL_EXPIRES_MS after it got there, and the server delivers to it until then. The margin covers
+ * a request that reached a loaded server (or a consumer leader across a route) late.
+ */
+const RETIRE_AFTER_MS = PULL_EXPIRES_MS + 2_000;
 
 export interface RenewingMessagesOptions {
   stream: string;
   consumer: string;
   logger: BusLogger;
-  /** The client's consume options (batch size, callback); `expires` is set here. */
-  pull: Omit<PullOptions, "expires" | "idle_heartbeat">;
+  /** How many messages the client keeps asked for; `expires` and the heartbeats are set here. */
+  maxMessages: number;
+  /** Every message, from whichever pull it came through, in the order the connection got them. */
+  deliver: (msg: JsMsg) => void;
   /** Told each time the messages are read through a fresh pull (metrics). */
   onRenewed?: () => void;
 }
 
 /** A durable consumer's messages, read through a fresh pull after every NATS reconnect or silence. */
 export interface RenewingMessages {
-  /** The messages being read now; replaced (and the old ones stopped) after a reconnect. */
-  readonly current: ConsumerMessages;
-  /** Stops renewing and stops the current messages. */
+  /** Resolves once the messages end: `stop`, or the client ended them (connection closed). */
+  readonly closed: Promise<void>;
+  /** Stops renewing and stops every pull at once (what the server still sends comes back after the ack wait). */
   stop(): void;
 }
 
 /**
  * After a NATS reconnect the JetStream client checks the consumer's info before it pulls again,
  * and when that first check fails (JetStream still starting after a nats-server restart, a
- * cluster electing its leaders) it waits 15–45 s before checking again: the consumer stands still
- * that long (issue 13: a whole sale stood still 20 s). So on every reconnect this asks for the
- * consumer itself, with a short timeout and every second at most, and as soon as it answers reads
- * on through a fresh pull and stops the old one. Nothing is lost or read twice by it: the old
- * messages' buffer is read to its end first (`stop` ends the iterator after what it holds), and a
- * durable consumer redelivers only what was delivered and not acked, after its ack wait. Two missed
- * heartbeats (a pull lost while a cluster moved the consumer's leader) renew it the same way.
+ * cluster electing its leaders) it waits 2.5–7.5 s (15–45 s with its default pull) before
+ * checking again. So on every reconnect, and on two missed heartbeats (a pull lost while a
+ * cluster moved the consumer's leader), this asks for the consumer itself, with a short timeout
+ * and every second at most, and as soon as it answers reads on through a fresh pull.
+ *
+ * The old pull is retired, not stopped: the client's own recovery of it re-pulls at the same
+ * moment (it sees the same reconnect or silence), and the server delivers to that request until
+ * it expires. Stopping the old messages unsubscribes their inbox at once, so whatever the server
+ * had sent or still sent there was dropped by the client yet counted as delivered, and came back
+ * only after the consumer's ack wait (30 s): on the cluster, orders opened that late and pays gave
+ * up with 503 `order_pending`. A retired pull asks for nothing more and is listened to until its
+ * last request has expired; both pulls deliver to `deliver` over one connection, in the order
+ * the server sent them, and the server sends each message to one pull only.
  */
 export async function renewingMessages(bus: Bus, options: RenewingMessagesOptions): Promise<RenewingMessages> {
   const { stream, consumer: name, logger } = options;
-  const open = async (consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>) => {
-    const messages = await consumer.consume({ ...options.pull, expires: PULL_EXPIRES_MS } as PullOptions);
-    void watch(messages);
-    return messages;
-  };
   let current: ConsumerMessages;
+  const retiring = new Map<ConsumerMessages, ReturnType<typeof setTimeout>>();
+  /** Messages each retired pull handed on: what stopping it at once would have dropped. */
+  const handedOn = new WeakMap<ConsumerMessages, number>();
   let stopped = false;
   let renewing: Promise<void> | undefined;
   let again = false;
+  let ended: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
+
+  const open = async (consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>) => {
+    let self: ConsumerMessages | undefined;
+    const deliver = (msg: JsMsg) => {
+      const count = self && handedOn.get(self);
+      if (count !== undefined) handedOn.set(self!, count + 1);
+      options.deliver(msg);
+    };
+    const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, callback: deliver });
+    self = messages;
+    void watch(messages);
+    // Replaced messages close later, on retirement: only the current ones closing ends the consumption.
+    void messages.closed().then(() => {
+      if (messages === current) ended();
+    });
+    return messages;
+  };
+
+  const retire = (old: ConsumerMessages) => {
+    if (!stopPulling(old)) {
+      logger.warn({ stream, consumer: name }, "cannot keep a replaced pull from pulling (nats.js changed?): it is stopped after its grace");
+    }
+    handedOn.set(old, 0);
+    retiring.set(
+      old,
+      setTimeout(() => {
+        retiring.delete(old);
+        old.stop();
+        const count = handedOn.get(old) ?? 0;
+        if (count > 0) logger.warn({ stream, consumer: name, messages: count }, "replaced pull handed on what the server sent it after the renewal");
+      }, RETIRE_AFTER_MS),
+    );
+  };
 
   const renewOnce = async () => {
     const js = jetstream(bus.nc, { timeout: RENEW_TIMEOUT_MS });
@@ -69,7 +118,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
         }
         const old = current;
         current = next;
-        old.stop();
+        retire(old);
         options.onRenewed?.();
         logger.info?.({ stream, consumer: name, attempt }, "consumer renewed: reading on through a fresh pull");
         return;
@@ -101,9 +150,10 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
    * fails, waits 2.5–7.5 s (its backoff is the pull's expiry with jitter): renew as after a reconnect.
    */
   async function watch(messages: ConsumerMessages): Promise<void> {
-    // Ends by itself when these messages are stopped (replaced or `stop`): their listeners stop too.
+    // Ends by itself when these messages are stopped: their listeners stop too.
     for await (const status of messages.status()) {
-      if (stopped) return;
+      // A retired pull goes quiet on purpose.
+      if (stopped || messages !== current) return;
       if (status.type === "heartbeats_missed" && status.count >= 2) {
         logger.warn({ stream, consumer: name, missed: status.count }, "consumer silent: reading on through a fresh pull");
         renew();
@@ -123,13 +173,31 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   })();
 
   return {
-    get current() {
-      return current;
-    },
+    closed,
     stop() {
       stopped = true;
       statuses.stop();
+      for (const [old, timer] of retiring) {
+        clearTimeout(timer);
+        old.stop();
+      }
+      retiring.clear();
       current.stop();
+      ended();
     },
   };
+}
+
+/**
+ * Keeps replaced messages from asking the server for more: every pull request nats.js 3.x sends
+ * for them (refills, its own recovery after a reconnect or missed heartbeats) goes through the
+ * internal `pull` of its PullConsumerMessagesImpl, which the public interface cannot pause.
+ * Without this a retired pull would keep refilling while the server still feeds it, and never
+ * be safe to stop. Returns false when that method is not there (the client changed).
+ */
+function stopPulling(messages: ConsumerMessages): boolean {
+  const impl = messages as unknown as { pull?: unknown };
+  if (typeof impl.pull !== "function") return false;
+  impl.pull = () => {};
+  return true;
 }
