@@ -54,6 +54,8 @@ export interface ActorOptions {
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
 const ROUTINE_STATUS = new Set(["discard", "next", "heartbeat"]);
+/** A pull's start and end, and its expiry with nothing to deliver (408), happen every few seconds. */
+const isRoutine = (status: { type: string; code?: number }) => ROUTINE_STATUS.has(status.type) || (status.type === "debug" && status.code === 408);
 
 /** A hold answered this long after the gate stamped it was most likely answered 202 (HOLD_WAIT_MS 2 s). */
 const LATE_HOLD_MS = 1_000;
@@ -189,7 +191,7 @@ export class PartitionActor {
       if (this.#stopping || this.#messages !== messages) return;
       // Every pull's end (discard) and start (next) is routine; anything else pauses the partition
       // for a moment (an ordered consumer's reset recreates it; a 409 waits for missed heartbeats).
-      if (!ROUTINE_STATUS.has(status.type)) this.options.logger.info({ partition: this.partition, status }, "command consumer status");
+      if (!isRoutine(status)) this.options.logger.info({ partition: this.partition, status }, "command consumer status");
       if (!this.options.pullExpiresMs || status.type !== "heartbeats_missed" || status.count < 2) continue;
       this.options.logger.warn({ partition: this.partition, missed: status.count }, "command consumer silent: reading on through a new one");
       await this.renewConsumer();
