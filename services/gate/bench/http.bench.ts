@@ -12,7 +12,7 @@
  * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
  * The load comes from a lean raw-socket client (raw-http-client.ts); BENCH_CLIENT=node uses
  * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
- * BENCH_STACK_LOG=<file> keeps everything the stack printed (with NODE_OPTIONS=--trace-gc, each GC pause).
+ * BENCH_STACK_LOG=<file> keeps everything the stack printed (the services' warnings, a late hold, a 202).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
