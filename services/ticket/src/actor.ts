@@ -101,6 +101,7 @@ export class PartitionActor {
   #queue: JsMsg[] = [];
   /** When each queued message arrived: splits a hold's time into delivery, wait for a turn, and the turn. */
   #arrivals = new WeakMap<JsMsg, number>();
+  #lateLoggedAt = 0;
   #wake: (() => void) | undefined;
   #stopping = false;
   #caughtUp = false;
@@ -355,7 +356,6 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) })),
     );
     const now = clock();
-    let lateLogged = false;
     for (const { to, batch: isBatch, answers } of replies) {
       // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
       bus.nc.publish(to, isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text);
@@ -365,9 +365,10 @@ export class PartitionActor {
         if (holdReceivedAt === undefined || holdTurnAt === undefined) continue;
         metrics.holdDelivery.observe(Math.max(0, holdReceivedAt - holdStampedAt) / 1000);
         metrics.holdQueued.observe(Math.max(0, holdTurnAt - holdReceivedAt) / 1000);
-        // Past the gate's wait the buyer was told 202: say which stretch held it, once per batch.
-        if (now - holdStampedAt > LATE_HOLD_MS && !lateLogged) {
-          lateLogged = true;
+        // Past the gate's wait the buyer was told 202: say which stretch held it, at most once a
+        // second per partition (an overloaded sale would otherwise log every batch).
+        if (now - holdStampedAt > LATE_HOLD_MS && now - this.#lateLoggedAt >= 1_000) {
+          this.#lateLoggedAt = now;
           logger.warn(
             { partition, deliveryMs: holdReceivedAt - holdStampedAt, queuedMs: holdTurnAt - holdReceivedAt, turnMs: now - holdTurnAt, batch: batch.length },
             "hold answered late",
