@@ -63,9 +63,8 @@ export interface RenewingMessages {
 export async function renewingMessages(bus: Bus, options: RenewingMessagesOptions): Promise<RenewingMessages> {
   const { stream, consumer: name, logger } = options;
   let current: ConsumerMessages;
-  const retiring = new Map<ConsumerMessages, ReturnType<typeof setTimeout>>();
-  /** Messages each retired pull handed on: what stopping it at once would have dropped. */
-  const handedOn = new WeakMap<ConsumerMessages, number>();
+  /** Each retired pull's stop timer, and what it handed on meanwhile: what stopping it at once would have dropped. */
+  const retiring = new Map<ConsumerMessages, { timer: ReturnType<typeof setTimeout>; handedOn: number }>();
   let stopped = false;
   let renewing: Promise<void> | undefined;
   let again = false;
@@ -77,8 +76,8 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   const open = async (consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>) => {
     let self: ConsumerMessages | undefined;
     const deliver = (msg: JsMsg) => {
-      const count = self && handedOn.get(self);
-      if (count !== undefined) handedOn.set(self!, count + 1);
+      const retired = self && retiring.get(self);
+      if (retired) retired.handedOn++;
       options.deliver(msg);
     };
     const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, callback: deliver });
@@ -95,16 +94,15 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     if (!stopPulling(old)) {
       logger.warn({ stream, consumer: name }, "cannot keep a replaced pull from pulling (nats.js changed?): it is stopped after its grace");
     }
-    handedOn.set(old, 0);
-    retiring.set(
-      old,
-      setTimeout(() => {
+    const retired = {
+      handedOn: 0,
+      timer: setTimeout(() => {
         retiring.delete(old);
         old.stop();
-        const count = handedOn.get(old) ?? 0;
-        if (count > 0) logger.warn({ stream, consumer: name, messages: count }, "replaced pull handed on what the server sent it after the renewal");
+        if (retired.handedOn > 0) logger.warn({ stream, consumer: name, messages: retired.handedOn }, "replaced pull handed on what the server sent it after the renewal");
       }, RETIRE_AFTER_MS),
-    );
+    };
+    retiring.set(old, retired);
   };
 
   const renewOnce = async () => {
@@ -177,7 +175,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     stop() {
       stopped = true;
       statuses.stop();
-      for (const [old, timer] of retiring) {
+      for (const [old, { timer }] of retiring) {
         clearTimeout(timer);
         old.stop();
       }

@@ -36,14 +36,19 @@ export function parseHistogram(texts: string[], name: string, labels: Record<str
   return counts;
 }
 
+/** Every sample of a counter or gauge (any label set) in Prometheus text from several processes; nothing of a longer name. */
+function* samples(texts: string[], name: string): Generator<number> {
+  for (const text of texts) {
+    for (const line of text.split("\n")) {
+      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) yield Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+  }
+}
+
 /** Sums a counter (every label set) over Prometheus text from several processes. */
 export function sumCounter(texts: string[], name: string): number {
   let total = 0;
-  for (const text of texts) {
-    for (const line of text.split("\n")) {
-      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) total += Number(line.slice(line.lastIndexOf(" ") + 1));
-    }
-  }
+  for (const value of samples(texts, name)) total += value;
   return total;
 }
 
@@ -84,18 +89,10 @@ async function scrape(urls: string[]): Promise<string[]> {
   );
 }
 
-/** A gauge's largest value over Prometheus text from several processes. */
+/** A gauge's largest value over Prometheus text from several processes (NaN when none has it). */
 export function maxGauge(texts: string[], name: string): number {
-  let max = Number.NaN;
-  for (const text of texts) {
-    for (const line of text.split("\n")) {
-      if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
-        const value = Number(line.slice(line.lastIndexOf(" ") + 1));
-        max = Number.isNaN(max) ? value : Math.max(max, value);
-      }
-    }
-  }
-  return max;
+  const values = [...samples(texts, name)];
+  return values.length > 0 ? Math.max(...values) : Number.NaN;
 }
 
 /**
