@@ -106,12 +106,12 @@ export function cpuWindow(pids: Map<string, number[]>) {
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
 
-/** Each process's CPU over the window: share of one core, and µs per granted hold above its idle rate. */
-export function printCpu(level: string, window: CpuWindow, idle: IdleRates): void {
+/** Each process's CPU over the window: share of one core, and µs per granted hold (or per `unit`) above its idle rate. */
+export function printCpu(level: string, window: CpuWindow, idle: IdleRates, unit = "hold"): void {
   const seconds = (window.toUs - window.fromUs) / 1e6;
   const perHold = (name: string, ms: number) => (Math.max(0, ms - (idle.get(name) ?? 0) * seconds) * 1000) / Math.max(1, window.holds);
-  console.log(`\n  CPU during ${level} (${fmt(window.holds)} holds granted in ${fmt(seconds, 1)} s; /proc, 10 ms ticks)`);
-  console.log("  process                     │ % of a core │ idle % │ µs CPU per hold (above idle)");
+  console.log(`\n  CPU during ${level} (${fmt(window.holds)} ${unit === "hold" ? "holds granted" : `× ${unit}`} in ${fmt(seconds, 1)} s; /proc, 10 ms ticks)`);
+  console.log(`  process                     │ % of a core │ idle % │ µs CPU per ${unit} (above idle)`);
   let total = 0;
   let totalPerHold = 0;
   for (const [name, ms] of [...window.cpuMs].sort((a, b) => perHold(b[0], b[1]) - perHold(a[0], a[1]))) {
