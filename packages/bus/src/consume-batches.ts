@@ -1,5 +1,5 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { decode } from "./codec.ts";
+import { type Decoded, decode } from "./codec.ts";
 import type { Bus } from "./connection.ts";
 import { type ConsumeOptions, type Consumption, deliveries } from "./consume.ts";
 import { renewingMessages } from "./consumer-renewal.ts";
@@ -34,6 +34,15 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
    * without a delivery of their own. If it throws, the batch is handled as if it found none.
    */
   triage?: (items: BatchItem<T>[]) => Promise<Map<BatchItem<T>, unknown>>;
+  /**
+   * Work that may start the moment a message arrives, ahead of the batches queued before it —
+   * for a message nothing earlier in the stream concerns (say, the first event of its key).
+   * `handle` gets every picked message that arrived since its last call, one call at a time, and
+   * only messages no batch has taken yet; the call's synchronous part runs before any batch can
+   * take them. It settles nothing: each message is still handled and acked in its batch, in
+   * stream order, which can then find the work done. A failure here is only logged.
+   */
+  ahead?: { pick: (value: T) => boolean; handle: (items: BatchItem<T>[]) => Promise<void> };
 }
 
 /**
@@ -48,12 +57,37 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
   const { parkAll, settle, report } = deliveries(bus, options);
   const queue: JsMsg[] = [];
   let running: Promise<void> | undefined;
+  const { ahead } = options;
+  // Decoded on arrival for `ahead`, so the batch does not decode them again.
+  const decodedOnArrival = new WeakMap<JsMsg, Decoded<T>>();
+  // Picked for `ahead` and not yet handed to it: a batch that takes one first drops it from here.
+  const waitingAhead = new Map<JsMsg, BatchItem<T>>();
+  let aheadRunning: Promise<void> | undefined;
+
+  const runAhead = async () => {
+    while (waitingAhead.size > 0) {
+      const items = [...waitingAhead.values()];
+      waitingAhead.clear();
+      await ahead!.handle(items).catch((error: unknown) => options.logger.warn({ err: error, size: items.length, consumer: options.consumer }, "work ahead of the batches failed; their batches do it"));
+    }
+    aheadRunning = undefined;
+  };
+
+  const arrived = (msg: JsMsg) => {
+    if (!ahead) return;
+    const decoded = decode(options.schema, msg.data) as Decoded<T>;
+    decodedOnArrival.set(msg, decoded);
+    if (!decoded.ok || !ahead.pick(decoded.value)) return;
+    waitingAhead.set(msg, { value: decoded.value, trace: traceContextOf(msg.headers), msg });
+    aheadRunning ??= new Promise<void>((resolve) => setImmediate(resolve)).then(runAhead);
+  };
 
   const handle = async (taken: JsMsg[]) => {
     let items: BatchItem<T>[] = [];
     const parked: Parameters<typeof parkAll>[0] = [];
     for (const msg of taken) {
-      const decoded = decode(options.schema, msg.data);
+      waitingAhead.delete(msg);
+      const decoded: Decoded<T> = decodedOnArrival.get(msg) ?? (decode(options.schema, msg.data) as Decoded<T>);
       if (decoded.ok) items.push({ value: decoded.value, trace: traceContextOf(msg.headers), msg });
       else parked.push({ msg, reason: "schema", error: decoded.error.slice(0, 2_000) });
     }
@@ -109,6 +143,7 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     // The server's max_ack_pending bounds what can pile up here while a batch is handled.
     deliver: (msg) => {
       queue.push(msg);
+      arrived(msg);
       running ??= new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve))).then(drain);
     },
     ...(options.onRenewed ? { onRenewed: options.onRenewed } : {}),
@@ -117,6 +152,7 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     // Closed by `stop` or by the client; a renewal replaces the pull underneath without ending it.
     await renewing.closed;
     while (running) await running;
+    while (aheadRunning) await aheadRunning;
   })();
   return {
     done,

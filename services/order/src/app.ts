@@ -12,7 +12,7 @@ import { createUnknownBuyerTriage } from "./orders/unknown-buyers.ts";
 import { createOrphanHoldReleaser } from "./orders/orphan-holds.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
-import { createSeatEventBatchHandler } from "./orders/seat-event-batch.ts";
+import { createSeatEventBatchHandler, isOpening } from "./orders/seat-event-batch.ts";
 import { startRepairPass } from "./orders/repair.ts";
 import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
@@ -126,7 +126,9 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           handle: handleSeatEvent,
           // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
           // transaction; a batch that fails is settled message by message (parking what never works).
-          handleBatch: handleSeatEvents,
+          handleBatch: handleSeatEvents.handleBatch,
+          // Orders open as their grants arrive, not behind the pays of the batches before them.
+          ahead: { pick: isOpening, handle: handleSeatEvents.openAhead },
           // A pay that outruns its order waits for it (pay route), so a few ms buy fuller batches.
           lingerMs: SEAT_EVENT_LINGER_MS,
           // Holds of buyers no order can name are parked together before any insert.

@@ -95,6 +95,48 @@ describe("order service", () => {
     expect(OrderEvent.parse(completed!.json())).toMatchObject({ type: "OrderStatusChanged", orderId, status: "completed", previous: "created" });
   });
 
+  it("orders: a grant opens its order at once while the batch before it is stuck on a pay, and its own batch neither opens nor announces it again", async () => {
+    const heldEvent = (holdId: string, seatIds: string[]): SeatEvent => ({
+      type: "SeatsHeld", commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), holdId, buyerId: buyer.id,
+      seatIds, expiresAt: Date.now() + 60_000, maxExpiresAt: Date.now() + 60_000, mode: "seats",
+    });
+    const partition = partitionOf(sessionId, "A", TEST_PARTITIONS);
+    const paid = randomUUID();
+    await publish(stack.bus, seatEventSubject("locked", partition), SeatEvent, heldEvent(paid, ["A-2-10"]));
+    await expect.poll(() => orderRow(orderIdForHold(paid)), { timeout: 5000 }).toBeDefined();
+    // The paid order's row is locked elsewhere: the batch with its sale waits on it, as a batch of pays waits on a busy database.
+    let unlock = () => {};
+    const unlocked = new Promise<void>((resolve) => (unlock = resolve));
+    let locked = () => {};
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holding = stack.db.sql.begin(async (tx) => {
+      await tx`select id from orders where id = ${orderIdForHold(paid)} for update`;
+      locked();
+      await unlocked;
+    });
+    try {
+      await lockTaken;
+      const sale: SeatEvent = { type: "SeatsSold", commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), holdId: paid, paymentId: randomUUID(), buyerId: buyer.id, seatIds: ["A-2-10"] };
+      await publish(stack.bus, seatEventSubject("sold", partition), SeatEvent, sale);
+      await new Promise((r) => setTimeout(r, 300));
+      const granted = randomUUID();
+      await publish(stack.bus, seatEventSubject("locked", partition), SeatEvent, heldEvent(granted, ["A-2-11"]));
+      // Its pay waits for this order: it is there while the batch before it still waits.
+      await expect.poll(() => orderRow(orderIdForHold(granted)), { timeout: 5000 }).toMatchObject({ status: "created" });
+      expect((await orderRow(orderIdForHold(paid)))?.status).toBe("created");
+      unlock();
+      await holding;
+      await expect.poll(async () => (await orderRow(orderIdForHold(paid)))?.status, { timeout: 5000 }).toBe("completed");
+      const consumer = async () => await stack.bus.jsm.consumers.info(STREAMS.seatEvents, "order-seat-events");
+      await expect.poll(async () => (await consumer()).num_ack_pending, { timeout: 5000 }).toBe(0);
+      const createdSubject = `order.created.${orderIdForHold(granted)}`;
+      expect((await stack.bus.jsm.streams.info(STREAMS.orders, { subjects_filter: createdSubject })).state.subjects?.[createdSubject]).toBe(1);
+    } finally {
+      unlock();
+      await holding.catch(() => {});
+    }
+  });
+
   it("orders: a batch of holds opens every order and its items in one statement; a replayed batch adds nothing", async () => {
     const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
     const facts = (seatIds: string[]) => {

@@ -11,6 +11,9 @@ import { announceSale, sellMany } from "./sold-holds.ts";
 
 type Item = BatchItem<SeatStreamMessage>;
 
+/** Grants remembered as opened ahead of their batch, at most (far more than max_ack_pending). */
+const MAX_OPENED_AHEAD = 50_000;
+
 /** What a batch of seat events comes to: statements for many holds at once, then each remaining hold's events in order. */
 export interface SeatEventPlan {
   /** Granted holds that begin their hold's events in this batch: opened in one statement. */
@@ -22,6 +25,9 @@ export interface SeatEventPlan {
   /** Every other event the order service follows, one lane per hold in stream order (events naming no hold share one lane). */
   lanes: Item[][];
 }
+
+/** A grant that opens an order: the first event of its hold, for a buyer an order can name. */
+export const isOpening = (event: SeatStreamMessage): event is SeatsHeld => event.type === "SeatsHeld" && isBuyerId(event.buyerId);
 
 /** A hold's events that the batch statements can take: extensions, then at most one sale, last. */
 const isPayLane = (lane: readonly Item[]) =>
@@ -48,7 +54,7 @@ export function planSeatEvents(items: readonly Item[]): SeatEventPlan {
     }
     const lane = byHold.get(event.holdId);
     if (lane) lane.push(item);
-    else if (event.type === "SeatsHeld" && isBuyerId(event.buyerId)) {
+    else if (isOpening(event)) {
       opening.push(item as BatchItem<SeatsHeld>);
       byHold.set(event.holdId, []);
     } else byHold.set(event.holdId, [item]);
@@ -152,8 +158,56 @@ export function createSeatEventBatchHandler(deps: {
     await Promise.all(announced);
   };
 
-  return async function handleBatch(items: Item[]): Promise<void> {
-    const { opening, extensions, sales, lanes } = planSeatEvents(items);
+  /** Holds whose orders are being (or were) opened ahead of their batch: whether that worked. */
+  const openedAhead = new Map<string, Promise<boolean>>();
+
+  /**
+   * Opens the orders of holds granted a moment ago, ahead of the batches queued before them (see
+   * `consumeBatches`' `ahead`): a grant is the first event of its hold, so nothing earlier in the
+   * stream concerns its order. Under a flash sale the batches before it carry pays (extensions,
+   * sales, tickets) and took seconds; the pay of this very hold waited for its order all that
+   * time, and gave up with 503 `order_pending` after PAY_ORDER_WAIT_MS. Its batch then finds it
+   * done; if this failed, the batch opens it as before.
+   */
+  const openAhead = (items: Item[]): Promise<void> => {
+    const run = items.filter((item): item is BatchItem<SeatsHeld> => isOpening(item.value) && !openedAhead.has(item.value.holdId));
+    if (run.length === 0) return Promise.resolve();
+    let failure: unknown;
+    const opened = openOrders(run).then(
+      () => true,
+      (error: unknown) => {
+        failure = error;
+        return false;
+      },
+    );
+    // Registered before the first await: a batch that takes one of these waits for this.
+    for (const item of run) openedAhead.set(item.value.holdId, opened);
+    // A grant whose batch never comes here (parked, or settled one by one) would stay: the oldest
+    // go first. A batch that finds none opens its orders itself, which is idempotent.
+    for (const holdId of openedAhead.keys()) {
+      if (openedAhead.size <= MAX_OPENED_AHEAD) break;
+      openedAhead.delete(holdId);
+    }
+    return opened.then((ok) => {
+      if (!ok) throw failure;
+    });
+  };
+
+  /** The openings a batch still has to do itself: those not opened ahead (waiting for any under way). */
+  const notOpenedAhead = async (opening: BatchItem<SeatsHeld>[]) => {
+    const left: BatchItem<SeatsHeld>[] = [];
+    for (const item of opening) {
+      const ahead = openedAhead.get(item.value.holdId);
+      openedAhead.delete(item.value.holdId);
+      if (!ahead || !(await ahead)) left.push(item);
+    }
+    return left;
+  };
+
+  async function handleBatch(items: Item[]): Promise<void> {
+    const plan = planSeatEvents(items);
+    const { extensions, sales, lanes } = plan;
+    const opening = openedAhead.size > 0 ? await notOpenedAhead(plan.opening) : plan.opening;
     if (opening.length > 0) await openOrders(opening);
     // Both run to their end before a failure is thrown: the batch is then settled message by message.
     const [lanesDone, paysDone] = await Promise.allSettled([
@@ -162,5 +216,7 @@ export function createSeatEventBatchHandler(deps: {
     ]);
     if (lanesDone.status === "rejected") throw lanesDone.reason;
     if (paysDone.status === "rejected") throw paysDone.reason;
-  };
+  }
+
+  return { handleBatch, openAhead };
 }
