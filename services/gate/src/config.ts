@@ -88,12 +88,15 @@ export const GateConfig = BaseConfig.extend({
    */
   MAIL_URL: z.url().optional(),
   /**
-   * Pays in flight to the payment service at once (the rest queue in the gate). A pay spends its
-   * seconds waiting on the seat engine (extend, confirm), the order service and PostgreSQL, not on
-   * the payment service's CPU, so more in flight could wait less each; but 512 was not shown to
-   * help in the load runs (the wait moved into the payment service), so the default stays 128.
+   * Pays in flight to the payment service at once, per gate process (the rest queue in the gate,
+   * where no upstream timeout runs yet). When the machine is the limit, every pay in flight shares
+   * the payment service's CPU: with 128 per process (256 with two) a pay took 4.0–4.6 s inside it
+   * at a flash sale's peak, the slowest over UPSTREAM_TIMEOUT_MS (17 × 504), and all finished
+   * late together. With 32, 1.0–1.3 s inside, no 504, and pay p50 3–4 s sooner for the same
+   * buyers (docs/benchmarks.md, `## load run`, 3 Dec 12:00). A provider with real network latency
+   * (Stripe) keeps a pay in flight longer: raise it there (in-flight = pays/s × seconds a pay takes).
    */
-  PAYMENT_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(128),
+  PAYMENT_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(32),
   /** Orders, payments, notifications: how long the gate waits for them. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** The browser app's build (`pnpm --filter @rush/web build`); empty serves the API only. */
