@@ -37,12 +37,13 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
   /**
    * Work that may start the moment a message arrives, ahead of the batches queued before it —
    * for a message nothing earlier in the stream concerns (say, the first event of its key).
-   * `handle` gets every picked message that arrived since its last call, one call at a time, and
-   * only messages no batch has taken yet; the call's synchronous part runs before any batch can
-   * take them. It settles nothing: each message is still handled and acked in its batch, in
-   * stream order, which can then find the work done. A failure here is only logged.
+   * `handle` gets every picked message that arrived since its last call, at most `concurrency`
+   * calls at once (default 1), and only messages no batch has taken yet; the call's synchronous
+   * part runs before any batch can take them. It settles nothing: each message is still handled
+   * and acked in its batch, in stream order, which can then find the work done. A failure here
+   * is only logged.
    */
-  ahead?: { pick: (value: T) => boolean; handle: (items: BatchItem<T>[]) => Promise<void> };
+  ahead?: { pick: (value: T) => boolean; handle: (items: BatchItem<T>[]) => Promise<void>; concurrency?: number };
 }
 
 /**
@@ -62,15 +63,29 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
   const decodedOnArrival = new WeakMap<JsMsg, Decoded<T>>();
   // Picked for `ahead` and not yet handed to it: a batch that takes one first drops it from here.
   const waitingAhead = new Map<JsMsg, BatchItem<T>>();
-  let aheadRunning: Promise<void> | undefined;
+  const aheadRunning = new Set<Promise<void>>();
+  let aheadScheduled = false;
 
-  const runAhead = async () => {
-    while (waitingAhead.size > 0) {
+  // Hands over what waits, in as many calls as are free: one slow call (a row lock, say) does not hold back the next arrivals.
+  const runAhead = () => {
+    aheadScheduled = false;
+    while (waitingAhead.size > 0 && aheadRunning.size < (ahead!.concurrency ?? 1)) {
       const items = [...waitingAhead.values()];
       waitingAhead.clear();
-      await ahead!.handle(items).catch((error: unknown) => options.logger.warn({ err: error, size: items.length, consumer: options.consumer }, "work ahead of the batches failed; their batches do it"));
+      const running: Promise<void> = ahead!
+        .handle(items)
+        .catch((error: unknown) => options.logger.warn({ err: error, size: items.length, consumer: options.consumer }, "work ahead of the batches failed; their batches do it"))
+        .finally(() => {
+          aheadRunning.delete(running);
+          scheduleAhead();
+        });
+      aheadRunning.add(running);
     }
-    aheadRunning = undefined;
+  };
+  const scheduleAhead = () => {
+    if (aheadScheduled || waitingAhead.size === 0) return;
+    aheadScheduled = true;
+    setImmediate(runAhead);
   };
 
   const arrived = (msg: JsMsg) => {
@@ -79,7 +94,7 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     decodedOnArrival.set(msg, decoded);
     if (!decoded.ok || !ahead.pick(decoded.value)) return;
     waitingAhead.set(msg, { value: decoded.value, trace: traceContextOf(msg.headers), msg });
-    aheadRunning ??= new Promise<void>((resolve) => setImmediate(resolve)).then(runAhead);
+    scheduleAhead();
   };
 
   const handle = async (taken: JsMsg[]) => {
@@ -152,7 +167,7 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     // Closed by `stop` or by the client; a renewal replaces the pull underneath without ending it.
     await renewing.closed;
     while (running) await running;
-    while (aheadRunning) await aheadRunning;
+    while (aheadRunning.size > 0) await Promise.all(aheadRunning);
   })();
   return {
     done,

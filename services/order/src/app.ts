@@ -12,7 +12,7 @@ import { createUnknownBuyerTriage } from "./orders/unknown-buyers.ts";
 import { createOrphanHoldReleaser } from "./orders/orphan-holds.ts";
 import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
-import { createSeatEventBatchHandler, isOpening } from "./orders/seat-event-batch.ts";
+import { createSeatEventBatchHandler, isWorkAhead } from "./orders/seat-event-batch.ts";
 import { startRepairPass } from "./orders/repair.ts";
 import { createRepairStore } from "./orders/repair-store.ts";
 import { createSeatEventHandler } from "./orders/seat-event-handler.ts";
@@ -55,6 +55,9 @@ export const isPermanentOrderFailure = (error: unknown): boolean =>
   isPermanentDbError(error) || error instanceof UnpricedAreaError || classifyFailure(error) === "permanent";
 /** How long a batch of seat events waits for more before its orders are opened together. */
 const SEAT_EVENT_LINGER_MS = 10;
+
+/** Openings and sales done ahead of the batches at once: a few, beside the batch, from the same connection pool. */
+const AHEAD_CONCURRENCY = 4;
 
 const classify = (error: unknown): FailureKind => (isPermanentOrderFailure(error) ? "permanent" : "transient");
 
@@ -127,8 +130,9 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           // Taken in batches, in stream order: a run of SeatsHeld opens its orders in one
           // transaction; a batch that fails is settled message by message (parking what never works).
           handleBatch: handleSeatEvents.handleBatch,
-          // Orders open as their grants arrive, not behind the pays of the batches before them.
-          ahead: { pick: isOpening, handle: handleSeatEvents.openAhead },
+          // Orders open as their grants arrive, and paid orders get their tickets as their sales
+          // arrive, not behind the pays of the batches before them.
+          ahead: { pick: isWorkAhead, handle: handleSeatEvents.workAhead, concurrency: AHEAD_CONCURRENCY },
           // A pay that outruns its order waits for it (pay route), so a few ms buy fuller batches.
           lingerMs: SEAT_EVENT_LINGER_MS,
           // Holds of buyers no order can name are parked together before any insert.

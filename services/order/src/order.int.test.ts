@@ -95,7 +95,7 @@ describe("order service", () => {
     expect(OrderEvent.parse(completed!.json())).toMatchObject({ type: "OrderStatusChanged", orderId, status: "completed", previous: "created" });
   });
 
-  it("orders: a grant opens its order at once while the batch before it is stuck on a pay, and its own batch neither opens nor announces it again", async () => {
+  it("orders: while the batch before them is stuck on a pay, a grant opens its order and a sale tickets it at once; their own batch does neither again", async () => {
     const heldEvent = (holdId: string, seatIds: string[]): SeatEvent => ({
       type: "SeatsHeld", commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), holdId, buyerId: buyer.id,
       seatIds, expiresAt: Date.now() + 60_000, maxExpiresAt: Date.now() + 60_000, mode: "seats",
@@ -123,14 +123,22 @@ describe("order service", () => {
       await publish(stack.bus, seatEventSubject("locked", partition), SeatEvent, heldEvent(granted, ["A-2-11"]));
       // Its pay waits for this order: it is there while the batch before it still waits.
       await expect.poll(() => orderRow(orderIdForHold(granted)), { timeout: 5000 }).toMatchObject({ status: "created" });
+      // And once paid, its buyer's tickets do not wait for that batch either.
+      const grantedSale: SeatEvent = { type: "SeatsSold", commandId: randomUUID(), sessionId, areaId: "A", at: Date.now(), holdId: granted, paymentId: randomUUID(), buyerId: buyer.id, seatIds: ["A-2-11"] };
+      await publish(stack.bus, seatEventSubject("sold", partition), SeatEvent, grantedSale);
+      await expect.poll(async () => (await orderRow(orderIdForHold(granted)))?.status, { timeout: 5000 }).toBe("completed");
+      expect((await stack.db.db.select().from(tickets).where(eq(tickets.orderId, orderIdForHold(granted)))).map((t) => t.seatId)).toEqual(["A-2-11"]);
       expect((await orderRow(orderIdForHold(paid)))?.status).toBe("created");
       unlock();
       await holding;
       await expect.poll(async () => (await orderRow(orderIdForHold(paid)))?.status, { timeout: 5000 }).toBe("completed");
       const consumer = async () => await stack.bus.jsm.consumers.info(STREAMS.seatEvents, "order-seat-events");
       await expect.poll(async () => (await consumer()).num_ack_pending, { timeout: 5000 }).toBe(0);
-      const createdSubject = `order.created.${orderIdForHold(granted)}`;
-      expect((await stack.bus.jsm.streams.info(STREAMS.orders, { subjects_filter: createdSubject })).state.subjects?.[createdSubject]).toBe(1);
+      for (const status of ["created", "completed"]) {
+        const subject = `order.${status}.${orderIdForHold(granted)}`;
+        expect((await stack.bus.jsm.streams.info(STREAMS.orders, { subjects_filter: subject })).state.subjects?.[subject]).toBe(1);
+      }
+      expect(await stack.db.db.select().from(tickets).where(eq(tickets.orderId, orderIdForHold(paid)))).toHaveLength(1);
     } finally {
       unlock();
       await holding.catch(() => {});

@@ -11,8 +11,8 @@ import { announceSale, sellMany } from "./sold-holds.ts";
 
 type Item = BatchItem<SeatStreamMessage>;
 
-/** Grants remembered as opened ahead of their batch, at most (far more than max_ack_pending). */
-const MAX_OPENED_AHEAD = 50_000;
+/** Openings and sales remembered as done ahead of their batch, at most (far more than max_ack_pending). */
+const MAX_DONE_AHEAD = 50_000;
 
 /** What a batch of seat events comes to: statements for many holds at once, then each remaining hold's events in order. */
 export interface SeatEventPlan {
@@ -28,6 +28,12 @@ export interface SeatEventPlan {
 
 /** A grant that opens an order: the first event of its hold, for a buyer an order can name. */
 export const isOpening = (event: SeatStreamMessage): event is SeatsHeld => event.type === "SeatsHeld" && isBuyerId(event.buyerId);
+
+/** A paid hold's sale, for a buyer an order can name. */
+export const isBuyerSale = (event: SeatStreamMessage): event is SeatsSold => event.type === "SeatsSold" && isBuyerId(event.buyerId);
+
+/** What the order service can do the moment it arrives, ahead of the batches before it (see `workAhead`). */
+export const isWorkAhead = (event: SeatStreamMessage): boolean => isOpening(event) || isBuyerSale(event);
 
 /** A hold's events that the batch statements can take: extensions, then at most one sale, last. */
 const isPayLane = (lane: readonly Item[]) =>
@@ -158,56 +164,78 @@ export function createSeatEventBatchHandler(deps: {
     await Promise.all(announced);
   };
 
-  /** Holds whose orders are being (or were) opened ahead of their batch: whether that worked. */
-  const openedAhead = new Map<string, Promise<boolean>>();
+  /** What was done ahead of a batch (`open:<holdId>`, `sell:<holdId>`): whether it was, once it has run. */
+  const doneAhead = new Map<string, Promise<boolean>>();
+  const remember = (key: string, done: Promise<boolean>) => {
+    doneAhead.set(key, done);
+    // A message whose batch never comes here (parked, or settled one by one) would stay: the
+    // oldest go first. A batch that finds nothing does the work itself, which is idempotent.
+    for (const oldest of doneAhead.keys()) {
+      if (doneAhead.size <= MAX_DONE_AHEAD) break;
+      doneAhead.delete(oldest);
+    }
+  };
+
+  /** Sells ahead; the holds whose orders were there to sell (the others are left to their batch, which opens them from the sale). */
+  const sellAhead = async (run: BatchItem<SeatsSold>[]): Promise<Set<string>> => {
+    const byOrder = new Map(run.map((item) => [orderIdForHold(item.value.holdId), item]));
+    const outcomes = await sellMany(sql, [...byOrder].map(([orderId, item]) => ({ orderId, seatIds: item.value.seatIds })), new Date(clock()));
+    await Promise.all(outcomes.map((outcome) => announceSale(deps, outcome, byOrder.get(outcome.order.id)!.value.holdId, byOrder.get(outcome.order.id)!.trace)));
+    return new Set(outcomes.map((outcome) => outcome.order.holdId));
+  };
 
   /**
-   * Opens the orders of holds granted a moment ago, ahead of the batches queued before them (see
-   * `consumeBatches`' `ahead`): a grant is the first event of its hold, so nothing earlier in the
-   * stream concerns its order. Under a flash sale the batches before it carry pays (extensions,
-   * sales, tickets) and took seconds; the pay of this very hold waited for its order all that
-   * time, and gave up with 503 `order_pending` after PAY_ORDER_WAIT_MS. Its batch then finds it
-   * done; if this failed, the batch opens it as before.
+   * Opens the orders of holds granted a moment ago, then sells the holds paid a moment ago, ahead
+   * of the batches queued before them (see `consumeBatches`' `ahead`). Under a flash sale those
+   * batches carry pays (extensions, sales, tickets) and took seconds each: a pay waited all that
+   * time for its order, and gave up with 503 `order_pending` after PAY_ORDER_WAIT_MS; a paid
+   * buyer waited as long for tickets. Neither depends on what is queued before it: a grant is the
+   * first event of its hold, and a sale only needs its order (its hold's extensions, queued
+   * before it, never move a completed order). Each batch then finds the work done; what failed
+   * here, or a sale whose order was not open yet, its batch does as before.
    */
-  const openAhead = (items: Item[]): Promise<void> => {
-    const run = items.filter((item): item is BatchItem<SeatsHeld> => isOpening(item.value) && !openedAhead.has(item.value.holdId));
-    if (run.length === 0) return Promise.resolve();
-    let failure: unknown;
-    const opened = openOrders(run).then(
-      () => true,
-      (error: unknown) => {
-        failure = error;
-        return false;
-      },
-    );
-    // Registered before the first await: a batch that takes one of these waits for this.
-    for (const item of run) openedAhead.set(item.value.holdId, opened);
-    // A grant whose batch never comes here (parked, or settled one by one) would stay: the oldest
-    // go first. A batch that finds none opens its orders itself, which is idempotent.
-    for (const holdId of openedAhead.keys()) {
-      if (openedAhead.size <= MAX_OPENED_AHEAD) break;
-      openedAhead.delete(holdId);
-    }
-    return opened.then((ok) => {
-      if (!ok) throw failure;
+  const workAhead = (items: Item[]): Promise<void> => {
+    const openings = items.filter((item): item is BatchItem<SeatsHeld> => isOpening(item.value) && !doneAhead.has(`open:${item.value.holdId}`));
+    const sales = items.filter((item): item is BatchItem<SeatsSold> => isBuyerSale(item.value) && !doneAhead.has(`sell:${item.value.holdId}`));
+    if (openings.length + sales.length === 0) return Promise.resolve();
+    const failures: unknown[] = [];
+    const settled = <T>(work: Promise<T>, otherwise: T) =>
+      work.catch((error: unknown) => {
+        failures.push(error);
+        return otherwise;
+      });
+    const opened = settled(openings.length > 0 ? openOrders(openings).then(() => true) : Promise.resolve(true), false);
+    const sold = opened.then(() => settled(sales.length > 0 ? sellAhead(sales) : Promise.resolve(new Set<string>()), new Set<string>()));
+    // Remembered before the first await: a batch that takes one of these waits for it.
+    for (const item of openings) remember(`open:${item.value.holdId}`, opened);
+    for (const item of sales) remember(`sell:${item.value.holdId}`, sold.then((holds) => holds.has(item.value.holdId)));
+    return sold.then(() => {
+      if (failures.length > 0) throw failures[0];
     });
   };
 
-  /** The openings a batch still has to do itself: those not opened ahead (waiting for any under way). */
-  const notOpenedAhead = async (opening: BatchItem<SeatsHeld>[]) => {
-    const left: BatchItem<SeatsHeld>[] = [];
-    for (const item of opening) {
-      const ahead = openedAhead.get(item.value.holdId);
-      openedAhead.delete(item.value.holdId);
-      if (!ahead || !(await ahead)) left.push(item);
+  /** A batch's items of one kind that were not done ahead (waiting for any still under way); forgets them. */
+  const notDoneAhead = async <T extends Item>(kind: "open" | "sell", run: T[]): Promise<T[]> => {
+    if (doneAhead.size === 0) return run;
+    const left: T[] = [];
+    for (const item of run) {
+      const key = `${kind}:${(item.value as { holdId: string }).holdId}`;
+      const done = doneAhead.get(key);
+      doneAhead.delete(key);
+      if (!done || !(await done)) left.push(item);
     }
     return left;
   };
 
   async function handleBatch(items: Item[]): Promise<void> {
     const plan = planSeatEvents(items);
-    const { extensions, sales, lanes } = plan;
-    const opening = openedAhead.size > 0 ? await notOpenedAhead(plan.opening) : plan.opening;
+    const { extensions, lanes } = plan;
+    const opening = await notDoneAhead("open", plan.opening);
+    const sales = await notDoneAhead("sell", plan.sales);
+    // A sale in a lane of its own is handled there again, in its hold's order (idempotent).
+    if (doneAhead.size > 0) {
+      for (const item of lanes.flat()) if (item.value.type === "SeatsSold") doneAhead.delete(`sell:${item.value.holdId}`);
+    }
     if (opening.length > 0) await openOrders(opening);
     // Both run to their end before a failure is thrown: the batch is then settled message by message.
     const [lanesDone, paysDone] = await Promise.allSettled([
@@ -218,5 +246,5 @@ export function createSeatEventBatchHandler(deps: {
     if (paysDone.status === "rejected") throw paysDone.reason;
   }
 
-  return { handleBatch, openAhead };
+  return { handleBatch, workAhead };
 }
