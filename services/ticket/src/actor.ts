@@ -43,10 +43,10 @@ export interface ActorOptions {
   snapshotEveryMs: number;
   /**
    * How long each pull for commands lasts (the client's default, 30 s, when unset). The server
-   * heartbeats a pull every half of it, and two missed heartbeats make the client recreate its
-   * consumer: on a cluster, that is how an actor notices that the node holding its consumer died
-   * with the stream leader. 30 s would stop a partition that long; a few seconds keeps failover
-   * under the 10 s a sale may pause.
+   * heartbeats a pull every half of it, and two missed heartbeats make the actor read on through a
+   * new consumer: on a cluster, that is how an actor notices that the node holding its consumer
+   * died with the stream leader; alone, a pull the server no longer serves. 30 s would stop a
+   * partition that long; a few seconds keeps a pause under what a sale can take.
    */
   pullExpiresMs?: number;
 }
