@@ -49,6 +49,8 @@ export interface ActorOptions {
    * partition that long; a few seconds keeps a pause under what a sale can take.
    */
   pullExpiresMs?: number;
+  /** How often the server heartbeats an idle pull (half of `pullExpiresMs` when unset): two missed make the actor read on. */
+  pullHeartbeatMs?: number;
 }
 
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
@@ -170,6 +172,7 @@ export class PartitionActor {
     const messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
       ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
+      ...(this.options.pullHeartbeatMs ? { idle_heartbeat: this.options.pullHeartbeatMs } : {}),
       callback: (msg) => {
         this.#arrivals.set(msg, this.options.clock());
         this.#queue.push(msg);

@@ -31,13 +31,21 @@ const GONE_CONFIRM_MS = 2_000;
 /** How soon a failed actor is restarted (a tick of its own). */
 const RESTART_AFTER_MS = 200;
 /**
- * Each pull for commands lasts 4 s: heartbeats every 2 s, a silent consumer noticed within about
- * 4 s and read on through a new one. On a cluster, that is a consumer lost with its node. Alone,
+ * Each pull for commands lasts 4 s, and a silent consumer is read on through a new one after two
+ * missed heartbeats (PULL_HEARTBEAT_MS). On a cluster, that is a consumer lost with its node. Alone,
  * with the client's default 30 s, a partition once stood still for 45 s in a 2,000-buyer run on a
  * saturated machine (3 Dec 12:18: no delivery, then two missed 15 s heartbeats; 55 holds answered
  * 202, 42 pays 503 while their holds could not be extended).
  */
 const PULL_EXPIRES_MS = 4_000;
+/**
+ * An idle pull is heartbeated every second, so a consumer the client stopped pulling from (no
+ * request at the server while commands wait: see docs/benchmarks.md, `## http`, 3 Dec 12:57) is
+ * read on through a new one after ~2 s instead of ~4 s. Single runs at 13:10: 202s per bench level
+ * 2–5 instead of 63–257; a 2,000-buyer k6 run 0 × 202 instead of 117. Idle cost: a heartbeat a
+ * second per partition.
+ */
+const PULL_HEARTBEAT_MS = 1_000;
 
 interface Owned {
   revision: number;
@@ -219,6 +227,7 @@ export class Worker {
       snapshotEveryCommands: config.SNAPSHOT_EVERY_COMMANDS,
       snapshotEveryMs: config.SNAPSHOT_EVERY_MS,
       pullExpiresMs: PULL_EXPIRES_MS,
+      pullHeartbeatMs: PULL_HEARTBEAT_MS,
     });
   }
 
