@@ -152,17 +152,24 @@ export function createSeatEventBatchHandler(deps: {
     }
     const sold = buyers(sales);
     if (sold.length === 0) return;
-    const byOrder = new Map(sold.map((item) => [orderIdForHold(item.value.holdId), item]));
-    const outcomes = await sellMany(sql, [...byOrder].map(([orderId, item]) => ({ orderId, seatIds: item.value.seatIds })), new Date(clock()));
-    const announced = outcomes.map((outcome) => {
-      const item = byOrder.get(outcome.order.id)!;
-      byOrder.delete(outcome.order.id);
-      return announceSale(deps, outcome, item.value.holdId, item.trace);
-    });
+    const missing = await sellOpen(sold);
     // A sale whose order is not there yet (its grant's event not seen): opened from the sale, one by one.
-    for (const item of byOrder.values()) announced.push(deps.handleOne(item.value, item));
-    await Promise.all(announced);
+    await Promise.all(missing.map((item) => deps.handleOne(item.value, item)));
   };
+
+  /** Sells, in one statement, the sales whose orders are open, and announces them; the sales whose orders are not. */
+  async function sellOpen(run: BatchItem<SeatsSold>[]): Promise<BatchItem<SeatsSold>[]> {
+    const byOrder = new Map(run.map((item) => [orderIdForHold(item.value.holdId), item]));
+    const outcomes = await sellMany(sql, [...byOrder].map(([orderId, item]) => ({ orderId, seatIds: item.value.seatIds })), new Date(clock()));
+    await Promise.all(
+      outcomes.map((outcome) => {
+        const item = byOrder.get(outcome.order.id)!;
+        byOrder.delete(outcome.order.id);
+        return announceSale(deps, outcome, item.value.holdId, item.trace);
+      }),
+    );
+    return [...byOrder.values()];
+  }
 
   /** What was done ahead of a batch (`open:<holdId>`, `sell:<holdId>`): whether it was, once it has run. */
   const doneAhead = new Map<string, Promise<boolean>>();
@@ -178,10 +185,8 @@ export function createSeatEventBatchHandler(deps: {
 
   /** Sells ahead; the holds whose orders were there to sell (the others are left to their batch, which opens them from the sale). */
   const sellAhead = async (run: BatchItem<SeatsSold>[]): Promise<Set<string>> => {
-    const byOrder = new Map(run.map((item) => [orderIdForHold(item.value.holdId), item]));
-    const outcomes = await sellMany(sql, [...byOrder].map(([orderId, item]) => ({ orderId, seatIds: item.value.seatIds })), new Date(clock()));
-    await Promise.all(outcomes.map((outcome) => announceSale(deps, outcome, byOrder.get(outcome.order.id)!.value.holdId, byOrder.get(outcome.order.id)!.trace)));
-    return new Set(outcomes.map((outcome) => outcome.order.holdId));
+    const missing = new Set((await sellOpen(run)).map((item) => item.value.holdId));
+    return new Set(run.map((item) => item.value.holdId).filter((holdId) => !missing.has(holdId)));
   };
 
   /**
