@@ -46,9 +46,11 @@ describe("engine properties", () => {
       }),
       { numRuns: 150 },
     );
-    // The generator must actually reach the interesting paths.
+    // The generator must actually reach the interesting paths. The runs are random: over 60
+    // seeds, 150 runs gave 373–472 holds and 46–92 sales (mean ~67), so the bars sit ~5
+    // standard deviations below the mean; a bar at 50 failed CI one run in twenty.
     expect(holds).toBeGreaterThan(300);
-    expect(sales).toBeGreaterThan(50);
+    expect(sales).toBeGreaterThan(20);
   });
 
   it("engine: replaying from any snapshot gives the same state and events as straight through", () => {
