@@ -1,4 +1,4 @@
-import { type Bus, type Consumption, type FailureKind, classifyFailure, consume, consumeBatches } from "@rush/bus";
+import { type Bus, type Consumption, type FailureKind, classifyFailure, consumeBatches } from "@rush/bus";
 import { PaymentEvent, STREAMS, SeatStreamMessage } from "@rush/contracts";
 import { type Db, isPermanentDbError } from "@rush/db";
 import { consumerMetrics, createServiceApp, createTicketSigner, installApi, type Logger, natsCheck, postgresCheck } from "@rush/service";
@@ -10,7 +10,7 @@ import { orderRoutes } from "./orders/order-routes.ts";
 import { UnpricedAreaError, createOrderStore } from "./orders/order-store.ts";
 import { createUnknownBuyerTriage } from "./orders/unknown-buyers.ts";
 import { createOrphanHoldReleaser } from "./orders/orphan-holds.ts";
-import { createPaymentEventHandler } from "./orders/payment-event-handler.ts";
+import { createPaymentEventBatchHandler, createPaymentEventHandler } from "./orders/payment-event-handler.ts";
 import { createPriceBook } from "./orders/price-book.ts";
 import { createSeatEventBatchHandler, isWorkAhead } from "./orders/seat-event-batch.ts";
 import { startRepairPass } from "./orders/repair.ts";
@@ -53,7 +53,7 @@ export interface OrderService {
  */
 export const isPermanentOrderFailure = (error: unknown): boolean =>
   isPermanentDbError(error) || error instanceof UnpricedAreaError || classifyFailure(error) === "permanent";
-/** How long a batch of seat events waits for more before its orders are opened together. */
+/** How long a batch of seat (or payment) events waits for more before its orders are moved together. */
 const SEAT_EVENT_LINGER_MS = 10;
 
 /** Openings and sales done ahead of the batches at once: a few, beside the batch, from the same connection pool. */
@@ -113,6 +113,7 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
   });
   const outcomes = consumerMetrics(deps.metrics);
   const handlePayment = createPaymentEventHandler({ bus, orders, tickets });
+  const handlePayments = createPaymentEventBatchHandler({ bus, sql: db.sql, handleOne: handlePayment, clock });
   const consumptions: Consumption[] = [];
   let repairPass: ReturnType<typeof startRepairPass> | undefined;
   let resaleConfirms: ReturnType<typeof answerResaleConfirms> | undefined;
@@ -144,15 +145,18 @@ export async function buildOrderService(deps: OrderDeps): Promise<OrderService> 
           onOutcome: outcomes.of(ORDER_CONSUMERS.seatEvents),
           onRenewed: outcomes.renewalsOf(ORDER_CONSUMERS.seatEvents),
         }),
-        await consume(bus, {
+        await consumeBatches(bus, {
           stream: STREAMS.payments,
           consumer: ORDER_CONSUMERS.payments,
           schema: ORDER_CONSUMER_SCHEMAS.payments,
           handle: handlePayment,
+          // Every pay starts with a `pending` event: the events that arrived together move their
+          // orders in one statement; a batch that fails is settled event by event, an order's in order.
+          handleBatch: handlePayments,
+          lingerMs: SEAT_EVENT_LINGER_MS,
+          keyOf: (event) => event.orderId,
           logger,
           classify,
-          concurrency: config.CONSUMER_CONCURRENCY,
-          keyOf: (event) => event.orderId,
           onOutcome: outcomes.of(ORDER_CONSUMERS.payments),
           onRenewed: outcomes.renewalsOf(ORDER_CONSUMERS.payments),
         }),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { publish } from "@rush/bus";
-import { OrderEvent, STREAMS, SeatEvent, orderIdForHold, partitionOf, seatEventSubject } from "@rush/contracts";
+import { newTraceContext, publish } from "@rush/bus";
+import { OrderEvent, PaymentEvent, STREAMS, SeatEvent, orderIdForHold, partitionOf, paymentSubject, seatEventSubject } from "@rush/contracts";
 import { orderItems, orders, tickets } from "@rush/db";
 import { createLogger, createMetrics } from "@rush/service";
 import type { TestDatabase } from "@rush/testkit";
@@ -13,6 +13,8 @@ import { createOrderStore } from "./orders/order-store.ts";
 import { createPriceBook } from "./orders/price-book.ts";
 import { extendMany } from "./orders/extended-holds.ts";
 import { sellMany } from "./orders/sold-holds.ts";
+import { moveMany } from "./orders/moved-orders.ts";
+import { createPaymentEventBatchHandler } from "./orders/payment-event-handler.ts";
 import { OrderConfig } from "./config.ts";
 import { type PurchaseStack, TEST_PARTITIONS, type TestUser, hold, seedSession, seedUser, startPurchaseStack } from "./testing/purchase-stack.ts";
 
@@ -217,6 +219,58 @@ describe("order service", () => {
       first.map((o) => [o.order.id, false, o.order.status, o.conflicts.length]).sort(),
     );
     expect(await ticketsOf(one.orderId)).toEqual(["A-1-1", "A-1-2"]);
+  });
+
+  it("orders: a burst of payment events moves its orders a statement at a time; a start announces payment_pending once, a decline fails the order, a replay changes nothing", async () => {
+    const store = createOrderStore(stack.db.db, stack.db.sql, createPriceBook(stack.db.db, { ttlMs: 60_000 }));
+    const paySession = await seedSession(stack, { rows: 1, perRow: 10, price: "12.50" });
+    const facts = (seat: string) => {
+      const holdId = randomUUID();
+      return { orderId: orderIdForHold(holdId), holdId, buyerId: buyer.id, sessionId: paySession, areaId: "A", seatIds: [seat], expiresAt: Date.now() + 60_000 };
+    };
+    const started = ["A-1-1", "A-1-2", "A-1-3", "A-1-4", "A-1-5"].map(facts);
+    const [declined, paid] = [facts("A-1-6"), facts("A-1-7")];
+    await store.ensureMany([...started, declined, paid]);
+    await sellMany(stack.db.sql, [{ orderId: paid.orderId, seatIds: paid.seatIds }], new Date());
+    const event = (orderId: string, status: "pending" | "failed" | "succeeded", paymentId = randomUUID()) => ({
+      subject: paymentSubject(status, paymentId),
+      event: { type: "PaymentStatusChanged" as const, paymentId, orderId, buyerId: buyer.id, provider: "mock" as const, status, amount: { amount: "12.50", currency: "EUR" }, at: Date.now() },
+    });
+    const declinedPayment = randomUUID();
+    const burst = [
+      ...started.map((f) => event(f.orderId, "pending")),
+      event(declined.orderId, "pending", declinedPayment),
+      event(declined.orderId, "failed", declinedPayment),
+      // A completed order's late start moves nothing and announces nothing.
+      event(paid.orderId, "pending"),
+      event(paid.orderId, "succeeded"),
+    ];
+    // Published together: the consumer takes them in batches.
+    await Promise.all(burst.map(({ subject, event }) => publish(stack.bus, subject, PaymentEvent, event, { msgId: `${event.paymentId}:${event.status}` })));
+    for (const f of started) await expect.poll(async () => (await orderRow(f.orderId))?.status, { timeout: 10_000 }).toBe("payment_pending");
+    await expect.poll(async () => (await orderRow(declined.orderId))?.status, { timeout: 10_000 }).toBe("failed");
+    expect((await orderRow(paid.orderId))!.status).toBe("completed");
+    for (const f of started) {
+      const announced = await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: `order.payment_pending.${f.orderId}` });
+      expect(OrderEvent.parse(announced!.json())).toMatchObject({ orderId: f.orderId, status: "payment_pending", previous: "created" });
+    }
+    const failed = await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: `order.failed.${declined.orderId}` });
+    expect(OrderEvent.parse(failed!.json())).toMatchObject({ status: "failed" });
+    expect(await stack.bus.jsm.streams.getMessage(STREAMS.orders, { last_by_subj: `order.payment_pending.${paid.orderId}` })).toBeNull();
+
+    // The batch handler alone (not its event-by-event fallback, which a throw would fall back to) does it all.
+    const more = ["A-1-8", "A-1-9"].map(facts);
+    await store.ensureMany(more);
+    const handleBatch = createPaymentEventBatchHandler({ bus: stack.bus, sql: stack.db.sql, clock: Date.now, handleOne: () => Promise.reject(new Error("not one by one")) });
+    await handleBatch(more.map((f) => ({ value: event(f.orderId, "pending").event, trace: newTraceContext(), msg: undefined as never })));
+    for (const f of more) expect((await orderRow(f.orderId))!.status).toBe("payment_pending");
+
+    // The statement itself: a replay moves nothing, says where each order is, and leaves out orders that do not exist.
+    const replay = await moveMany(stack.db.sql, [started[0]!.orderId, declined.orderId, paid.orderId, started[0]!.orderId, randomUUID()], "payment_pending", new Date());
+    expect(replay.map((t) => [t.order.id, t.changed, t.previous, t.order.status]).sort()).toEqual(
+      [[started[0]!.orderId, false, null, "payment_pending"], [declined.orderId, false, null, "failed"], [paid.orderId, false, null, "completed"]].sort(),
+    );
+    for (const t of replay) expect(t.order).toEqual(await orderRow(t.order.id));
   });
 
   it("orders: a batch with a buyer PostgreSQL does not know fails whole and writes nothing", async () => {

@@ -1,10 +1,9 @@
 import type { Bus, TraceContext } from "@rush/bus";
-import { OrderStatus } from "@rush/contracts";
 import type { Db } from "@rush/db";
 import type { Logger } from "@rush/service";
 import { publishOrderStatus } from "./order-events.ts";
 import { ticketIdFor } from "../tickets/ticket-store.ts";
-import { nextStatus } from "./order-state.ts";
+import { type MovedRow, orderOfRow, statusesMovingTo } from "./moved-orders.ts";
 import type { OrderRow } from "./order-store.ts";
 
 /** A sold hold's order and seats: what `SeatsSold` asks of the order service. */
@@ -22,23 +21,9 @@ export interface SaleOutcome {
 }
 
 /** Every status the state machine lets move to `completed` (a payment may land after its hold's expiry event). */
-export const COMPLETABLE: readonly string[] = OrderStatus.options.filter((status) => nextStatus(status, "completed") === "completed");
+export const COMPLETABLE: readonly string[] = statusesMovingTo("completed");
 
-interface Row {
-  id: string;
-  holdId: string;
-  sessionId: string;
-  buyerId: string;
-  status: OrderRow["status"];
-  kind: OrderRow["kind"];
-  totalAmount: string;
-  currency: string;
-  expiresAt: string;
-  reason: string | null;
-  createdAt: string;
-  updatedAt: string;
-  newStatus: OrderRow["status"] | null;
-  newUpdatedAt: string | null;
+interface Row extends MovedRow {
   missing: string[] | null;
 }
 
@@ -70,7 +55,7 @@ export async function sellMany(sql: Db["sql"], sales: readonly Sale[], now: Date
   const at = now.toISOString();
   const rows = await sql<Row[]>`
     with target as (
-      select * from orders where id = any(${sql.array(orderIds)}::uuid[]) for update
+      select * from orders where id = any(${sql.array(orderIds)}::uuid[]) order by id for update
     ), wanted as (
       select w.id, w.order_id, w.seat_id, t.session_id, t.buyer_id
       from unnest(${sql.array(ticketIds)}::uuid[], ${sql.array(ticketOrders)}::uuid[], ${sql.array(ticketSeats)}::text[]) as w(id, order_id, seat_id)
@@ -95,23 +80,7 @@ export async function sellMany(sql: Db["sql"], sales: readonly Sale[], now: Date
                and w.id not in (select id from issued)
                and not exists (select 1 from tickets k where k.id = w.id)) as missing
     from target t left join moved m on m.id = t.id`;
-  return rows.map((row) => {
-    const order: OrderRow = {
-      id: row.id,
-      holdId: row.holdId,
-      sessionId: row.sessionId,
-      buyerId: row.buyerId,
-      status: row.newStatus ?? row.status,
-      kind: row.kind,
-      totalAmount: row.totalAmount,
-      currency: row.currency,
-      expiresAt: new Date(row.expiresAt),
-      reason: row.reason,
-      createdAt: new Date(row.createdAt),
-      updatedAt: new Date(row.newUpdatedAt ?? row.updatedAt),
-    };
-    return { order, previous: row.status, changed: row.newStatus !== null, conflicts: row.missing ?? [] };
-  });
+  return rows.map((row) => ({ order: orderOfRow(row), previous: row.status, changed: row.newStatus !== null, conflicts: row.missing ?? [] }));
 }
 
 /**
