@@ -11,11 +11,20 @@ const RENEW_TIMEOUT_MS = 1_500;
 /** Asked again after 250 ms, 500 ms, then every second until the consumer answers. */
 const RENEW_BACKOFF_MS = [250, 500, 1_000];
 /**
- * Each pull lasts 5 s (the client's default is 30 s), so the server's idle heartbeats come every
- * 2.5 s and a pull that went nowhere (sent while the consumer had no leader) shows as two missed
- * heartbeats within 5 s instead of 30 s. Costs one pull request per consumer every 5 s when idle.
+ * Each pull lasts 5 s (the client's default is 30 s): a pull that went nowhere (sent while the
+ * consumer had no leader) shows as two missed heartbeats within seconds instead of 30 s. Costs
+ * one pull request per consumer every 5 s when idle.
  */
 const PULL_EXPIRES_MS = 5_000;
+/**
+ * Heartbeats every second, not every 2.5 s: under a flash sale's load a durable consumer's pull
+ * went silent (nothing delivered, no heartbeat, then 419 messages at once to the replaced pull)
+ * and the order service read on only after two missed heartbeats, 5 s: grants waited, and 64
+ * pays gave up with 503 `order_pending` after PAY_ORDER_WAIT_MS (5 s) in a k6 run (3 Dec 15:04).
+ * Now such a silence costs ~2 s, as the seat actors' command pulls (services/ticket worker.ts).
+ * Idle cost: a heartbeat a second per consumer.
+ */
+const PULL_HEARTBEAT_MS = 1_000;
 /**
  * How long a replaced pull is still listened to: its last request may be open at the server for
  * PULL_EXPIRES_MS after it got there, and the server delivers to it until then. The margin covers
@@ -80,7 +89,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
       if (retired) retired.handedOn++;
       options.deliver(msg);
     };
-    const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, callback: deliver });
+    const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS, callback: deliver });
     self = messages;
     void watch(messages);
     // Replaced messages close later, on retirement: only the current ones closing ends the consumption.
