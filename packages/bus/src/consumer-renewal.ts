@@ -11,11 +11,12 @@ const RENEW_TIMEOUT_MS = 1_500;
 /** Asked again after 250 ms, 500 ms, then every second until the consumer answers. */
 const RENEW_BACKOFF_MS = [250, 500, 1_000];
 /**
- * Each pull lasts 5 s (the client's default is 30 s): a pull that went nowhere (sent while the
- * consumer had no leader) shows as two missed heartbeats within seconds instead of 30 s. Costs
- * one pull request per consumer every 5 s when idle.
+ * Each pull lasts 30 s (the client's default). A pull that went nowhere (sent while the consumer
+ * had no leader) shows as two missed heartbeats (PULL_HEARTBEAT_MS), not as its end. Not shorter:
+ * pulls ending were what preceded consumers going silent under load (the seat actors' commands,
+ * services/ticket worker.ts: 4–5 silences a bench run with 4 s pulls, none with 30 s).
  */
-const PULL_EXPIRES_MS = 5_000;
+const PULL_EXPIRES_MS = 30_000;
 /**
  * Heartbeats every second, not every 2.5 s: under a flash sale's load a durable consumer's pull
  * went silent (nothing delivered, no heartbeat, then 419 messages at once to the replaced pull)

@@ -31,17 +31,19 @@ const GONE_CONFIRM_MS = 2_000;
 /** How soon a failed actor is restarted (a tick of its own). */
 const RESTART_AFTER_MS = 200;
 /**
- * Each pull for commands lasts 4 s, and a silent consumer is read on through a new one after two
- * missed heartbeats (PULL_HEARTBEAT_MS). On a cluster, that is a consumer lost with its node. Alone,
- * with the client's default 30 s, a partition once stood still for 45 s in a 2,000-buyer run on a
- * saturated machine (3 Dec 12:18: no delivery, then two missed 15 s heartbeats; 55 holds answered
- * 202, 42 pays 503 while their holds could not be extended).
+ * Each pull for commands lasts 30 s (the client's default), and a silent consumer is read on
+ * through a new one after two missed heartbeats (PULL_HEARTBEAT_MS): on a cluster, a consumer
+ * lost with its node. Not shorter: the silences themselves came with pulls ending. With 4 s pulls
+ * the http bench had 4–5 command consumers go silent a run (commands waiting, no pull at the
+ * server, nothing logged; 19–24 holds answered 202), with 30 s pulls none in two runs of the same
+ * hour (docs/benchmarks.md, `## http`, 3 Dec 15:27–15:45). Before the heartbeats were set apart
+ * (30 s pulls, 15 s heartbeats) a partition once stood still for 45 s in a 2,000-buyer run.
  */
-const PULL_EXPIRES_MS = 4_000;
+const PULL_EXPIRES_MS = 30_000;
 /**
  * An idle pull is heartbeated every second, so a consumer the client stopped pulling from (no
  * request at the server while commands wait: see docs/benchmarks.md, `## http`, 3 Dec 12:57) is
- * read on through a new one after ~2 s instead of ~4 s. Single runs at 13:10: 202s per bench level
+ * read on through a new one after ~2 s. Single runs at 13:10: 202s per bench level
  * 2–5 instead of 63–257; a 2,000-buyer k6 run 0 × 202 instead of 117. Idle cost: a heartbeat a
  * second per partition.
  */
