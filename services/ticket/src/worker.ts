@@ -36,7 +36,7 @@ const RESTART_AFTER_MS = 200;
  * lost with its node. Not shorter: the silences themselves came with pulls ending. With 4 s pulls
  * the http bench had 4–5 command consumers go silent a run (commands waiting, no pull at the
  * server, nothing logged; 19–24 holds answered 202), with 30 s pulls none in two runs of the same
- * hour (docs/benchmarks.md, `## http`, 3 Dec 15:27–15:45). Before the heartbeats were set apart
+ * hour (docs/benchmarks.md, `## http`, 3 Dec 15:19–15:27). Before the heartbeats were set apart
  * (30 s pulls, 15 s heartbeats) a partition once stood still for 45 s in a 2,000-buyer run.
  */
 const PULL_EXPIRES_MS = 30_000;
