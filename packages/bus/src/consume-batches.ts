@@ -59,8 +59,9 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
   const queue: JsMsg[] = [];
   let running: Promise<void> | undefined;
   const { ahead } = options;
-  // Decoded on arrival for `ahead`, so the batch does not decode them again.
+  // Decoded on arrival for `ahead` (with its trace, when picked), so the batch does neither again.
   const decodedOnArrival = new WeakMap<JsMsg, Decoded<T>>();
+  const itemOnArrival = new WeakMap<JsMsg, BatchItem<T>>();
   // Picked for `ahead` and not yet handed to it: a batch that takes one first drops it from here.
   const waitingAhead = new Map<JsMsg, BatchItem<T>>();
   const aheadRunning = new Set<Promise<void>>();
@@ -93,7 +94,9 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     const decoded = decode(options.schema, msg.data) as Decoded<T>;
     decodedOnArrival.set(msg, decoded);
     if (!decoded.ok || !ahead.pick(decoded.value)) return;
-    waitingAhead.set(msg, { value: decoded.value, trace: traceContextOf(msg.headers), msg });
+    const item = { value: decoded.value, trace: traceContextOf(msg.headers), msg };
+    itemOnArrival.set(msg, item);
+    waitingAhead.set(msg, item);
     scheduleAhead();
   };
 
@@ -102,6 +105,11 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     const parked: Parameters<typeof parkAll>[0] = [];
     for (const msg of taken) {
       waitingAhead.delete(msg);
+      const picked = itemOnArrival.get(msg);
+      if (picked) {
+        items.push(picked);
+        continue;
+      }
       const decoded: Decoded<T> = decodedOnArrival.get(msg) ?? (decode(options.schema, msg.data) as Decoded<T>);
       if (decoded.ok) items.push({ value: decoded.value, trace: traceContextOf(msg.headers), msg });
       else parked.push({ msg, reason: "schema", error: decoded.error.slice(0, 2_000) });
