@@ -3,7 +3,7 @@ import type { PaymentEvent } from "@rush/contracts";
 import type { Db } from "@rush/db";
 import { publishOrderStatus } from "./order-events.ts";
 import { targetOfPayment } from "./order-state.ts";
-import type { OrderStore } from "./order-store.ts";
+import type { OrderStore, Transition } from "./order-store.ts";
 import { moveMany } from "./moved-orders.ts";
 import type { TicketStore } from "../tickets/ticket-store.ts";
 
@@ -46,14 +46,19 @@ export function createPaymentEventBatchHandler(deps: { bus: Bus; sql: Db["sql"];
       for (const { value, trace } of items) await deps.handleOne(value, trace);
       return;
     }
-    const publishes: Promise<void>[] = [];
     // A decline after a start moves on from where the start left it: the starts go first.
+    const moves: { target: Batched; group: BatchItem<PaymentEvent>[]; moved: Map<string, Transition> }[] = [];
     for (const target of BATCHED) {
       const group = items.filter((_, i) => targets[i] === target);
       if (group.length === 0) continue;
       const moved = new Map((await moveMany(deps.sql, group.map((item) => item.value.orderId), target, new Date(deps.clock()))).map((t) => [t.order.id, t]));
       const unknown = group.find((item) => !moved.has(item.value.orderId));
       if (unknown) throw new Error(`payment ${unknown.value.paymentId} names unknown order ${unknown.value.orderId}`);
+      moves.push({ target, group, moved });
+    }
+    // Announced once every move is done: a batch that fails does so before anything went out.
+    const publishes: Promise<void>[] = [];
+    for (const { target, group, moved } of moves) {
       // Once per order, as redelivered alone: the event again if the order is where it points.
       const announced = new Set<string>();
       for (const { value, trace } of group) {
