@@ -2,6 +2,7 @@ import { type ConsumerMessages, type JsMsg, jetstream } from "@nats-io/jetstream
 import type { Status } from "@nats-io/transport-node";
 import type { Bus } from "./connection.ts";
 import type { BusLogger } from "./consume.ts";
+import { PULL_WINDOW } from "./pull-window.ts";
 
 /**
  * Each ask for the consumer while JetStream comes back gives up after this (the client's default
@@ -10,22 +11,7 @@ import type { BusLogger } from "./consume.ts";
 const RENEW_TIMEOUT_MS = 1_500;
 /** Asked again after 250 ms, 500 ms, then every second until the consumer answers. */
 const RENEW_BACKOFF_MS = [250, 500, 1_000];
-/**
- * Each pull lasts 30 s (the client's default). A pull that went nowhere (sent while the consumer
- * had no leader) shows as two missed heartbeats (PULL_HEARTBEAT_MS), not as its end. Not shorter:
- * pulls ending were what preceded consumers going silent under load (the seat actors' commands,
- * services/ticket worker.ts: 4–5 silences a bench run with 4 s pulls, none with 30 s).
- */
-const PULL_EXPIRES_MS = 30_000;
-/**
- * Heartbeats every second, not every 2.5 s: under a flash sale's load a durable consumer's pull
- * went silent (nothing delivered, no heartbeat, then 419 messages at once to the replaced pull)
- * and the order service read on only after two missed heartbeats, 5 s: grants waited, and 64
- * pays gave up with 503 `order_pending` after PAY_ORDER_WAIT_MS (5 s) in a k6 run (3 Dec 15:04).
- * Now such a silence costs ~2 s, as the seat actors' command pulls (services/ticket worker.ts).
- * Idle cost: a heartbeat a second per consumer.
- */
-const PULL_HEARTBEAT_MS = 1_000;
+const { expiresMs: PULL_EXPIRES_MS, heartbeatMs: PULL_HEARTBEAT_MS } = PULL_WINDOW;
 /**
  * How long a replaced pull is still listened to: its last request may be open at the server for
  * PULL_EXPIRES_MS after it got there, and the server delivers to it until then. The margin covers

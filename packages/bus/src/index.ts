@@ -24,3 +24,4 @@ export {
   type SeatOutcome,
   createSeatCommandClient,
 } from "./seat-commands.ts";
+export { PULL_WINDOW } from "./pull-window.ts";

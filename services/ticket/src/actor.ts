@@ -42,11 +42,10 @@ export interface ActorOptions {
   snapshotEveryCommands: number;
   snapshotEveryMs: number;
   /**
-   * How long each pull for commands lasts (the client's default, 30 s, when unset). The server
-   * heartbeats a pull every half of it, and two missed heartbeats make the actor read on through a
-   * new consumer: on a cluster, that is how an actor notices that the node holding its consumer
-   * died with the stream leader; alone, a pull the server no longer serves. 30 s would stop a
-   * partition that long; a few seconds keeps a pause under what a sale can take.
+   * How long each pull for commands lasts (the client's default, 30 s, when unset). When set, two
+   * missed heartbeats make the actor read on through a new consumer: on a cluster, that is how an
+   * actor notices that the node holding its consumer died with the stream leader; alone, a pull
+   * the server no longer serves. The worker passes @rush/bus's PULL_WINDOW.
    */
   pullExpiresMs?: number;
   /** How often the server heartbeats an idle pull (half of `pullExpiresMs` when unset): two missed make the actor read on. */

@@ -1,5 +1,5 @@
 import type { Subscription } from "@nats-io/transport-node";
-import type { Bus } from "@rush/bus";
+import { type Bus, PULL_WINDOW } from "@rush/bus";
 import type { Logger } from "@rush/service";
 import type { Redis } from "ioredis";
 import { PartitionActor } from "./actor.ts";
@@ -30,24 +30,6 @@ export interface WorkerDeps {
 const GONE_CONFIRM_MS = 2_000;
 /** How soon a failed actor is restarted (a tick of its own). */
 const RESTART_AFTER_MS = 200;
-/**
- * Each pull for commands lasts 30 s (the client's default), and a silent consumer is read on
- * through a new one after two missed heartbeats (PULL_HEARTBEAT_MS): on a cluster, a consumer
- * lost with its node. Not shorter: the silences themselves came with pulls ending. With 4 s pulls
- * the http bench had 4–5 command consumers go silent a run (commands waiting, no pull at the
- * server, nothing logged; 19–24 holds answered 202), with 30 s pulls none in two runs of the same
- * hour (docs/benchmarks.md, `## http`, 3 Dec 15:19–15:27). Before the heartbeats were set apart
- * (30 s pulls, 15 s heartbeats) a partition once stood still for 45 s in a 2,000-buyer run.
- */
-const PULL_EXPIRES_MS = 30_000;
-/**
- * An idle pull is heartbeated every second, so a consumer the client stopped pulling from (no
- * request at the server while commands wait: see docs/benchmarks.md, `## http`, 3 Dec 12:57) is
- * read on through a new one after ~2 s. Single runs at 13:10: 202s per bench level
- * 2–5 instead of 63–257; a 2,000-buyer k6 run 0 × 202 instead of 117. Idle cost: a heartbeat a
- * second per partition.
- */
-const PULL_HEARTBEAT_MS = 1_000;
 
 interface Owned {
   revision: number;
@@ -228,8 +210,9 @@ export class Worker {
       batchMax: config.BATCH_MAX,
       snapshotEveryCommands: config.SNAPSHOT_EVERY_COMMANDS,
       snapshotEveryMs: config.SNAPSHOT_EVERY_MS,
-      pullExpiresMs: PULL_EXPIRES_MS,
-      pullHeartbeatMs: PULL_HEARTBEAT_MS,
+      // The project's one pull policy (@rush/bus PULL_WINDOW): 30 s pulls, heartbeats every second.
+      pullExpiresMs: PULL_WINDOW.expiresMs,
+      pullHeartbeatMs: PULL_WINDOW.heartbeatMs,
     });
   }
 

@@ -1,0 +1,17 @@
+/**
+ * How every consumer of this project pulls: the durable ones (`renewingMessages`) and the seat
+ * actors' ordered ones (services/ticket). One policy, so the two cannot drift apart again.
+ *
+ * - Each pull lasts 30 s (the client's default). Not shorter: consumers went silent under load
+ *   when their pulls ended (commands waiting, no pull at the server, nothing logged). With the
+ *   actors' 4 s pulls the http bench had 4–5 silent consumers and 19–24 holds answered 202 a run;
+ *   with 30 s pulls none in two runs of the same hour (docs/benchmarks.md, `## http`, 3 Dec
+ *   15:19–15:27). Likely nats-server 2.9 ending an expired pull without the 408 that tells the
+ *   client what it no longer owes; not proven.
+ * - An idle pull is heartbeated every second, and two missed heartbeats (~2 s) make the consumer
+ *   read on through a fresh pull: a silent pull, or one lost with its node on a cluster (a pull
+ *   sent while the consumer had no leader goes nowhere). With the default heartbeats (15 s) a
+ *   partition once stood still for 45 s, and an order consumer's 5 s silence made 64 pays give
+ *   up with 503 `order_pending` in a k6 run. Idle cost: a heartbeat a second per consumer.
+ */
+export const PULL_WINDOW = { expiresMs: 30_000, heartbeatMs: 1_000 } as const;
