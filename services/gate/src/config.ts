@@ -55,8 +55,10 @@ export const GateConfig = BaseConfig.extend({
    */
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   /**
-   * Gate processes sharing the port, each accepting connections itself (processes.ts): a burst of
-   * new connections drains about this many times faster. 1 runs the gate in this process alone.
+   * Gate processes sharing the port (processes.ts), each accepting on ACCEPT_HANDLES copies of the
+   * socket the primary binds (accept-handles.ts), so a burst of new connections drains 8 per
+   * process per loop turn. 1 runs the gate in this process alone, one accept per turn: behind a
+   * proxy that keeps its connections (k8s), new connections are rare.
    */
   GATE_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */

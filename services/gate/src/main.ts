@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
 import { bootConfig, createLogger } from "@rush/service";
+import { acceptInto, listenHandlesFromPrimary } from "./accept-handles.ts";
 import { loadGateConfig } from "./config.ts";
 import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
 
@@ -11,6 +13,7 @@ const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT 
 if (config.GATE_PROCESSES > 1 && !isGateWorker()) {
   await runGateProcesses({
     count: config.GATE_PROCESSES,
+    listen: { host: config.HOST, port: config.PORT },
     instance,
     logger,
     metrics: { host: config.METRICS_HOST, port: metricsPort },
@@ -53,13 +56,14 @@ async function runGate() {
       });
       const metrics = createMetrics("gate");
       const app = await buildApp({ config, bus, redis, db, seats, logger, metrics });
-      await app.listen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG });
+      const acceptors = await listen(app.server, (options) => app.listen(options));
       // One of several gate processes: the primary serves /metrics for them all.
       if (isGateWorker()) shareMetricsWithPrimary(metrics);
       else await app.internal?.listen({ host: config.METRICS_HOST, port: metricsPort });
-      logger.info({ port: config.PORT, catalog: config.CATALOG_URL }, "gate listening");
+      logger.info({ port: config.PORT, catalog: config.CATALOG_URL, acceptHandles: acceptors.handles }, "gate listening");
       return {
         async stop() {
+          await acceptors.close();
           await app.close(); // stops accepting, lets in-flight requests finish
           await seats.close();
           await bus.drain();
@@ -70,4 +74,18 @@ async function runGate() {
     },
     config.SHUTDOWN_TIMEOUT_MS,
   );
+}
+
+/**
+ * Alone, the gate listens on its port. One of several processes, it listens on the primary's
+ * copies of the shared socket: the app on the first, each other one an acceptor handing its
+ * connections to the app's server.
+ */
+async function listen(server: Server, appListen: (options: { host: string; port: number; backlog: number; handle?: object }) => Promise<unknown>) {
+  const handles = isGateWorker() ? await listenHandlesFromPrimary() : [];
+  const [first, ...more] = handles;
+  // Node's server.listen takes `handle` before host and port; fastify passes its options through.
+  await appListen({ host: config.HOST, port: config.PORT, backlog: config.LISTEN_BACKLOG, ...(first ? { handle: first } : {}) });
+  const acceptors = await acceptInto(server, more, config.LISTEN_BACKLOG);
+  return { ...acceptors, handles: Math.max(1, handles.length) };
 }

@@ -1,13 +1,35 @@
-import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { request } from "node:http";
-import { type ServiceProcess, type TestDatabase, freePort } from "@rush/testkit";
+import { freePort, type ServiceProcess, type TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, accessToken, browserHeaders, seedSession, spawnGate, startStack } from "./test-stack.ts";
+import { ACCEPT_HANDLES } from "./accept-handles.ts";
+import { accessToken, browserHeaders, type Stack, seedSession, spawnGate, startStack } from "./test-stack.ts";
 
 const childrenOf = (pid: number): number[] =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+
+/** The inode of the socket listening on this loopback port (state 0A in /proc/net/tcp). */
+function listeningInode(port: number): string {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const row = readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .find((cols) => cols[1] === local && cols[3] === "0A");
+  if (!row) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+  return row[9]!;
+}
+
+/** How many of a process's file descriptors are this socket. */
+const descriptorsOf = (pid: number, inode: string) =>
+  readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`;
+    } catch {
+      return false; // closed meanwhile
+    }
+  }).length;
 
 /** One request on a connection of its own (`agent: false`), as a buyer arriving: it must be accepted. */
 function post(url: string, path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
@@ -72,6 +94,15 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     expect(counter(metrics, "gate_seat_commands_total", 'outcome="held"'), metrics.slice(0, 2000)).toBe(24);
   });
 
+  it("gate processes: each process accepts on ACCEPT_HANDLES copies of the one listening socket, bound once by the primary", async () => {
+    await expect.poll(() => new Set(listening()).size, { timeout: 60_000 }).toBe(2);
+    const inode = listeningInode(Number(new URL(gate.url).port));
+    // One connection per copy per event-loop turn: with one copy a busy process took ~50 a second.
+    for (const pid of workers()) expect(descriptorsOf(pid, inode)).toBe(ACCEPT_HANDLES);
+    expect(descriptorsOf(gate.child.pid!, inode)).toBe(1);
+    expect(gate.output()).toContain(`"acceptHandles":${ACCEPT_HANDLES}`);
+  });
+
   it("gate processes: a SIGKILLed process is started again, and the other takes every connection meanwhile", async () => {
     const [first, survivor] = workers();
     process.kill(first!, "SIGKILL");
@@ -82,9 +113,13 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     expect(gate.output()).toContain("gate process exited: starting it again");
     await expect.poll(() => listening().length, { timeout: 60_000 }).toBe(3);
     // Then the restarted one alone takes the connections: the survivor goes down too.
+    const restarted = workers().find((pid) => pid !== survivor)!;
     process.kill(survivor!, "SIGKILL");
     const after = await Promise.all(Array.from({ length: 10 }, holdOnNewConnection));
     expect(after.map((a) => a.status)).toEqual(Array(10).fill(201));
+    // The restarted process asked for its copies of the socket and got them.
+    const inode = listeningInode(Number(new URL(gate.url).port));
+    expect(descriptorsOf(restarted, inode)).toBe(ACCEPT_HANDLES);
   }, 120_000);
 
   it("gate processes: SIGTERM to the primary drains every process and exits 0", async () => {

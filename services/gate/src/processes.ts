@@ -1,22 +1,24 @@
 import cluster, { type Worker } from "node:cluster";
-import { AggregatorRegistry, type Registry } from "prom-client";
-import Fastify from "fastify";
 import type { Logger } from "@rush/service";
+import Fastify from "fastify";
+import { AggregatorRegistry, type Registry } from "prom-client";
+import { bindListenHandle, handOutListenHandles } from "./accept-handles.ts";
 
 /**
- * Several gate processes on one port (GATE_PROCESSES), each accepting from the shared listen
- * socket itself (SCHED_NONE), not handed connections by this primary: Node (libuv ≥ 1.45)
- * accepts one connection per event-loop turn, and a busy gate's turns are tens of milliseconds,
- * so one process drained a 2,000-buyer burst's connections at ~35 a second (a thousand waited in
- * the accept queue for up to 30 s). The primary's round robin would not help: it passes each
- * worker one connection at a time and waits for that worker's turn to take it. Each process here
- * takes one per turn of its own, and the shorter turns of a process doing half the work.
+ * Several gate processes on one port (GATE_PROCESSES), each accepting from the listening socket
+ * itself, not handed connections by this primary: Node (libuv ≥ 1.45) accepts one connection per
+ * listen handle per event-loop turn, and a busy gate's turns are tens of milliseconds. The
+ * primary's round robin would not help: it passes each worker one connection at a time and waits
+ * for that worker's turn to take it. So the primary binds the port once and hands each worker
+ * ACCEPT_HANDLES copies of it (accept-handles.ts): a worker takes that many per turn.
  *
  * The primary only supervises: it restarts a worker that dies, drains them all on SIGTERM or
  * SIGINT, and serves `/metrics` summed over the workers (prom-client's cluster aggregation).
  */
 export interface GateProcessesOptions {
   count: number;
+  /** The port the workers share, bound here. */
+  listen: { host: string; port: number };
   instance: string;
   logger: Logger;
   metrics: { host: string; port: number };
@@ -27,12 +29,17 @@ const RESTART_DELAY_MS = [500, 1_000, 2_000, 5_000];
 
 export async function runGateProcesses(options: GateProcessesOptions): Promise<void> {
   const { logger } = options;
+  // Without a handle of ours (a Node without the binding), workers listen through the cluster
+  // module, still each on the socket itself rather than handed connections one at a time.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  const listenHandle = await bindListenHandle(options.listen.host, options.listen.port);
+  if (!listenHandle) logger.warn("this Node cannot bind a listen handle to share: one accept per gate process per loop turn");
   let stopping = false;
   const restarts = new Map<number, number>();
 
   const fork = (index: number) => {
     const worker = cluster.fork({ INSTANCE_ID: `${options.instance}-${index}` });
+    handOutListenHandles(worker, listenHandle);
     const startedAt = Date.now();
     worker.once("exit", (code, signal) => {
       if (stopping) return;
