@@ -11,7 +11,7 @@ import { writeBuyersFile } from "./buyers-file.ts";
 import { loadLoadtestConfig } from "./config.ts";
 import { runFlashSale } from "./flash-sale.ts";
 import { findK6, k6StartAllowanceSeconds, runK6 } from "./k6-runner.ts";
-import { DEFAULT_LOCAL_IPS, parseLocalIps } from "./local-ips.ts";
+import { defaultLocalIps, parseLocalIps } from "./local-ips.ts";
 import { NotOnSaleError } from "./preflight.ts";
 import { reportSummary, writeReport } from "./report-files.ts";
 import { createSaleSession } from "./sale-session.ts";
@@ -21,7 +21,7 @@ const USAGE = `usage:
   pnpm loadtest seed --buyers N [--run-id ID]
       create N buyers and their access tokens; prints the buyers file (for k6 -e BUYERS_FILE=…)
   pnpm loadtest [run] [--buyers 2000] [--runner node|k6] [--session UUID] [--max-seconds 180]
-                [--ramp-seconds 10] [--opens-in 10] [--admit-per-second 100] [--local-ips 127.0.0.2-127.0.0.250]
+                [--ramp-seconds 10] [--opens-in 10] [--admit-per-second 100] [--local-ips 127.0.B.2-127.0.B.250]
                 [--p99-scale 1]
       seed, open a fresh session of the demo event (unless --session), run the flash sale
       against the running stack, audit it, write the JSON and HTML report, print their paths
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       "ramp-seconds": { type: "string", default: "10" },
       "opens-in": { type: "string", default: "10" },
       "admit-per-second": { type: "string", default: "100" },
-      "local-ips": { type: "string", default: DEFAULT_LOCAL_IPS },
+      "local-ips": { type: "string", default: defaultLocalIps() },
       "p99-scale": { type: "string", default: "1" },
     },
   });
