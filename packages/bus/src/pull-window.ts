@@ -6,8 +6,10 @@
  *   when their pulls ended (commands waiting, no pull at the server, nothing logged). With the
  *   actors' 4 s pulls the http bench had 4–5 silent consumers and 19–24 holds answered 202 a run;
  *   with 30 s pulls none in two runs of the same hour (docs/benchmarks.md, `## http`, 3 Dec
- *   15:19–15:27). Likely nats-server 2.9 ending an expired pull without the 408 that tells the
- *   client what it no longer owes; not proven.
+ *   15:19–15:27), and once in the five runs after (18:24: four busy partitions silent ~2 s,
+ *   30.0 s after their consumers started, when the first pulls expired). Not the missing 408 it
+ *   was taken for: a stand-alone run on nats-server 2.9.10 got a 408 with the undelivered count
+ *   for every expired pull. Cause not found; the heartbeats below bound it to ~2 s.
  * - An idle pull is heartbeated every second, and two missed heartbeats (~2 s) make the consumer
  *   read on through a fresh pull: a silent pull, or one lost with its node on a cluster (a pull
  *   sent while the consumer had no leader goes nowhere). With the default heartbeats (15 s) a
