@@ -4,6 +4,7 @@ import { bootConfig, createLogger } from "@rush/service";
 import { acceptInto, listenHandlesFromPrimary } from "./accept-handles.ts";
 import { loadGateConfig } from "./config.ts";
 import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
+import { GATE_REDIS_OPTIONS } from "./redis-options.ts";
 
 const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
@@ -40,9 +41,7 @@ async function runGate() {
         name: instance,
         onStatus: (status) => logger.info({ status: status.type }, "nats status"),
       });
-      // Auto-pipelining: the Redis commands of every request in one event-loop turn share one write
-      // and one read (a hold makes several), which is most of what Redis costs the gate under load.
-      const redis = createRedis(config.REDIS_URL, instance, logger, { enableAutoPipelining: true });
+      const redis = createRedis(config.REDIS_URL, instance, logger, GATE_REDIS_OPTIONS);
       const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
       const seats = await createSeatCommandClient(bus, {
         partitions: config.PARTITIONS,
