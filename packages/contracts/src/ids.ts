@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 // Fixed namespaces: the same inputs give the same ids in every process and every release.
 const NAMESPACES = {
@@ -9,6 +9,8 @@ const NAMESPACES = {
 
 // A hold makes three of these ids: the namespace's bytes are parsed once, not per id.
 const namespaceBytes = new Map<string, Buffer>();
+/** Where a name is laid after its namespace for hashing: ids are made one at a time, synchronously. */
+const scratch = Buffer.allocUnsafe(512);
 
 /** RFC 9562 UUIDv5 (SHA-1, name-based): deterministic ids for idempotent retries. */
 export function uuidV5(name: string, namespace: string): string {
@@ -17,10 +19,15 @@ export function uuidV5(name: string, namespace: string): string {
     ns = Buffer.from(namespace.replaceAll("-", ""), "hex");
     if (namespaceBytes.size < 64) namespaceBytes.set(namespace, ns);
   }
-  const hash = createHash("sha1").update(ns).update(name, "utf8").digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
+  // One-shot `hash` over one buffer: a Hash object per id (three per hold) cost more than the SHA-1.
+  // UTF-8 takes at most 3 bytes per UTF-16 unit, so a name that fits that bound fits the scratch.
+  const input = 16 + name.length * 3 <= scratch.length ? scratch : Buffer.allocUnsafe(16 + name.length * 3);
+  ns.copy(input, 0);
+  const size = 16 + input.write(name, 16, "utf8");
+  const digest = hash("sha1", input.subarray(0, size), "buffer");
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 

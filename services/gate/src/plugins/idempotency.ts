@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { IDEMPOTENCY_KEY_HEADER, commandIdFor } from "@rush/contracts";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -85,7 +85,7 @@ export async function replayIfStored(redis: Redis, state: Idempotency, reply: Fa
 /** Records outlive the command result store: a day. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
+const sha256 = (text: string) => hash("sha256", text, "base64url");
 
 /**
  * `Idempotency-Key` handling by route option (`config.idempotent`), after auth: the first
