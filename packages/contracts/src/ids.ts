@@ -9,8 +9,8 @@ const NAMESPACES = {
 
 // A hold makes three of these ids: the namespace's bytes are parsed once, not per id.
 const namespaceBytes = new Map<string, Buffer>();
-/** Where a name is laid after its namespace for hashing: ids are made one at a time, synchronously. */
-const scratch = Buffer.allocUnsafe(512);
+/** Where a name is laid after its namespace for hashing (ids are made one at a time, synchronously); made on first use, so importing the contracts allocates nothing. */
+let scratch: Buffer | undefined;
 
 /** RFC 9562 UUIDv5 (SHA-1, name-based): deterministic ids for idempotent retries. */
 export function uuidV5(name: string, namespace: string): string {
@@ -21,6 +21,7 @@ export function uuidV5(name: string, namespace: string): string {
   }
   // One-shot `hash` over one buffer: a Hash object per id (three per hold) cost more than the SHA-1.
   // UTF-8 takes at most 3 bytes per UTF-16 unit, so a name that fits that bound fits the scratch.
+  scratch ??= Buffer.allocUnsafe(512);
   const input = 16 + name.length * 3 <= scratch.length ? scratch : Buffer.allocUnsafe(16 + name.length * 3);
   ns.copy(input, 0);
   const size = 16 + input.write(name, 16, "utf8");
