@@ -12,17 +12,25 @@ const REFUND_WORDS: Partial<Record<OrderView["status"], string>> = {
   refunded: "Refunded",
 };
 
-/** One paid order with its Refund button; the idempotency key lives as long as the row, so a double click is one refund. */
+/**
+ * One paid order with its Refund button; the idempotency key lives as long as the row, so a double
+ * click is one refund. Once the refund is answered the row says where it stands from that answer:
+ * the list reloaded right after can still say `completed` (the order service learns of the refund
+ * from the payment's event, a moment later on a busy machine), and showing the button again then
+ * invited a second click and left the row unchanged.
+ */
 function OrderRow(props: { order: OrderView; onChanged(): void }) {
   const { order } = props;
   const [key] = useState(() => randomId());
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  const [answered, setAnswered] = useState<OrderView["status"] | null>(null);
+  const status = order.status === "completed" && answered && answered !== "completed" ? answered : order.status;
   const refund = async () => {
     if (!window.confirm(`Refund ${formatMoney(order.total)} for seats ${order.items.map((i) => i.seatId).join(", ")}? Their tickets stop working.`)) return;
     setBusy(true);
     try {
-      await refundOrder(order.id, key);
+      setAnswered((await refundOrder(order.id, key)).status);
       props.onChanged();
     } catch (e) {
       setMessage(messageOf(e));
@@ -35,12 +43,12 @@ function OrderRow(props: { order: OrderView; onChanged(): void }) {
       <td>{order.items.map((i) => i.seatId).join(", ")}</td>
       <td>{formatMoney(order.total)}</td>
       <td>
-        {order.status === "completed" ? (
+        {status === "completed" ? (
           <button type="button" disabled={busy} onClick={refund}>
             Refund
           </button>
         ) : (
-          <span title={order.reason}>{REFUND_WORDS[order.status] ?? order.status}</span>
+          <span title={order.reason}>{REFUND_WORDS[status] ?? status}</span>
         )}
         {message && <span class="error"> {message}</span>}
       </td>
