@@ -30,9 +30,10 @@ return 1
 
 /**
  * Defines the grant script on the gate's client at start-up, with its other scripts. Never on
- * first use: with auto-pipelining, a pipeline opened before the definition lacks the command, and
- * ioredis then throws outside any promise (`results[i] is not iterable`): the gate crashed at the
- * first grant of a load run, and again at each restart.
+ * first use: under auto-pipelining (the gate ran with it until 4 Dec; any pipeline still can), a
+ * pipeline opened before the definition lacks the command, and ioredis then throws outside any
+ * promise (`results[i] is not iterable`): the gate crashed at the first grant of a load run, and
+ * again at each restart.
  */
 export function defineGrantScript(redis: Redis): void {
   if (!("rushHoldGranted" in redis)) redis.defineCommand("rushHoldGranted", { numberOfKeys: 3, lua: HOLD_GRANTED });
