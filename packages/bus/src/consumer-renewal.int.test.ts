@@ -2,7 +2,7 @@ import { type NatsServer, startNats } from "@rush/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type Bus, connectBus } from "./connection.ts";
-import { type Consumption, consume } from "./consume.ts";
+import { type BusLogger, type Consumption, consume } from "./consume.ts";
 import { consumeBatches } from "./consume-batches.ts";
 import { publish } from "./publish.ts";
 
@@ -11,6 +11,10 @@ const STREAM = "RENEWAL_TEST";
 /** Below the client's own 15 s minimum wait after a failed check: past it, the client's recovery did the work. */
 const RESUMED_WITHIN_MS = 12_000;
 const quiet = { warn: () => {}, error: () => {} };
+/** Past two missed 1 s heartbeats (PULL_WINDOW), well short of two missed 10 s pings (a reconnect). */
+const FROZEN_MS = 4_000;
+/** From the last publish, a second after the thaw: the client's own recovery alone waits up to 7.5 s. */
+const ALL_HANDLED_WITHIN_MS = 5_000;
 
 /**
  * Issue 13's lesson for every durable consumer: after a nats-server restart the JetStream client
@@ -107,20 +111,20 @@ describe("bus: durable consumers after a nats-server restart", () => {
   };
 
   /** What both consumers share: this test's stream, a durable per subject, the renewal hook, the handler. */
-  const optionsFor = (subject: string, seen: Map<number, number>) => ({
+  const optionsFor = (subject: string, seen: Map<number, number>, logger: BusLogger = quiet) => ({
     stream: STREAM,
     consumer: subject.split(".").at(-1)!,
     schema: Ping,
-    logger: quiet,
+    logger,
     onRenewed,
     handle: async ({ n }: { n: number }) => {
       seen.set(n, Date.now());
     },
   });
-  const viaConsume = (subject: string, seen: Map<number, number>) => consume(bus, optionsFor(subject, seen));
-  const viaBatches = (subject: string, seen: Map<number, number>) =>
+  const viaConsume = (subject: string, seen: Map<number, number>, logger?: BusLogger) => consume(bus, optionsFor(subject, seen, logger));
+  const viaBatches = (subject: string, seen: Map<number, number>, logger?: BusLogger) =>
     consumeBatches(bus, {
-      ...optionsFor(subject, seen),
+      ...optionsFor(subject, seen, logger),
       handleBatch: async (items) => {
         for (const { value } of items) seen.set(value.n, Date.now());
       },
@@ -130,4 +134,64 @@ describe("bus: durable consumers after a nats-server restart", () => {
   it("bus renewal: consume resumes promptly after nats-server is SIGKILLed and started", () => run("consume", "kill", viaConsume));
   it("bus renewal: consumeBatches resumes promptly after nats-server is stopped and started", () => run("batches", "stop", viaBatches));
   it("bus renewal: consumeBatches resumes promptly after nats-server is SIGKILLed and started", () => run("batches", "kill", viaBatches));
+
+  /**
+   * A pull that goes silent with the connection open (the server hangs; on a cluster, a pull sent
+   * while its consumer had no leader): two missed heartbeats make the consumer read on through a
+   * fresh pull. Here nats-server is frozen (SIGSTOP) past that, while a message is published every
+   * 100 ms; once it runs again the old pull is alive too, so both pulls deliver for a while. Every
+   * message must be handled, none stuck behind the handover, and the silence must be what renewed
+   * the consumer (not a reconnect: pings are 10 s apart, the freeze is shorter).
+   */
+  const stall = async (label: string, ctx: { skip(): void }, start: typeof viaConsume) => {
+    if (!server.freeze || !server.thaw) return ctx.skip();
+    const { subject } = await durable(`${label}-stall`);
+    const seen = new Map<number, number>();
+    const silences: object[] = [];
+    const logger: BusLogger = {
+      warn: (obj, msg) => {
+        if (msg.startsWith("consumer silent")) silences.push(obj);
+      },
+      error: () => {},
+    };
+    const consumption = await start(subject, seen, logger);
+    renewals = 0;
+    const sent: number[] = [];
+    let publishing = true;
+    const publisher = (async () => {
+      while (publishing) {
+        const value = ++n;
+        sent.push(value);
+        // Not awaited: during the freeze a publish waits for its ack; the next goes anyway.
+        void publish(bus, subject, Ping, { n: value }, { msgId: `stall-${value}` }).catch(() => {});
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      await expect.poll(() => seen.size, { timeout: 10_000 }).toBeGreaterThan(3);
+      await server.freeze();
+      await new Promise((r) => setTimeout(r, FROZEN_MS));
+      await server.thaw();
+      const back = Date.now();
+      // A second of publishing after the thaw, then every message sent must arrive.
+      await new Promise((r) => setTimeout(r, 1_000));
+      publishing = false;
+      await publisher;
+      await expect.poll(() => sent.filter((v) => !seen.has(v)), { timeout: ALL_HANDLED_WITHIN_MS, interval: 100 }).toEqual([]);
+      const handledAfter = Math.max(...sent.map((v) => seen.get(v)!)) - back;
+      console.info(
+        `bus renewal: ${label} across a ${FROZEN_MS / 1000} s nats-server freeze: ${silences.length} silence(s) seen, ${renewals} renewal(s), ` +
+          `all ${sent.length} messages handled ${(handledAfter / 1000).toFixed(2)} s after the thaw`,
+      );
+      expect(silences.length).toBeGreaterThanOrEqual(1);
+      expect(renewals).toBeGreaterThanOrEqual(1);
+    } finally {
+      publishing = false;
+      await publisher;
+      await consumption.stop();
+    }
+  };
+
+  it("bus renewal: consume reads on through a fresh pull when its pull goes silent (nats-server frozen)", (ctx) => stall("consume", ctx, viaConsume));
+  it("bus renewal: consumeBatches reads on through a fresh pull when its pull goes silent (nats-server frozen)", (ctx) => stall("batches", ctx, viaBatches));
 });

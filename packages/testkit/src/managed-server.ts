@@ -11,6 +11,12 @@ export interface ManagedServer {
   start(): Promise<void>;
   /** Kills it and deletes its data directory. */
   dispose(): Promise<void>;
+  /**
+   * Stalls it (SIGSTOP) with every socket left open: clients see no close and no error, only
+   * silence, as from a server that hangs. `thaw` (SIGCONT) lets it run on. Single servers only.
+   */
+  freeze?(): Promise<void>;
+  thaw?(): Promise<void>;
 }
 
 /** Starts `bin args` (ready when its output matches `ready`) and manages its life; `dir` is its data. */
@@ -23,10 +29,20 @@ export async function startManaged(bin: string, args: string[], ready: RegExp, d
   return {
     start,
     stop: async () => {
-      if (proc) await stopProcess(proc, "SIGTERM");
+      if (!proc) return;
+      // A frozen process takes SIGTERM only once it runs again.
+      const stopping = stopProcess(proc, "SIGTERM");
+      proc.child.kill("SIGCONT");
+      await stopping;
     },
     kill: async () => {
       if (proc) await stopProcess(proc, "SIGKILL");
+    },
+    freeze: async () => {
+      proc?.child.kill("SIGSTOP");
+    },
+    thaw: async () => {
+      proc?.child.kill("SIGCONT");
     },
     dispose: async () => {
       if (proc) await stopProcess(proc, "SIGKILL");

@@ -35,22 +35,26 @@ describe("ticket worker", () => {
   let seats: SeatCommandClient;
   let worker: Worker;
   let stopWorker: () => Promise<void>;
+  let renewals: () => Promise<number>;
   const sessionId = randomUUID();
 
   async function startWorker(id: string) {
     const config = TicketConfig.parse({ NODE_ENV: "test", WORKER_ID: id, PARTITIONS, SNAPSHOT_EVERY_MS: 200, LEASE_RENEW_MS: 300 });
     const workerBus = await connectBus({ servers: nats.url, name: id });
     const workerRedis = createRedis(redisServer.url, id);
+    const metrics = createMetrics("ticket-test");
     const built = await buildTicketService({
       config,
       bus: workerBus,
       redis: workerRedis,
       logger: createLogger("ticket-test", "silent"),
-      metrics: createMetrics("ticket-test"),
+      metrics,
     });
     await built.worker.start();
     return {
       worker: built.worker,
+      /** Command consumers this worker replaced so far (`seat_command_consumer_renewals_total`). */
+      renewals: async () => (await metrics.getSingleMetric("seat_command_consumer_renewals_total")!.get()).values[0]?.value ?? 0,
       stop: async () => {
         await built.worker.stop();
         await workerBus.close();
@@ -75,7 +79,7 @@ describe("ticket worker", () => {
     await ensureTopology(bus, await loadTopology());
     redis = createRedis(redisServer.url, "ticket-test-client");
     seats = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
-    ({ worker, stop: stopWorker } = await startWorker("w1"));
+    ({ worker, stop: stopWorker, renewals } = await startWorker("w1"));
     for (const areaId of ["A", "B"]) {
       const outcome = await seats.send(loadInventory(sessionId, areaId, gridSeats(areaId, 10, 20)), { timeoutMs: 10_000 });
       expect(outcome.status).toBe("done");
@@ -387,12 +391,46 @@ describe("ticket worker", () => {
     expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
   });
 
+  it("ticket: a nats-server that hangs (connections open, nothing answered) makes the actors read on through new consumers; sales resume at once", async (ctx) => {
+    if (!nats.freeze || !nats.thaw) return ctx.skip();
+    const before = await renewals();
+    // Past two missed 1 s heartbeats, short of two missed 10 s pings (which would reconnect instead).
+    await nats.freeze();
+    await new Promise((r) => setTimeout(r, 4_000));
+    await nats.thaw();
+    const back = performance.now();
+    const commandId = randomUUID();
+    const holdId = randomUUID();
+    const outcome = await vi.waitFor(
+      async () => {
+        const o = await seats.send(
+          { type: "HoldSeats", commandId, sessionId, areaId: "A", now: Date.now(), holdId, buyerId: "buyer-hung-1", seatIds: ["A-3-1"] },
+          { timeoutMs: 1_000 },
+        );
+        if (o.status !== "done") throw new Error("not answered yet");
+        return o;
+      },
+      // The client's own recovery of a silent pull waits 2.5–7.5 s; the actors' does not wait.
+      { timeout: 5_000, interval: 250 },
+    );
+    const answeredAfter = Math.round(performance.now() - back);
+    expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+    expect(await redis.hget(redisKeys.seatMap(sessionId), "A-3-1")).toBe("h:buyer-hung-1");
+    // The silence, not a reconnect, replaced them: every partition's pull went quiet. (The first
+    // answer may come through the old pull, alive again too, before the new ones are made.)
+    await expect.poll(async () => (await renewals()) - before, { timeout: 5_000 }).toBeGreaterThanOrEqual(PARTITIONS);
+    // And the new consumers read on: a command sent after the handover is answered once.
+    const after = await hold("buyer-hung-2", ["A-3-2"]);
+    expect(after.status === "done" && after.reply.events.map((e) => e.type)).toEqual(["SeatsHeld"]);
+    console.info(`hung nats-server: first answer ${answeredAfter} ms after it ran again; ${(await renewals()) - before} command consumer(s) replaced`);
+  });
+
   it("ticket: a worker stopped while its actors rewrite Redis still stops (no lost wake-up)", async () => {
     // The resync awaits Redis; a stop() landing inside that await once found no waiter to wake.
     worker.resyncAll();
     const hung = new Promise((_, reject) => setTimeout(() => reject(new Error("worker.stop() hung")), 30_000).unref());
     await Promise.race([stopWorker(), hung]);
-    ({ worker, stop: stopWorker } = await startWorker("w1b"));
+    ({ worker, stop: stopWorker, renewals } = await startWorker("w1b"));
     await expect.poll(() => worker.caughtUp && worker.partitions.length === PARTITIONS, { timeout: 20_000 }).toBe(true);
   });
 
