@@ -29,6 +29,7 @@ import type { TicketMetrics } from "./metrics.ts";
 import { type Outgoing, groupRejections } from "./outgoing.ts";
 import { RedisBatch } from "./redis-batch.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
+import { type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
 
 export interface ActorOptions {
   partition: number;
@@ -54,9 +55,13 @@ export interface ActorOptions {
 
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
+type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
+
 const ROUTINE_STATUS = new Set(["discard", "next", "heartbeat"]);
 /** A pull's start and end, and its expiry with nothing to deliver (408), happen every few seconds. */
 const isRoutine = (status: { type: string; code?: number }) => ROUTINE_STATUS.has(status.type) || (status.type === "debug" && status.code === 408);
+/** Statuses that are the server speaking to this consumer (the others are the client's own news). */
+const FROM_SERVER = new Set(["heartbeat", "discard", "debug"]);
 
 /** A hold answered this long after the gate stamped it was most likely answered 202 (HOLD_WAIT_MS 2 s). */
 const LATE_HOLD_MS = 1_000;
@@ -115,6 +120,10 @@ export class PartitionActor {
   /** ExpireHold command ids appended but not yet applied. */
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
+  #consumer: CommandConsumer | undefined;
+  /** When the server last spoke to the consumer (a command or a status), and whether it was asked about a quiet spell since. */
+  #heardAt = 0;
+  #askedThisSpell = false;
   #renewing = false;
   /** The snapshot being stored, if any. */
   #saving: Promise<void> | undefined;
@@ -167,13 +176,17 @@ export class PartitionActor {
     this.#done = this.#loop();
   }
 
-  async #consume(consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>): Promise<void> {
+  async #consume(consumer: CommandConsumer): Promise<void> {
+    this.#consumer = consumer;
+    this.#heard(this.options.clock());
     const messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
       ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
       ...(this.options.pullHeartbeatMs ? { idle_heartbeat: this.options.pullHeartbeatMs } : {}),
       callback: (msg) => {
-        this.#arrivals.set(msg, this.options.clock());
+        const now = this.options.clock();
+        this.#arrivals.set(msg, now);
+        this.#heard(now);
         this.#queue.push(msg);
         this.#wake?.();
       },
@@ -192,6 +205,7 @@ export class PartitionActor {
   async #watch(messages: ConsumerMessages): Promise<void> {
     for await (const status of messages.status()) {
       if (this.#stopping || this.#messages !== messages) return;
+      if (FROM_SERVER.has(status.type)) this.#heard(this.options.clock());
       // Every pull's end (discard) and start (next) is routine; anything else pauses the partition
       // for a moment (an ordered consumer's reset recreates it; a 409 waits for missed heartbeats).
       if (!isRoutine(status)) this.options.logger.info({ partition: this.partition, status }, "command consumer status");
@@ -200,6 +214,40 @@ export class PartitionActor {
       await this.renewConsumer();
       return;
     }
+  }
+
+  #heard(now: number): void {
+    this.#heardAt = now;
+    this.#askedThisSpell = false;
+  }
+
+  /**
+   * The worker calls this every few hundred ms. After a heartbeat and a quarter with nothing from
+   * the server, asks it about the consumer, and reads on through a new one if it is starved
+   * (starved-consumer.ts): in ~1.5 s where two missed heartbeats take 2–3 s.
+   */
+  async checkStarved(now: number): Promise<void> {
+    const heartbeatMs = this.options.pullHeartbeatMs;
+    const consumer = this.#consumer;
+    if (!heartbeatMs || !consumer || this.#stopping || this.#renewing) return;
+    if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#askedThisSpell)) return;
+    this.#askedThisSpell = true;
+    const heardAt = this.#heardAt;
+    let view: ServerView;
+    try {
+      const info = await consumer.info(false);
+      view = { numWaiting: info.num_waiting, numPending: info.num_pending };
+    } catch (error) {
+      // No answer (the server or its JetStream is away): the missed heartbeats still apply.
+      if ((error as Error).message !== "consumer not found") return;
+      view = "not found";
+    }
+    const reason = starvedBecause(view);
+    // Heard from meanwhile, or already replaced: not starved after all.
+    if (!reason || this.#heardAt !== heardAt || this.#consumer !== consumer) return;
+    this.options.logger.warn({ partition: this.partition, reason, quietMs: this.options.clock() - heardAt }, "command consumer starved: reading on through a new one");
+    this.options.metrics.consumerStarved.inc();
+    await this.renewConsumer();
   }
 
   /**

@@ -60,6 +60,11 @@ export function createTicketMetrics(registry: Registry) {
       help: "Command consumers replaced: after a NATS reconnect, or missed heartbeats (their node died)",
       registers: [registry],
     }),
+    consumerStarved: new Counter({
+      name: "seat_command_consumer_starved_total",
+      help: "Command consumers replaced after a quiet spell because the server held no pull of theirs, kept commands from them, or had lost them",
+      registers: [registry],
+    }),
     recoverySeconds: new Histogram({
       name: "seat_recovery_seconds",
       help: "From taking a partition to having replayed its log",

@@ -30,6 +30,8 @@ export interface WorkerDeps {
 const GONE_CONFIRM_MS = 2_000;
 /** How soon a failed actor is restarted (a tick of its own). */
 const RESTART_AFTER_MS = 200;
+/** How often the actors look for a quiet spell: a quarter of a heartbeat adds at most that to noticing one. */
+const STARVED_CHECK_MS = 250;
 
 interface Owned {
   revision: number;
@@ -50,6 +52,7 @@ export class Worker {
   readonly #suspects = new GoneWorkers(GONE_CONFIRM_MS);
   #alive: Subscription | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #starvedTimer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> = Promise.resolve();
   #restartTimer: NodeJS.Timeout | undefined;
   /** Restarts in a row that failed again (reset by a tick that finds every actor running). */
@@ -77,7 +80,17 @@ export class Worker {
     await this.deps.leases.heartbeat(this.deps.config.WORKER_ID);
     await this.#tick();
     this.#timer = setInterval(() => this.#queueTick(), this.deps.config.LEASE_RENEW_MS);
+    // One timer for every actor, not one each: 64 partitions would wake the worker 256 times a second.
+    this.#starvedTimer = setInterval(() => this.#checkStarved(), STARVED_CHECK_MS);
     void this.#renewOnReconnect();
+  }
+
+  /** Each actor asks the server about its command consumer after a quiet spell (starved-consumer.ts). */
+  #checkStarved(): void {
+    const now = this.deps.clock();
+    for (const [partition, { actor }] of this.#owned) {
+      actor.checkStarved(now).catch((error) => this.deps.logger.warn({ partition, err: error }, "starved consumer check failed"));
+    }
   }
 
   /**
@@ -261,6 +274,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearInterval(this.#starvedTimer);
     clearTimeout(this.#restartTimer);
     await this.#ticking.catch(() => {});
     await Promise.all(this.partitions.map((p) => this.#handBack(p)));

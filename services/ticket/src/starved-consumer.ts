@@ -1,0 +1,32 @@
+/**
+ * A command consumer can go quiet while the client believes it has a pull outstanding: under
+ * load nats-server 2.9 has been seen holding no pull request of the actor's at all (consumer
+ * info: `num_waiting` 0) while commands piled up for it (`num_pending` 9 → 99 in 4 s), ~30 s
+ * after the consumer started, when its first pull expired (docs/benchmarks.md, `## http`,
+ * 4 Dec 18:56). The client then asks for nothing more until two heartbeats are missed (2–3 s),
+ * past the gate's 2 s wait: every hold of the partition answered 202 meanwhile.
+ *
+ * An idle pull is heartbeated every `heartbeatMs`, so hearing nothing for a heartbeat and a
+ * quarter is already odd: the actor asks the server about its consumer then, and reads on
+ * through a new one when the server confirms it is starved. Asked once per quiet spell.
+ */
+export const QUIET_HEARTBEATS = 1.25;
+
+/** Whether it is time to ask the server (nothing heard for a heartbeat and a quarter, not asked yet this spell). */
+export function shouldAskServer(now: number, heardAt: number, heartbeatMs: number, askedThisSpell: boolean): boolean {
+  return !askedThisSpell && now - heardAt >= heartbeatMs * QUIET_HEARTBEATS;
+}
+
+/** What the server said about the consumer: its info, or that it no longer has it. */
+export type ServerView = { numWaiting: number; numPending: number } | "not found";
+
+/**
+ * Why the consumer is starved, or undefined when it is only quiet (a pull waits at the server and
+ * nothing is there for it: an idle partition whose heartbeat is late).
+ */
+export function starvedBecause(view: ServerView): "consumer gone" | "no pull at the server" | "commands not delivered" | undefined {
+  if (view === "not found") return "consumer gone";
+  if (view.numWaiting === 0) return "no pull at the server";
+  if (view.numPending > 0) return "commands not delivered";
+  return undefined;
+}
