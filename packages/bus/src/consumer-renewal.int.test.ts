@@ -194,4 +194,55 @@ describe("bus: durable consumers after a nats-server restart", () => {
 
   it("bus renewal: consume reads on through a fresh pull when its pull goes silent (nats-server frozen)", (ctx) => stall("consume", ctx, viaConsume));
   it("bus renewal: consumeBatches reads on through a fresh pull when its pull goes silent (nats-server frozen)", (ctx) => stall("batches", ctx, viaBatches));
+
+  /**
+   * A pull the server does not hold while the client believes it does (what nats-server 2.9 was
+   * seen doing under load, starved-consumer.ts). Made here with a consumer that allows one waiting
+   * request, taken first by another client: the consumer's own pull is refused (409 Exceeded
+   * MaxWaiting, on which nats.js only waits for missed heartbeats) and messages pile up at the
+   * server. The consumer must ask the server after a quiet spell and read on through a fresh pull
+   * before two heartbeats are missed; every message is handled (the other client's one after the
+   * ack wait).
+   */
+  const starved = async (label: string, start: typeof viaConsume) => {
+    await bus.jsm.consumers.add(STREAM, {
+      durable_name: `${label}-starved`,
+      ack_policy: "explicit" as never,
+      filter_subject: `renewal.${label}-starved`,
+      ack_wait: 2_000_000_000,
+      max_waiting: 1,
+    });
+    const subject = `renewal.${label}-starved`;
+    const thief = await connectBus({ servers: server.url.split(","), name: "bus-renewal-thief" });
+    const inbox = thief.nc.subscribe(`thief.${label}`, { callback: () => {} });
+    thief.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${STREAM}.${label}-starved`, JSON.stringify({ batch: 1, expires: 20_000_000_000 }), { reply: `thief.${label}` });
+    await thief.nc.flush();
+    const seen = new Map<number, number>();
+    const warnings: string[] = [];
+    const logger: BusLogger = { warn: (_obj, msg) => warnings.push(msg), error: () => {} };
+    const consumption = await start(subject, seen, logger);
+    try {
+      const sent: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const value = ++n;
+        sent.push(value);
+        await publish(bus, subject, Ping, { n: value });
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await expect.poll(() => sent.filter((v) => !seen.has(v)), { timeout: 10_000, interval: 100 }).toEqual([]);
+      console.info(`bus renewal: ${label} with its pull refused at the server: ${warnings.filter((w) => w.startsWith("consumer starved")).length} starved, warnings: ${[...new Set(warnings)].join("; ")}`);
+      const firstStarved = warnings.findIndex((w) => w.startsWith("consumer starved"));
+      const firstSilent = warnings.findIndex((w) => w.startsWith("consumer silent"));
+      expect(firstStarved).toBeGreaterThanOrEqual(0);
+      // Noticed by asking, before two missed heartbeats would have said so.
+      expect(firstSilent === -1 || firstStarved < firstSilent).toBe(true);
+    } finally {
+      await consumption.stop();
+      inbox.unsubscribe();
+      await thief.close();
+    }
+  };
+
+  it("bus renewal: consume reads on through a fresh pull when the server holds none of it (asked after a quiet spell)", () => starved("consume", viaConsume));
+  it("bus renewal: consumeBatches reads on through a fresh pull when the server holds none of it (asked after a quiet spell)", () => starved("batches", viaBatches));
 });

@@ -3,6 +3,7 @@ import type { Status } from "@nats-io/transport-node";
 import type { Bus } from "./connection.ts";
 import type { BusLogger } from "./consume.ts";
 import { PULL_WINDOW } from "./pull-window.ts";
+import { FROM_SERVER, type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
 
 /**
  * Each ask for the consumer while JetStream comes back gives up after this (the client's default
@@ -18,6 +19,10 @@ const { expiresMs: PULL_EXPIRES_MS, heartbeatMs: PULL_HEARTBEAT_MS } = PULL_WIND
  * a request that reached a loaded server (or a consumer leader across a route) late.
  */
 const RETIRE_AFTER_MS = PULL_EXPIRES_MS + 2_000;
+/** How often a consumer looks for a quiet spell (starved-consumer.ts): half a heartbeat at most added to noticing one. */
+const STARVED_CHECK_MS = PULL_HEARTBEAT_MS / 2;
+
+type DurableConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
 
 export interface RenewingMessagesOptions {
   stream: string;
@@ -59,6 +64,15 @@ export interface RenewingMessages {
 export async function renewingMessages(bus: Bus, options: RenewingMessagesOptions): Promise<RenewingMessages> {
   const { stream, consumer: name, logger } = options;
   let current: ConsumerMessages;
+  /** The consumer `current` pulls from, asked about itself after a quiet spell. */
+  let currentConsumer: DurableConsumer;
+  /** When the server last spoke to the current pull (a message or a status), and whether it was asked about a quiet spell since. */
+  let heardAt = Date.now();
+  let asked = false;
+  const heard = () => {
+    heardAt = Date.now();
+    asked = false;
+  };
   /** Each retired pull's stop timer, and what it handed on meanwhile: what stopping it at once would have dropped. */
   const retiring = new Map<ConsumerMessages, { timer: ReturnType<typeof setTimeout>; handedOn: number }>();
   let stopped = false;
@@ -69,11 +83,12 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     ended = resolve;
   });
 
-  const open = async (consumer: Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>) => {
+  const open = async (consumer: DurableConsumer) => {
     let self: ConsumerMessages | undefined;
     const deliver = (msg: JsMsg) => {
       const retired = self && retiring.get(self);
       if (retired) retired.handedOn++;
+      else heard();
       options.deliver(msg);
     };
     const messages = await consumer.consume({ max_messages: options.maxMessages, expires: PULL_EXPIRES_MS, idle_heartbeat: PULL_HEARTBEAT_MS, callback: deliver });
@@ -105,13 +120,16 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     const js = jetstream(bus.nc, { timeout: RENEW_TIMEOUT_MS });
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        const next = await open(await js.consumers.get(stream, name));
+        const consumer = await js.consumers.get(stream, name);
+        const next = await open(consumer);
         if (stopped) {
           next.stop();
           return;
         }
         const old = current;
         current = next;
+        currentConsumer = consumer;
+        heard();
         retire(old);
         options.onRenewed?.();
         logger.info?.({ stream, consumer: name, attempt }, "consumer renewed: reading on through a fresh pull");
@@ -148,6 +166,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     for await (const status of messages.status()) {
       // A retired pull goes quiet on purpose.
       if (stopped || messages !== current) return;
+      if (FROM_SERVER.has(status.type)) heard();
       if (status.type === "heartbeats_missed" && status.count >= 2) {
         logger.warn({ stream, consumer: name, missed: status.count }, "consumer silent: reading on through a fresh pull");
         renew();
@@ -155,7 +174,37 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
       }
     }
   }
-  current = await open(await bus.js.consumers.get(stream, name));
+  /**
+   * After a heartbeat and a quarter with nothing from the server, asks it about the consumer and
+   * renews when it holds no pull of ours or keeps messages from us (starved-consumer.ts): in
+   * ~1.5 s where two missed heartbeats take 2–3 s.
+   */
+  const checkStarved = async () => {
+    if (stopped || renewing || !shouldAskServer(Date.now(), heardAt, PULL_HEARTBEAT_MS, asked)) return;
+    asked = true;
+    const [consumer, since] = [currentConsumer, heardAt];
+    let view: ServerView;
+    try {
+      const info = await consumer.info(false);
+      view = { numWaiting: info.num_waiting, numPending: info.num_pending };
+    } catch (error) {
+      // No answer (the server or its JetStream is away): the missed heartbeats still apply.
+      if ((error as Error).message !== "consumer not found") return;
+      view = "not found";
+    }
+    const reason = starvedBecause(view);
+    // Heard from meanwhile, or already replaced: not starved after all.
+    if (!reason || stopped || heardAt !== since || consumer !== currentConsumer) return;
+    logger.warn({ stream, consumer: name, reason, quietMs: Date.now() - since }, "consumer starved: reading on through a fresh pull");
+    renew();
+  };
+
+  currentConsumer = await bus.js.consumers.get(stream, name);
+  current = await open(currentConsumer);
+  heard();
+  const starvedTimer = setInterval(() => void checkStarved(), STARVED_CHECK_MS);
+  // The client may end the messages itself (connection closed): nothing left to look after.
+  void closed.then(() => clearInterval(starvedTimer));
 
   // The client's status iterator has `stop` (a QueuedIterator); the interface names only the iteration.
   const statuses = bus.nc.status() as AsyncIterable<Status> & { stop(): void };
@@ -170,6 +219,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     closed,
     stop() {
       stopped = true;
+      clearInterval(starvedTimer);
       statuses.stop();
       for (const [old, { timer }] of retiring) {
         clearTimeout(timer);

@@ -25,3 +25,4 @@ export {
   createSeatCommandClient,
 } from "./seat-commands.ts";
 export { PULL_WINDOW } from "./pull-window.ts";
+export { FROM_SERVER, type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";

@@ -2,13 +2,17 @@ import { type ConsumerMessages, type JsMsg, jetstream } from "@nats-io/jetstream
 import {
   type AsyncPublisher,
   type Bus,
+  FROM_SERVER,
   REPLY_TO_HEADER,
+  type ServerView,
   type TraceContext,
   childTraceparent,
   createAsyncPublisher,
   decodeSeatCommands,
   headersFor,
   publish,
+  shouldAskServer,
+  starvedBecause,
   traceContextOf,
 } from "@rush/bus";
 import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
@@ -29,7 +33,6 @@ import type { TicketMetrics } from "./metrics.ts";
 import { type Outgoing, groupRejections } from "./outgoing.ts";
 import { RedisBatch } from "./redis-batch.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
-import { type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
 
 export interface ActorOptions {
   partition: number;
@@ -60,8 +63,6 @@ type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
 const ROUTINE_STATUS = new Set(["discard", "next", "heartbeat"]);
 /** A pull's start and end, and its expiry with nothing to deliver (408), happen every few seconds. */
 const isRoutine = (status: { type: string; code?: number }) => ROUTINE_STATUS.has(status.type) || (status.type === "debug" && status.code === 408);
-/** Statuses that are the server speaking to this consumer (the others are the client's own news). */
-const FROM_SERVER = new Set(["heartbeat", "discard", "debug"]);
 
 /** A hold answered this long after the gate stamped it was most likely answered 202 (HOLD_WAIT_MS 2 s). */
 const LATE_HOLD_MS = 1_000;
@@ -224,7 +225,7 @@ export class PartitionActor {
   /**
    * The worker calls this every few hundred ms. After a heartbeat and a quarter with nothing from
    * the server, asks it about the consumer, and reads on through a new one if it is starved
-   * (starved-consumer.ts): in ~1.5 s where two missed heartbeats take 2–3 s.
+   * (@rush/bus starved-consumer.ts): in ~1.5 s where two missed heartbeats take 2–3 s.
    */
   async checkStarved(now: number): Promise<void> {
     const heartbeatMs = this.options.pullHeartbeatMs;

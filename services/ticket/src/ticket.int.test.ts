@@ -435,7 +435,7 @@ describe("ticket worker", () => {
   });
 
   it("ticket: command consumers the server stops serving without a word are replaced before two missed heartbeats; their commands are answered", async () => {
-    // What nats-server 2.9 was seen doing under load (starved-consumer.ts): the server holds no
+    // What nats-server 2.9 was seen doing under load (@rush/bus starved-consumer.ts): the server holds no
     // pull for the consumer, the client believes it has one. Deleting the consumers at the server
     // leaves each actor the same silence (the client only stalls on the 409 it gets).
     const before = { starved: await starved(), renewals: await renewals() };

@@ -85,7 +85,7 @@ export class Worker {
     void this.#renewOnReconnect();
   }
 
-  /** Each actor asks the server about its command consumer after a quiet spell (starved-consumer.ts). */
+  /** Each actor asks the server about its command consumer after a quiet spell (@rush/bus starved-consumer.ts). */
   #checkStarved(): void {
     const now = this.deps.clock();
     for (const [partition, { actor }] of this.#owned) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QUIET_HEARTBEATS, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
 
-describe("starved command consumer", () => {
+describe("starved consumer", () => {
   it("asks the server once a heartbeat and a quarter passed with nothing heard, once per quiet spell", () => {
     const heard = 10_000;
     expect(shouldAskServer(heard + 999, heard, 1_000, false)).toBe(false);

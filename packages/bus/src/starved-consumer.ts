@@ -1,16 +1,19 @@
 /**
- * A command consumer can go quiet while the client believes it has a pull outstanding: under
- * load nats-server 2.9 has been seen holding no pull request of the actor's at all (consumer
- * info: `num_waiting` 0) while commands piled up for it (`num_pending` 9 → 99 in 4 s), ~30 s
- * after the consumer started, when its first pull expired (docs/benchmarks.md, `## http`,
- * 4 Dec 18:56). The client then asks for nothing more until two heartbeats are missed (2–3 s),
- * past the gate's 2 s wait: every hold of the partition answered 202 meanwhile.
+ * A consumer can go quiet while the client believes it has a pull outstanding: under load
+ * nats-server 2.9 has been seen holding no pull request of a seat actor's at all (consumer info:
+ * `num_waiting` 0) while commands piled up for it (`num_pending` 9 → 99 in 4 s), ~30 s after the
+ * consumer started, when its first pull expired (docs/benchmarks.md, `## http`, 4 Dec 18:56).
+ * The client then asks for nothing more until two heartbeats are missed (2–3 s): past the gate's
+ * 2 s wait for a seat actor, every hold of its partition answered 202 meanwhile.
  *
- * An idle pull is heartbeated every `heartbeatMs`, so hearing nothing for a heartbeat and a
- * quarter is already odd: the actor asks the server about its consumer then, and reads on
- * through a new one when the server confirms it is starved. Asked once per quiet spell.
+ * An idle pull is heartbeated every `heartbeatMs` (PULL_WINDOW), so hearing nothing for a
+ * heartbeat and a quarter is already odd: the consumer asks the server about itself then, and
+ * reads on through a fresh pull when the server confirms it is starved. Asked once per quiet spell.
  */
 export const QUIET_HEARTBEATS = 1.25;
+
+/** Statuses that are the server speaking to a pull (the others are the client's own news). */
+export const FROM_SERVER: ReadonlySet<string> = new Set(["heartbeat", "discard", "debug"]);
 
 /** Whether it is time to ask the server (nothing heard for a heartbeat and a quarter, not asked yet this spell). */
 export function shouldAskServer(now: number, heardAt: number, heartbeatMs: number, askedThisSpell: boolean): boolean {
