@@ -49,7 +49,8 @@ export interface ActorOptions {
    * How long each pull for commands lasts (the client's default, 30 s, when unset). When set, two
    * missed heartbeats make the actor read on through a new consumer: on a cluster, that is how an
    * actor notices that the node holding its consumer died with the stream leader; alone, a pull
-   * the server no longer serves. The worker passes @rush/bus's PULL_WINDOW.
+   * the server no longer serves (which `checkStarved` usually notices first). The worker passes
+   * @rush/bus's PULL_WINDOW.
    */
   pullExpiresMs?: number;
   /** How often the server heartbeats an idle pull (half of `pullExpiresMs` when unset): two missed make the actor read on. */
