@@ -3,7 +3,7 @@ import type { Status } from "@nats-io/transport-node";
 import type { Bus } from "./connection.ts";
 import type { BusLogger } from "./consume.ts";
 import { PULL_WINDOW } from "./pull-window.ts";
-import { FROM_SERVER, type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
+import { FROM_SERVER, askServer, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
 
 /**
  * Each ask for the consumer while JetStream comes back gives up after this (the client's default
@@ -183,16 +183,9 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
     if (stopped || renewing || !shouldAskServer(Date.now(), heardAt, PULL_HEARTBEAT_MS, asked)) return;
     asked = true;
     const [consumer, since] = [currentConsumer, heardAt];
-    let view: ServerView;
-    try {
-      const info = await consumer.info(false);
-      view = { numWaiting: info.num_waiting, numPending: info.num_pending };
-    } catch (error) {
-      // No answer (the server or its JetStream is away): the missed heartbeats still apply.
-      if ((error as Error).message !== "consumer not found") return;
-      view = "not found";
-    }
-    const reason = starvedBecause(view);
+    // No answer (the server or its JetStream is away): the missed heartbeats still apply.
+    const view = await askServer(consumer);
+    const reason = view && starvedBecause(view);
     // Heard from meanwhile, or already replaced: not starved after all.
     if (!reason || stopped || heardAt !== since || consumer !== currentConsumer) return;
     logger.warn({ stream, consumer: name, reason, quietMs: Date.now() - since }, "consumer starved: reading on through a fresh pull");

@@ -25,4 +25,4 @@ export {
   createSeatCommandClient,
 } from "./seat-commands.ts";
 export { PULL_WINDOW } from "./pull-window.ts";
-export { FROM_SERVER, type ServerView, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
+export { FROM_SERVER, type ServerView, askServer, shouldAskServer, starvedBecause } from "./starved-consumer.ts";

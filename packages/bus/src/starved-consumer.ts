@@ -23,6 +23,16 @@ export function shouldAskServer(now: number, heardAt: number, heartbeatMs: numbe
 /** What the server said about the consumer: its info, or that it no longer has it. */
 export type ServerView = { numWaiting: number; numPending: number } | "not found";
 
+/** Asks the server about the consumer; undefined when it does not answer (it or its JetStream is away). */
+export async function askServer(consumer: { info(cached?: boolean): Promise<{ num_waiting: number; num_pending: number }> }): Promise<ServerView | undefined> {
+  try {
+    const info = await consumer.info(false);
+    return { numWaiting: info.num_waiting, numPending: info.num_pending };
+  } catch (error) {
+    return (error as Error).message === "consumer not found" ? "not found" : undefined;
+  }
+}
+
 /**
  * Why the consumer is starved, or undefined when it is only quiet (a pull waits at the server and
  * nothing is there for it: an idle partition whose heartbeat is late).

@@ -4,8 +4,8 @@ import {
   type Bus,
   FROM_SERVER,
   REPLY_TO_HEADER,
-  type ServerView,
   type TraceContext,
+  askServer,
   childTraceparent,
   createAsyncPublisher,
   decodeSeatCommands,
@@ -235,16 +235,9 @@ export class PartitionActor {
     if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#askedThisSpell)) return;
     this.#askedThisSpell = true;
     const heardAt = this.#heardAt;
-    let view: ServerView;
-    try {
-      const info = await consumer.info(false);
-      view = { numWaiting: info.num_waiting, numPending: info.num_pending };
-    } catch (error) {
-      // No answer (the server or its JetStream is away): the missed heartbeats still apply.
-      if ((error as Error).message !== "consumer not found") return;
-      view = "not found";
-    }
-    const reason = starvedBecause(view);
+    // No answer (the server or its JetStream is away): the missed heartbeats still apply.
+    const view = await askServer(consumer);
+    const reason = view && starvedBecause(view);
     // Heard from meanwhile, or already replaced: not starved after all.
     if (!reason || this.#heardAt !== heardAt || this.#consumer !== consumer) return;
     this.options.logger.warn({ partition: this.partition, reason, quietMs: this.options.clock() - heardAt }, "command consumer starved: reading on through a new one");

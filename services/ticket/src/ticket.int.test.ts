@@ -76,6 +76,19 @@ describe("ticket worker", () => {
   const hold = (buyerId: string, seatIds: string[], areaId = "A", commandId = randomUUID()) =>
     seats.send({ type: "HoldSeats", commandId, sessionId, areaId, now: Date.now(), holdId: randomUUID(), buyerId, seatIds }, { timeoutMs: 5000 });
 
+  /** Sends one hold again and again under the same command id, as the gate retries, until the actor answers it. */
+  const holdUntilAnswered = (buyerId: string, seatId: string, areaId: string, wait: { perTryMs: number; timeoutMs: number; intervalMs: number }) => {
+    const command = { type: "HoldSeats" as const, commandId: randomUUID(), sessionId, areaId, holdId: randomUUID(), buyerId, seatIds: [seatId] };
+    return vi.waitFor(
+      async () => {
+        const o = await seats.send({ ...command, now: Date.now() }, { timeoutMs: wait.perTryMs });
+        if (o.status !== "done") throw new Error("not answered yet");
+        return o;
+      },
+      { timeout: wait.timeoutMs, interval: wait.intervalMs },
+    );
+  };
+
   beforeAll(async () => {
     [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
     bus = await connectBus({ servers: nats.url, name: "ticket-test-client" });
@@ -373,22 +386,9 @@ describe("ticket worker", () => {
     await nats.stop();
     await nats.start();
     const back = performance.now();
-    // A client retries with the same command id until it hears back, as the gate does.
-    const commandId = randomUUID();
-    const holdId = randomUUID();
-    const outcome = await vi.waitFor(
-      async () => {
-        const o = await seats.send(
-          { type: "HoldSeats", commandId, sessionId, areaId: "B", now: Date.now(), holdId, buyerId: "buyer-9", seatIds: ["B-9-9"] },
-          { timeoutMs: 2000 },
-        );
-        if (o.status !== "done") throw new Error("not answered yet");
-        return o;
-      },
-      // Bounded well below the JetStream client's own retry after a failed post-reconnect check
-      // (15–45 s): a partition stuck that long would lock its buyers out.
-      { timeout: 12_000, interval: 500 },
-    );
+    // Bounded well below the JetStream client's own retry after a failed post-reconnect check
+    // (15–45 s): a partition stuck that long would lock its buyers out.
+    const outcome = await holdUntilAnswered("buyer-9", "B-9-9", "B", { perTryMs: 2_000, timeoutMs: 12_000, intervalMs: 500 });
     console.info(`recovery: first answer ${Math.round(performance.now() - back)} ms after nats-server answered again`);
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
     expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
@@ -406,20 +406,8 @@ describe("ticket worker", () => {
     await new Promise((r) => setTimeout(r, 3_500));
     await nats.thaw();
     const back = performance.now();
-    const commandId = randomUUID();
-    const holdId = randomUUID();
-    const outcome = await vi.waitFor(
-      async () => {
-        const o = await seats.send(
-          { type: "HoldSeats", commandId, sessionId, areaId: "A", now: Date.now(), holdId, buyerId: "buyer-hung-1", seatIds: ["A-3-1"] },
-          { timeoutMs: 1_000 },
-        );
-        if (o.status !== "done") throw new Error("not answered yet");
-        return o;
-      },
-      // The client's own recovery of a silent pull waits 2.5–7.5 s; the actors' does not wait.
-      { timeout: 5_000, interval: 250 },
-    );
+    // The client's own recovery of a silent pull waits 2.5–7.5 s; the actors' does not wait.
+    const outcome = await holdUntilAnswered("buyer-hung-1", "A-3-1", "A", { perTryMs: 1_000, timeoutMs: 5_000, intervalMs: 250 });
     const answeredAfter = Math.round(performance.now() - back);
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
     expect(await redis.hget(redisKeys.seatMap(sessionId), "A-3-1")).toBe("h:buyer-hung-1");
