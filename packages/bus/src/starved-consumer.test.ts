@@ -10,10 +10,10 @@ describe("starved consumer", () => {
     expect(shouldAskServer(heard + 5_000, heard, 1_000, true)).toBe(false);
   });
 
-  it("is starved when the server holds no pull of it, keeps commands from it, or lost the consumer", () => {
+  it("is starved when the server holds no pull of it, keeps messages from it, or lost the consumer", () => {
     expect(starvedBecause({ numWaiting: 0, numPending: 0 })).toBe("no pull at the server");
     expect(starvedBecause({ numWaiting: 0, numPending: 12 })).toBe("no pull at the server");
-    expect(starvedBecause({ numWaiting: 1, numPending: 12 })).toBe("commands not delivered");
+    expect(starvedBecause({ numWaiting: 1, numPending: 12 })).toBe("messages not delivered");
     expect(starvedBecause("not found")).toBe("consumer gone");
   });
 

@@ -37,9 +37,9 @@ export async function askServer(consumer: { info(cached?: boolean): Promise<{ nu
  * Why the consumer is starved, or undefined when it is only quiet (a pull waits at the server and
  * nothing is there for it: an idle partition whose heartbeat is late).
  */
-export function starvedBecause(view: ServerView): "consumer gone" | "no pull at the server" | "commands not delivered" | undefined {
+export function starvedBecause(view: ServerView): "consumer gone" | "no pull at the server" | "messages not delivered" | undefined {
   if (view === "not found") return "consumer gone";
   if (view.numWaiting === 0) return "no pull at the server";
-  if (view.numPending > 0) return "commands not delivered";
+  if (view.numPending > 0) return "messages not delivered";
   return undefined;
 }
