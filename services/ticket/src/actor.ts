@@ -61,6 +61,28 @@ const RESUBSCRIBE_TIMEOUT_MS = 1_500;
 
 type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
 
+/**
+ * Stops a command consumer's messages for good and deletes the consumer at the server.
+ *
+ * nats.js 3.x's own recovery of an ordered consumer after a reconnect asks for its info and, when
+ * the server no longer has it, resets it: re-subscribes the inbox (even after `stop()`), creates
+ * the consumer again and pulls. A renewal's `stop()` that lands while that recovery waits for the
+ * info left both running: after each nats-server restart in the ticket tests, one re-created
+ * consumer per partition kept pulling the partition's commands into the actor beside its new one.
+ * So the internal reset and pull are disarmed before the stop (the public interface cannot).
+ *
+ * A consumer left at the server would stay until its inactivity threshold (5 min), and the stream
+ * keeps every consumer's pending count up to date on each command it stores. The delete is not
+ * awaited: gone with its node on a cluster, or the server away, it lapses by itself.
+ */
+function endConsumer(messages: { stop(): void } | undefined, consumer: CommandConsumer | undefined): void {
+  const impl = messages as { reset?: unknown; pull?: unknown } | undefined;
+  if (impl && typeof impl.reset === "function") impl.reset = () => {};
+  if (impl && typeof impl.pull === "function") impl.pull = () => {};
+  messages?.stop();
+  consumer?.delete().catch(() => {});
+}
+
 const ROUTINE_STATUS = new Set(["discard", "next", "heartbeat"]);
 /** A pull's start and end, and its expiry with nothing to deliver (408), happen every few seconds. */
 const isRoutine = (status: { type: string; code?: number }) => ROUTINE_STATUS.has(status.type) || (status.type === "debug" && status.code === 408);
@@ -255,7 +277,7 @@ export class PartitionActor {
     if (this.#stopping || this.#renewing || !this.#messages) return;
     this.#renewing = true;
     try {
-      this.#messages.stop();
+      endConsumer(this.#messages, this.#consumer);
       await this.#resubscribe();
     } finally {
       this.#renewing = false;
@@ -274,7 +296,7 @@ export class PartitionActor {
         const consumer = await js.consumers.get(STREAMS.seatCommands, { filter_subjects: seatCommandSubject(partition), opt_start_seq: from });
         await this.#consume(consumer);
         // A stop() that landed while this attempt was in flight stopped the old consumer only.
-        if (this.#stopping) this.#messages?.stop();
+        if (this.#stopping) endConsumer(this.#messages, this.#consumer);
         this.options.metrics.consumerRenewals.inc();
         logger.info({ partition, fromSeq: from, attempt }, "command consumer renewed");
         return;
@@ -292,7 +314,7 @@ export class PartitionActor {
    */
   async stop(options: { snapshot?: boolean } = {}): Promise<void> {
     this.#stopping = true;
-    this.#messages?.stop();
+    endConsumer(this.#messages, this.#consumer);
     clearTimeout(this.#expiryTimer);
     this.#wake?.();
     const failed = await this.done.then(

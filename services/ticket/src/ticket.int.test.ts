@@ -76,6 +76,13 @@ describe("ticket worker", () => {
   const hold = (buyerId: string, seatIds: string[], areaId = "A", commandId = randomUUID()) =>
     seats.send({ type: "HoldSeats", commandId, sessionId, areaId, now: Date.now(), holdId: randomUUID(), buyerId, seatIds }, { timeoutMs: 5000 });
 
+  /** The command consumers at the server (one per running partition, if none is left behind). */
+  const commandConsumers = async () => {
+    const names: string[] = [];
+    for await (const info of bus.jsm.consumers.list(STREAMS.seatCommands)) names.push(info.name);
+    return names;
+  };
+
   /** Sends one hold again and again under the same command id, as the gate retries, until the actor answers it. */
   const holdUntilAnswered = (buyerId: string, seatId: string, areaId: string, wait: { perTryMs: number; timeoutMs: number; intervalMs: number }) => {
     const command = { type: "HoldSeats" as const, commandId: randomUUID(), sessionId, areaId, holdId: randomUUID(), buyerId, seatIds: [seatId] };
@@ -382,7 +389,7 @@ describe("ticket worker", () => {
     expect(granted.status).toBe("done");
   });
 
-  it("ticket: a nats-server restart pauses the actors; they resume where they were without losing a command", async () => {
+  it("ticket: a nats-server restart pauses the actors; they resume where they were without losing a command, and leave no consumer behind", async () => {
     await nats.stop();
     await nats.start();
     const back = performance.now();
@@ -392,6 +399,9 @@ describe("ticket worker", () => {
     console.info(`recovery: first answer ${Math.round(performance.now() - back)} ms after nats-server answered again`);
     expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
     expect(await redis.hget(redisKeys.seatMap(sessionId), "B-9-9")).toBe("h:buyer-9");
+    // One command consumer per partition: the client's own recovery of a replaced one (its reset
+    // re-creates it after a reconnect) kept pulling beside the new one before endConsumer.
+    await expect.poll(commandConsumers, { timeout: 5_000 }).toHaveLength(PARTITIONS);
   });
 
   it("ticket: a nats-server that hangs (connections open, nothing answered) makes the actors read on through new consumers; sales resume at once", async (ctx) => {
@@ -419,6 +429,8 @@ describe("ticket worker", () => {
     // And the new consumers read on: a command sent after the handover is answered once.
     const after = await hold("buyer-hung-2", ["A-3-2"]);
     expect(after.status === "done" && after.reply.events.map((e) => e.type)).toEqual(["SeatsHeld"]);
+    // The replaced consumers are deleted, not left at the server for their 5 min inactivity threshold.
+    await expect.poll(commandConsumers, { timeout: 5_000 }).toHaveLength(PARTITIONS);
     console.info(`hung nats-server: first answer ${answeredAfter} ms after it ran again; ${(await renewals()) - before} command consumer(s) replaced`);
   });
 
@@ -427,9 +439,8 @@ describe("ticket worker", () => {
     // pull for the consumer, the client believes it has one. Deleting the consumers at the server
     // leaves each actor the same silence (the client only stalls on the 409 it gets).
     const before = { starved: await starved(), renewals: await renewals() };
-    const consumers: string[] = [];
-    for await (const info of bus.jsm.consumers.list(STREAMS.seatCommands)) consumers.push(info.name);
-    expect(consumers.length).toBeGreaterThanOrEqual(PARTITIONS);
+    const consumers = await commandConsumers();
+    expect(consumers).toHaveLength(PARTITIONS);
     await Promise.all(consumers.map((name) => bus.jsm.consumers.delete(STREAMS.seatCommands, name)));
     const outcome = await vi.waitFor(
       async () => {

@@ -147,6 +147,9 @@ export class Worker {
     for (const [partition, owned] of this.#owned) {
       if (!owned.failed) continue;
       owned.failed = false;
+      // Stopped in the background: its consumer would keep pulling commands nobody applies (and
+      // stay at the server), its expiry timer would keep firing; the new actor need not wait.
+      void owned.actor.stop({ snapshot: false }).catch(() => {});
       owned.actor = this.#newActor(partition);
       await this.#startActor(partition, owned);
     }
