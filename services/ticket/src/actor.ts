@@ -71,9 +71,9 @@ type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
  * consumer per partition kept pulling the partition's commands into the actor beside its new one.
  * So the internal reset and pull are disarmed before the stop (the public interface cannot).
  *
- * A consumer left at the server would stay until its inactivity threshold (5 min), and the stream
- * keeps every consumer's pending count up to date on each command it stores. The delete is not
- * awaited: gone with its node on a cluster, or the server away, it lapses by itself.
+ * A consumer left at the server would stay until its inactivity threshold (5 min), still tracked
+ * there (its pending count) for every command stored. The delete is not awaited: gone with its
+ * node on a cluster, or the server away, it lapses by itself.
  */
 function endConsumer(messages: { stop(): void } | undefined, consumer: CommandConsumer | undefined): void {
   const impl = messages as { reset?: unknown; pull?: unknown } | undefined;
