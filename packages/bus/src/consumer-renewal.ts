@@ -230,10 +230,13 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
  * for them (refills, its own recovery after a reconnect or missed heartbeats) goes through the
  * internal `pull` of its PullConsumerMessagesImpl, which the public interface cannot pause.
  * Without this a retired pull would keep refilling while the server still feeds it, and never
- * be safe to stop. Returns false when that method is not there (the client changed).
+ * be safe to stop. An ordered consumer's recovery also goes through `reset`, which re-subscribes
+ * the inbox and re-creates the consumer even after `stop()`: disarmed too. Returns false when
+ * `pull` is not there (the client changed).
  */
-function stopPulling(messages: ConsumerMessages): boolean {
-  const impl = messages as unknown as { pull?: unknown };
+export function stopPulling(messages: { stop(): void }): boolean {
+  const impl = messages as unknown as { pull?: unknown; reset?: unknown };
+  if (typeof impl.reset === "function") impl.reset = () => {};
   if (typeof impl.pull !== "function") return false;
   impl.pull = () => {};
   return true;

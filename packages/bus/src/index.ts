@@ -25,4 +25,5 @@ export {
   createSeatCommandClient,
 } from "./seat-commands.ts";
 export { PULL_WINDOW } from "./pull-window.ts";
+export { stopPulling } from "./consumer-renewal.ts";
 export { FROM_SERVER, type ServerView, askServer, shouldAskServer, starvedBecause } from "./starved-consumer.ts";

@@ -13,6 +13,7 @@ import {
   publish,
   shouldAskServer,
   starvedBecause,
+  stopPulling,
   traceContextOf,
 } from "@rush/bus";
 import { SeatCommand, type SeatEvent, type SeatReply, STREAMS, seatCommandSubject } from "@rush/contracts";
@@ -69,16 +70,15 @@ type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
  * the consumer again and pulls. A renewal's `stop()` that lands while that recovery waits for the
  * info left both running: after each nats-server restart in the ticket tests, one re-created
  * consumer per partition kept pulling the partition's commands into the actor beside its new one.
- * So the internal reset and pull are disarmed before the stop (the public interface cannot).
+ * So the internal reset and pull are disarmed before the stop (`stopPulling`, as for the bus's
+ * retired pulls).
  *
  * A consumer left at the server would stay until its inactivity threshold (5 min), still tracked
  * there (its pending count) for every command stored. The delete is not awaited: gone with its
  * node on a cluster, or the server away, it lapses by itself.
  */
 function endConsumer(messages: { stop(): void } | undefined, consumer: CommandConsumer | undefined): void {
-  const impl = messages as { reset?: unknown; pull?: unknown } | undefined;
-  if (impl && typeof impl.reset === "function") impl.reset = () => {};
-  if (impl && typeof impl.pull === "function") impl.pull = () => {};
+  if (messages) stopPulling(messages);
   messages?.stop();
   consumer?.delete().catch(() => {});
 }
