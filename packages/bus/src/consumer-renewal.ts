@@ -3,7 +3,7 @@ import type { Status } from "@nats-io/transport-node";
 import type { Bus } from "./connection.ts";
 import type { BusLogger } from "./consume.ts";
 import { PULL_WINDOW } from "./pull-window.ts";
-import { FROM_SERVER, askServer, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
+import { FROM_SERVER, QuietSpell } from "./starved-consumer.ts";
 
 /**
  * Each ask for the consumer while JetStream comes back gives up after this (the client's default
@@ -66,13 +66,9 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   let current: ConsumerMessages;
   /** The consumer `current` pulls from, asked about itself after a quiet spell. */
   let currentConsumer: DurableConsumer;
-  /** When the server last spoke to the current pull (a message or a status), and whether it was asked about a quiet spell since. */
-  let heardAt = Date.now();
-  let asked = false;
-  const heard = () => {
-    heardAt = Date.now();
-    asked = false;
-  };
+  /** The current pull's quiet spells (a message or a server status ends one). */
+  const quiet = new QuietSpell(Date.now());
+  const heard = () => quiet.heard(Date.now());
   /** Each retired pull's stop timer, and what it handed on meanwhile: what stopping it at once would have dropped. */
   const retiring = new Map<ConsumerMessages, { timer: ReturnType<typeof setTimeout>; handedOn: number }>();
   let stopped = false;
@@ -180,15 +176,12 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
    * ~1.5 s where two missed heartbeats take 2–3 s.
    */
   const checkStarved = async () => {
-    if (stopped || renewing || !shouldAskServer(Date.now(), heardAt, PULL_HEARTBEAT_MS, asked)) return;
-    asked = true;
-    const [consumer, since] = [currentConsumer, heardAt];
-    // No answer (the server or its JetStream is away): the missed heartbeats still apply.
-    const view = await askServer(consumer);
-    const reason = view && starvedBecause(view);
-    // Heard from meanwhile, or already replaced: not starved after all.
-    if (!reason || stopped || heardAt !== since || consumer !== currentConsumer) return;
-    logger.warn({ stream, consumer: name, reason, quietMs: Date.now() - since }, "consumer starved: reading on through a fresh pull");
+    if (stopped || renewing) return;
+    const consumer = currentConsumer;
+    const reason = await quiet.starved(Date.now(), PULL_HEARTBEAT_MS, consumer);
+    // Already replaced or stopped meanwhile: nothing to do.
+    if (!reason || stopped || consumer !== currentConsumer) return;
+    logger.warn({ stream, consumer: name, reason, quietMs: Date.now() - quiet.heardAt }, "consumer starved: reading on through a fresh pull");
     renew();
   };
 

@@ -26,4 +26,4 @@ export {
 } from "./seat-commands.ts";
 export { PULL_WINDOW } from "./pull-window.ts";
 export { stopPulling } from "./consumer-renewal.ts";
-export { FROM_SERVER, type ServerView, askServer, shouldAskServer, starvedBecause } from "./starved-consumer.ts";
+export { FROM_SERVER, QuietSpell, type StarvedReason } from "./starved-consumer.ts";

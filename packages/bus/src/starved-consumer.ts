@@ -43,3 +43,43 @@ export function starvedBecause(view: ServerView): "consumer gone" | "no pull at 
   if (view.numPending > 0) return "messages not delivered";
   return undefined;
 }
+
+export type StarvedReason = NonNullable<ReturnType<typeof starvedBecause>>;
+
+/**
+ * One consumer's quiet spells: told each time the server speaks to it (`heard`), and asked on a
+ * timer (`starved`) whether the server, asked once per spell, confirms it starved.
+ */
+export class QuietSpell {
+  #heardAt: number;
+  #asked = false;
+
+  constructor(now: number) {
+    this.#heardAt = now;
+  }
+
+  /** When the server last spoke to the consumer. */
+  get heardAt(): number {
+    return this.#heardAt;
+  }
+
+  heard(now: number): void {
+    this.#heardAt = now;
+    this.#asked = false;
+  }
+
+  /**
+   * Past a heartbeat and a quarter of quiet, asks the server about `consumer` (once this spell);
+   * why it is starved if the server says so and nothing was heard meanwhile, else undefined (the
+   * server away: the missed heartbeats still apply).
+   */
+  async starved(now: number, heartbeatMs: number, consumer: Parameters<typeof askServer>[0]): Promise<StarvedReason | undefined> {
+    if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#asked)) return undefined;
+    this.#asked = true;
+    const since = this.#heardAt;
+    const view = await askServer(consumer);
+    const reason = view && starvedBecause(view);
+    return reason && this.#heardAt === since ? reason : undefined;
+  }
+}
+

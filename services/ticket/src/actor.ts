@@ -3,16 +3,14 @@ import {
   type AsyncPublisher,
   type Bus,
   FROM_SERVER,
+  QuietSpell,
   REPLY_TO_HEADER,
   type TraceContext,
-  askServer,
   childTraceparent,
   createAsyncPublisher,
   decodeSeatCommands,
   headersFor,
   publish,
-  shouldAskServer,
-  starvedBecause,
   stopPulling,
   traceContextOf,
 } from "@rush/bus";
@@ -145,9 +143,8 @@ export class PartitionActor {
   #expiriesInFlight = new Set<string>();
   #messages: { stop(): void } | undefined;
   #consumer: CommandConsumer | undefined;
-  /** When the server last spoke to the consumer (a command or a status), and whether it was asked about a quiet spell since. */
-  #heardAt = 0;
-  #askedThisSpell = false;
+  /** The consumer's quiet spells (a command or a server status ends one). */
+  readonly #quiet = new QuietSpell(0);
   #renewing = false;
   /** The snapshot being stored, if any. */
   #saving: Promise<void> | undefined;
@@ -202,7 +199,7 @@ export class PartitionActor {
 
   async #consume(consumer: CommandConsumer): Promise<void> {
     this.#consumer = consumer;
-    this.#heard(this.options.clock());
+    this.#quiet.heard(this.options.clock());
     const messages = await consumer.consume({
       max_messages: this.options.batchMax * 2,
       ...(this.options.pullExpiresMs ? { expires: this.options.pullExpiresMs } : {}),
@@ -210,7 +207,7 @@ export class PartitionActor {
       callback: (msg) => {
         const now = this.options.clock();
         this.#arrivals.set(msg, now);
-        this.#heard(now);
+        this.#quiet.heard(now);
         this.#queue.push(msg);
         this.#wake?.();
       },
@@ -229,7 +226,7 @@ export class PartitionActor {
   async #watch(messages: ConsumerMessages): Promise<void> {
     for await (const status of messages.status()) {
       if (this.#stopping || this.#messages !== messages) return;
-      if (FROM_SERVER.has(status.type)) this.#heard(this.options.clock());
+      if (FROM_SERVER.has(status.type)) this.#quiet.heard(this.options.clock());
       // Every pull's end (discard) and start (next) is routine; anything else pauses the partition
       // for a moment (an ordered consumer's reset recreates it; a 409 waits for missed heartbeats).
       if (!isRoutine(status)) this.options.logger.info({ partition: this.partition, status }, "command consumer status");
@@ -238,11 +235,6 @@ export class PartitionActor {
       await this.renewConsumer();
       return;
     }
-  }
-
-  #heard(now: number): void {
-    this.#heardAt = now;
-    this.#askedThisSpell = false;
   }
 
   /**
@@ -254,15 +246,10 @@ export class PartitionActor {
     const heartbeatMs = this.options.pullHeartbeatMs;
     const consumer = this.#consumer;
     if (!heartbeatMs || !consumer || this.#stopping || this.#renewing) return;
-    if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#askedThisSpell)) return;
-    this.#askedThisSpell = true;
-    const heardAt = this.#heardAt;
-    // No answer (the server or its JetStream is away): the missed heartbeats still apply.
-    const view = await askServer(consumer);
-    const reason = view && starvedBecause(view);
-    // Heard from meanwhile, or already replaced: not starved after all.
-    if (!reason || this.#heardAt !== heardAt || this.#consumer !== consumer) return;
-    this.options.logger.warn({ partition: this.partition, reason, quietMs: this.options.clock() - heardAt }, "command consumer starved: reading on through a new one");
+    const reason = await this.#quiet.starved(now, heartbeatMs, consumer);
+    // Already replaced meanwhile: nothing to do.
+    if (!reason || this.#consumer !== consumer) return;
+    this.options.logger.warn({ partition: this.partition, reason, quietMs: this.options.clock() - this.#quiet.heardAt }, "command consumer starved: reading on through a new one");
     this.options.metrics.consumerStarved.inc();
     await this.renewConsumer();
   }
