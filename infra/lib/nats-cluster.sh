@@ -50,7 +50,7 @@ nats_start_node() {
   local detach=(nohup)
   have setsid && detach=(setsid nohup)
   # The same config as one node; flags add the node's name, ports and routes.
-  NATS_PORT=$((NATS_PORT + i)) NATS_MONITOR_PORT=$((NATS_MONITOR_PORT + i)) NATS_STORE_DIR=$home \
+  GOMAXPROCS=$NATS_GOMAXPROCS NATS_PORT=$((NATS_PORT + i)) NATS_MONITOR_PORT=$((NATS_MONITOR_PORT + i)) NATS_STORE_DIR=$home \
     "${detach[@]}" nats-server -c "$NATS_CONF" -P "$home/nats.pid" -n "rush-n$((i + 1))" \
     --cluster_name rush --cluster "nats://127.0.0.1:$((NATS_CLUSTER_PORT + i))" \
     --routes "$(IFS=, && echo "${routes[*]}")" >>"$home/nats.log" 2>&1 </dev/null &

@@ -5,6 +5,10 @@ NATS_HOME=$DATA_DIR/nats
 NATS_PID_FILE=$NATS_HOME/nats.pid
 NATS_LOG=$NATS_HOME/nats.log
 NATS_CONF=$ROOT/nats/nats-server.conf
+# One Go scheduler thread: on a machine nats-server shares with a dozen busy processes, a second
+# one mostly spins looking for work and parks again, a wake-up per message. Measured on the
+# 2-core stack: a third less nats-server CPU per hold (docs/benchmarks.md, `## http`, 4 Dec).
+NATS_GOMAXPROCS=${NATS_GOMAXPROCS:-1}
 
 nats_pid() { pid_from_file "$NATS_PID_FILE" nats-server; }
 nats_port() { echo "$NATS_PORT"; }
@@ -25,7 +29,7 @@ nats_start() {
   # the log so config errors printed before logging starts are kept too.
   local detach=(nohup)
   have setsid && detach=(setsid nohup)
-  NATS_STORE_DIR=$NATS_HOME "${detach[@]}" nats-server -c "$NATS_CONF" -P "$NATS_PID_FILE" \
+  GOMAXPROCS=$NATS_GOMAXPROCS NATS_STORE_DIR=$NATS_HOME "${detach[@]}" nats-server -c "$NATS_CONF" -P "$NATS_PID_FILE" \
     >>"$NATS_LOG" 2>&1 </dev/null &
 }
 
