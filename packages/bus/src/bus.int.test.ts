@@ -129,4 +129,39 @@ describe("bus", () => {
       .poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, "bus-linger")).num_ack_pending, { timeout: 5000 })
       .toBe(0);
   });
+  it("bus: consumeBatches' ahead.lingerMs hands the arrivals of its linger over in one call, before their batch", async () => {
+    await bus.jsm.consumers.add(STREAMS.orders, {
+      durable_name: "bus-ahead-linger",
+      ack_policy: "explicit" as never,
+      filter_subject: "order.ahead.>",
+      ack_wait: 5_000_000_000,
+    });
+    const ahead: number[][] = [];
+    const batches: { values: number[]; aheadCallsBefore: number }[] = [];
+    const consumption = await consumeBatches(bus, {
+      stream: STREAMS.orders,
+      consumer: "bus-ahead-linger",
+      schema: Ping,
+      // Both far longer than five acked publishes take; the work ahead's the shorter.
+      lingerMs: 3_000,
+      ahead: { pick: () => true, handle: async (items) => void ahead.push(items.map((item) => item.value.n)), lingerMs: 1_500 },
+      logger: { warn: () => {}, error: () => {} },
+      handle: async () => {
+        throw new Error("a batch that succeeds is not settled one by one");
+      },
+      handleBatch: async (items) => {
+        batches.push({ values: items.map((item) => item.value.n), aheadCallsBefore: ahead.length });
+      },
+    });
+    // Each publish awaits its PubAck: without the linger, the first would go ahead alone.
+    for (let n = 1; n <= 5; n++) await publish(bus, `order.ahead.${n}`, Ping, { n });
+    await expect.poll(() => batches.flat().length, { timeout: 10_000 }).toBe(1);
+    expect(ahead).toEqual([[1, 2, 3, 4, 5]]);
+    // Still each handled and acked in its batch, after the work ahead.
+    expect(batches).toEqual([{ values: [1, 2, 3, 4, 5], aheadCallsBefore: 1 }]);
+    await consumption.stop();
+    await expect
+      .poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, "bus-ahead-linger")).num_ack_pending, { timeout: 5000 })
+      .toBe(0);
+  });
 });

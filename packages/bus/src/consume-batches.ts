@@ -41,9 +41,10 @@ export interface ConsumeBatchesOptions<T> extends ConsumeOptions<T> {
    * calls at once (default 1), and only messages no batch has taken yet; the call's synchronous
    * part runs before any batch can take them. It settles nothing: each message is still handled
    * and acked in its batch, in stream order, which can then find the work done. A failure here
-   * is only logged.
+   * is only logged. `lingerMs` (default 0: the next turn) lets the first arrival wait for company,
+   * as the batches' own `lingerMs` does; shorter than theirs, or the batches take the messages first.
    */
-  ahead?: { pick: (value: T) => boolean; handle: (items: BatchItem<T>[]) => Promise<void>; concurrency?: number };
+  ahead?: { pick: (value: T) => boolean; handle: (items: BatchItem<T>[]) => Promise<void>; concurrency?: number; lingerMs?: number };
 }
 
 /**
@@ -78,15 +79,18 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
         .catch((error: unknown) => options.logger.warn({ err: error, size: items.length, consumer: options.consumer }, "work ahead of the batches failed; their batches do it"))
         .finally(() => {
           aheadRunning.delete(running);
-          scheduleAhead();
+          // What arrived meanwhile has waited long enough.
+          scheduleAhead(false);
         });
       aheadRunning.add(running);
     }
   };
-  const scheduleAhead = () => {
+  const scheduleAhead = (linger = true) => {
     if (aheadScheduled || waitingAhead.size === 0) return;
     aheadScheduled = true;
-    setImmediate(runAhead);
+    const lingerAheadMs = ahead?.lingerMs ?? 0;
+    if (linger && lingerAheadMs > 0) setTimeout(runAhead, lingerAheadMs);
+    else setImmediate(runAhead);
   };
 
   const arrived = (msg: JsMsg) => {
