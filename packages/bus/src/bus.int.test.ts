@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { type Bus, connectBus } from "./connection.ts";
 import { consume } from "./consume.ts";
-import { consumeBatches } from "./consume-batches.ts";
+import { type ConsumeBatchesOptions, consumeBatches } from "./consume-batches.ts";
 import { decode } from "./codec.ts";
 import { headersFor, newTraceContext } from "./headers.ts";
 import { publish } from "./publish.ts";
@@ -98,70 +98,54 @@ describe("bus", () => {
       }, { timeout: 5000 })
       .toEqual({ ackPending: 0, pending: 0 });
   });
-  it("bus: consumeBatches with lingerMs gathers messages that arrive one by one into one batch, and acks them all", async () => {
+  /**
+   * Five acked publishes to `order.<name>.>`, one after another, for a batch consumer with `hooks`:
+   * without a linger each would be handled on its own. Resolves once `handled()` counts all five
+   * and the consumer has stopped with nothing left unacked.
+   */
+  const oneByOne = async (name: string, hooks: Pick<ConsumeBatchesOptions<{ n: number }>, "handleBatch" | "lingerMs" | "ahead">, handled: () => number) => {
     await bus.jsm.consumers.add(STREAMS.orders, {
-      durable_name: "bus-linger",
+      durable_name: name,
       ack_policy: "explicit" as never,
-      filter_subject: "order.linger.>",
+      filter_subject: `order.${name}.>`,
       ack_wait: 5_000_000_000,
     });
-    const batches: number[][] = [];
     const consumption = await consumeBatches(bus, {
       stream: STREAMS.orders,
-      consumer: "bus-linger",
+      consumer: name,
       schema: Ping,
-      // Far longer than five acked publishes take, even on a busy machine.
-      lingerMs: 1_500,
       logger: { warn: () => {}, error: () => {} },
       handle: async () => {
         throw new Error("a batch that succeeds is not settled one by one");
       },
-      handleBatch: async (items) => {
-        batches.push(items.map((item) => item.value.n));
-      },
+      ...hooks,
     });
-    // Each publish awaits its PubAck: without the linger, each would be a batch of its own.
-    for (let n = 1; n <= 5; n++) await publish(bus, `order.linger.${n}`, Ping, { n });
-    await expect.poll(() => batches.flat().length, { timeout: 10_000 }).toBe(5);
-    expect(batches).toEqual([[1, 2, 3, 4, 5]]);
+    for (let n = 1; n <= 5; n++) await publish(bus, `order.${name}.${n}`, Ping, { n });
+    await expect.poll(handled, { timeout: 10_000 }).toBe(5);
     await consumption.stop();
-    await expect
-      .poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, "bus-linger")).num_ack_pending, { timeout: 5000 })
-      .toBe(0);
+    await expect.poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, name)).num_ack_pending, { timeout: 5000 }).toBe(0);
+  };
+  it("bus: consumeBatches with lingerMs gathers messages that arrive one by one into one batch, and acks them all", async () => {
+    const batches: number[][] = [];
+    // Far longer than five acked publishes take, even on a busy machine.
+    await oneByOne("bus-linger", { lingerMs: 1_500, handleBatch: async (items) => void batches.push(items.map((item) => item.value.n)) }, () => batches.flat().length);
+    expect(batches).toEqual([[1, 2, 3, 4, 5]]);
   });
   it("bus: consumeBatches' ahead.lingerMs hands the arrivals of its linger over in one call, before their batch", async () => {
-    await bus.jsm.consumers.add(STREAMS.orders, {
-      durable_name: "bus-ahead-linger",
-      ack_policy: "explicit" as never,
-      filter_subject: "order.ahead.>",
-      ack_wait: 5_000_000_000,
-    });
     const ahead: number[][] = [];
     const batches: { values: number[]; aheadCallsBefore: number }[] = [];
-    const consumption = await consumeBatches(bus, {
-      stream: STREAMS.orders,
-      consumer: "bus-ahead-linger",
-      schema: Ping,
-      // Both far longer than five acked publishes take; the work ahead's the shorter.
-      lingerMs: 3_000,
-      ahead: { pick: () => true, handle: async (items) => void ahead.push(items.map((item) => item.value.n)), lingerMs: 1_500 },
-      logger: { warn: () => {}, error: () => {} },
-      handle: async () => {
-        throw new Error("a batch that succeeds is not settled one by one");
+    await oneByOne(
+      "bus-ahead-linger",
+      {
+        // Both far longer than five acked publishes take; the work ahead's the shorter.
+        lingerMs: 3_000,
+        ahead: { pick: () => true, handle: async (items) => void ahead.push(items.map((item) => item.value.n)), lingerMs: 1_500 },
+        handleBatch: async (items) => void batches.push({ values: items.map((item) => item.value.n), aheadCallsBefore: ahead.length }),
       },
-      handleBatch: async (items) => {
-        batches.push({ values: items.map((item) => item.value.n), aheadCallsBefore: ahead.length });
-      },
-    });
-    // Each publish awaits its PubAck: without the linger, the first would go ahead alone.
-    for (let n = 1; n <= 5; n++) await publish(bus, `order.ahead.${n}`, Ping, { n });
-    await expect.poll(() => batches.flat().length, { timeout: 10_000 }).toBe(1);
+      () => batches.flatMap((batch) => batch.values).length,
+    );
     expect(ahead).toEqual([[1, 2, 3, 4, 5]]);
     // Still each handled and acked in its batch, after the work ahead.
     expect(batches).toEqual([{ values: [1, 2, 3, 4, 5], aheadCallsBefore: 1 }]);
-    await consumption.stop();
-    await expect
-      .poll(async () => (await bus.jsm.consumers.info(STREAMS.orders, "bus-ahead-linger")).num_ack_pending, { timeout: 5000 })
-      .toBe(0);
   });
 });
