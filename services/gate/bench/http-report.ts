@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { monotonicUs, summarizeProfile } from "./cpu-profile.ts";
-import { TICK_MS, cpuTicks, listDir } from "./http-stack.ts";
+import { TICK_MS, contextSwitches, cpuTicks, listDir } from "./http-stack.ts";
 
 export interface CpuWindow {
   fromUs: number;
@@ -13,6 +13,8 @@ export interface CpuWindow {
   holds: number;
   /** CPU milliseconds per process group over the window. */
   cpuMs: Map<string, number>;
+  /** Context switches per process group over the window (its threads', see `contextSwitches`). */
+  switches: Map<string, number>;
 }
 
 /**
@@ -73,56 +75,77 @@ export function printWakeUps(window: CpuWindow, counts: WakeCounts | undefined, 
   );
 }
 
-/** CPU milliseconds per second each process group spends with no load (timers, polls, leases). */
-export type IdleRates = Map<string, number>;
+/** What each process group spends a second with no load (timers, polls, leases): CPU milliseconds and context switches. */
+export interface IdleRates {
+  cpuMs: Map<string, number>;
+  switches: Map<string, number>;
+}
 
-/** Measures the stack's idle CPU for `seconds`, to subtract it from a loaded window. */
+/** Measures the stack's idle CPU and context switches for `seconds`, to subtract them from a loaded window. */
 export async function idleRates(pids: Map<string, number[]>, seconds: number): Promise<IdleRates> {
   const window = cpuWindow(pids);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const idle = window.end(0);
   const elapsed = (idle.toUs - idle.fromUs) / 1e6;
-  return new Map([...idle.cpuMs].map(([name, ms]) => [name, ms / elapsed]));
+  const perSecond = (counts: Map<string, number>) => new Map([...counts].map(([name, n]) => [name, n / elapsed]));
+  return { cpuMs: perSecond(idle.cpuMs), switches: perSecond(idle.switches) };
 }
 
 const CLIENT = "load client (this bench)";
 
-/** Starts counting CPU for `pids` (and this client process); `end` closes the window. */
+/** Starts counting CPU and context switches for `pids` (and this client process); `end` closes the window. */
 export function cpuWindow(pids: Map<string, number[]>) {
   const fromUs = monotonicUs();
   const client = process.cpuUsage();
-  const before = new Map([...pids].map(([name, list]) => [name, list.reduce((sum, pid) => sum + cpuTicks(pid), 0)]));
+  const sum = (list: readonly number[], count: (pid: number) => number) => list.reduce((total, pid) => total + count(pid), 0);
+  const ticksBefore = new Map([...pids].map(([name, list]) => [name, sum(list, cpuTicks)]));
+  // The client's own switches too: what driving the load cost it.
+  const withClient: [string, readonly number[]][] = [...pids, [CLIENT, [process.pid]]];
+  const switchesBefore = new Map(withClient.map(([name, list]) => [name, sum(list, contextSwitches)]));
   return {
     end(holds: number): CpuWindow {
       const toUs = monotonicUs();
       const cpuMs = new Map<string, number>();
-      for (const [name, list] of pids) cpuMs.set(name, (list.reduce((sum, pid) => sum + cpuTicks(pid), 0) - (before.get(name) ?? 0)) * TICK_MS);
+      const switches = new Map<string, number>();
+      for (const [name, list] of pids) cpuMs.set(name, (sum(list, cpuTicks) - (ticksBefore.get(name) ?? 0)) * TICK_MS);
       const used = process.cpuUsage(client);
       cpuMs.set(CLIENT, (used.user + used.system) / 1000);
-      return { fromUs, toUs, holds, cpuMs };
+      for (const [name, list] of withClient) switches.set(name, Math.max(0, sum(list, contextSwitches) - (switchesBefore.get(name) ?? 0)));
+      return { fromUs, toUs, holds, cpuMs, switches };
     },
   };
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "—");
 
-/** Each process's CPU over the window: share of one core, and µs per granted hold (or per `unit`) above its idle rate. */
+/**
+ * Each process's CPU over the window: share of one core, and µs per granted hold (or per `unit`)
+ * above its idle rate; beside it, its context switches per hold above idle. On a small shared
+ * machine a process's CPU per hold follows its wake-ups (at a few hundred holds a second the
+ * stack cost ~1.6× what it cost at saturation, where each wake-up carries more holds).
+ */
 export function printCpu(level: string, window: CpuWindow, idle: IdleRates, unit = "hold"): void {
   const seconds = (window.toUs - window.fromUs) / 1e6;
-  const perHold = (name: string, ms: number) => (Math.max(0, ms - (idle.get(name) ?? 0) * seconds) * 1000) / Math.max(1, window.holds);
+  const holds = Math.max(1, window.holds);
+  const perHold = (name: string, ms: number) => (Math.max(0, ms - (idle.cpuMs.get(name) ?? 0) * seconds) * 1000) / holds;
+  const switchesPerHold = (name: string) => Math.max(0, (window.switches.get(name) ?? 0) - (idle.switches.get(name) ?? 0) * seconds) / holds;
   console.log(`\n  CPU during ${level} (${fmt(window.holds)} ${unit === "hold" ? "holds granted" : `× ${unit}`} in ${fmt(seconds, 1)} s; /proc, 10 ms ticks)`);
-  console.log(`  process                     │ % of a core │ idle % │ µs CPU per ${unit} (above idle)`);
+  console.log(`  process                     │ % of a core │ idle % │ µs CPU per ${unit} (above idle) │ context switches per ${unit}`);
   let total = 0;
   let totalPerHold = 0;
+  let totalSwitches = 0;
+  const row = (name: string, share: string, idleShare: string, us: number, switches: number) =>
+    `  ${name.padEnd(27)} │ ${share.padStart(10)}${share ? "%" : " "} │ ${idleShare.padStart(5)}${idleShare ? "%" : " "} │ ${fmt(us).padStart(8)}${" ".repeat(unit.length + 14)}│ ${fmt(switches, 1).padStart(8)}`;
   for (const [name, ms] of [...window.cpuMs].sort((a, b) => perHold(b[0], b[1]) - perHold(a[0], a[1]))) {
     total += ms;
     totalPerHold += perHold(name, ms);
-    console.log(`  ${name.padEnd(27)} │ ${fmt(ms / 10 / seconds).padStart(10)}% │ ${fmt((idle.get(name) ?? 0) / 10).padStart(5)}% │ ${fmt(perHold(name, ms)).padStart(8)}`);
+    totalSwitches += switchesPerHold(name);
+    console.log(row(name, fmt(ms / 10 / seconds), fmt((idle.cpuMs.get(name) ?? 0) / 10), perHold(name, ms), switchesPerHold(name)));
   }
-  console.log(`  ${"all".padEnd(27)} │ ${fmt(total / 10 / seconds).padStart(10)}% │        │ ${fmt(totalPerHold).padStart(8)}`);
+  console.log(row("all", fmt(total / 10 / seconds), "", totalPerHold, totalSwitches));
   // What a deployment pays: the load client's share is the buyers' machines' in real life.
   const client = window.cpuMs.get(CLIENT) ?? 0;
-  console.log(`  ${"stack (without the client)".padEnd(27)} │ ${fmt((total - client) / 10 / seconds).padStart(10)}% │        │ ${fmt(totalPerHold - perHold(CLIENT, client)).padStart(8)}`);
+  console.log(row("stack (without the client)", fmt((total - client) / 10 / seconds), "", totalPerHold - perHold(CLIENT, client), totalSwitches - switchesPerHold(CLIENT)));
 }
 
 /**

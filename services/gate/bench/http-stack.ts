@@ -194,6 +194,24 @@ export function cpuTicks(pid: number): number {
   }
 }
 
+/**
+ * Context switches, voluntary (it waited: a read, a futex, epoll) and not (preempted), summed over
+ * the process's threads: each is a wake-up or a lost core. A thread that ended takes its count
+ * with it, so a window's delta is clamped at zero by the caller.
+ */
+export function contextSwitches(pid: number): number {
+  let total = 0;
+  for (const task of listDir(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, "utf8");
+      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
 /** Linux USER_HZ: /proc counts CPU in hundredths of a second. */
 export const TICK_MS = 10;
 
