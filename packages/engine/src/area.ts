@@ -22,6 +22,7 @@ export function createArea(sessionId: string, areaId: string, config: SeatAreaCo
     available: 0,
     waitlist: new Map(),
     waitlistSeq: 0,
+    revision: 0,
   };
 }
 

@@ -37,6 +37,10 @@ function endHold(
  * Throws SeatInvariantError if the event contradicts the state: that is a bug, not an outcome.
  */
 export function evolve(state: PartitionState, event: SeatEvent): PartitionState {
+  // Every event changes at most the area it names (a new area starts at revision 0). Bumped even
+  // for events that change nothing: a needless re-encode costs time, a missed one a stale snapshot.
+  const named = findArea(state, event.sessionId, event.areaId);
+  if (named !== undefined) named.revision++;
   switch (event.type) {
     case "InventoryLoaded": {
       const key = areaKey(event.sessionId, event.areaId);

@@ -26,7 +26,7 @@ export { evolve } from "./evolve.ts";
 /** apply(state, command) → { state, events }: decide, then evolve each event. */
 export { apply } from "./apply.ts";
 /** Canonical plain-JSON snapshot of a state, and the way back. */
-export { fromSnapshot, toSnapshot } from "./snapshot.ts";
+export { createSnapshotEncoder, fromSnapshot, toSnapshot } from "./snapshot.ts";
 /** The current outcome of a hold id (answers duplicates and queries). */
 export { holdView } from "./hold-view.ts";
 /** Read-only queries for read models and tests. */

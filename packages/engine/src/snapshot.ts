@@ -54,6 +54,31 @@ export function toSnapshot(state: PartitionState): SeatSnapshot {
   return { version: SEAT_SNAPSHOT_VERSION, endedHoldLimit: state.endedHoldLimit, areas: areas.map(areaSnapshot) };
 }
 
+/**
+ * `JSON.stringify(toSnapshot(state))`, but an area whose revision has not moved since this
+ * encoder last saw it is not encoded again: its text is kept (by the area object, so a state
+ * restored or rebuilt starts afresh). A partition keeps every session it ever sold, and a worker
+ * snapshots its busy partitions every few seconds; re-encoding areas nobody touched held the
+ * worker's one thread for tens of milliseconds at a time.
+ */
+export function createSnapshotEncoder(): (state: PartitionState) => string {
+  const texts = new WeakMap<AreaState, { revision: number; text: string }>();
+  return (state) => {
+    const areas = [...state.areas.values()].sort(
+      (a, b) => byString(a.sessionId, b.sessionId) || byString(a.areaId, b.areaId),
+    );
+    const parts = areas.map((area) => {
+      const kept = texts.get(area);
+      if (kept !== undefined && kept.revision === area.revision) return kept.text;
+      const text = JSON.stringify(areaSnapshot(area));
+      texts.set(area, { revision: area.revision, text });
+      return text;
+    });
+    const head = JSON.stringify({ version: SEAT_SNAPSHOT_VERSION, endedHoldLimit: state.endedHoldLimit });
+    return `${head.slice(0, -1)},"areas":[${parts.join(",")}]}`;
+  };
+}
+
 function restoreArea(state: PartitionState, snapshot: SeatAreaSnapshot): void {
   const key = areaKey(snapshot.sessionId, snapshot.areaId);
   if (state.areas.has(key)) throw new SeatInvariantError(`snapshot lists area ${key} twice`);

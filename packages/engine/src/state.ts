@@ -37,6 +37,11 @@ export interface AreaState {
   readonly waitlist: Map<string, WaitEntry>;
   /** The last join's `seq`: grows with every join, so the list's order survives snapshots. */
   waitlistSeq: number;
+  /**
+   * Bumped by every event naming the area (derived; not in snapshots). A snapshot encoder keeps
+   * an unchanged area's text instead of encoding it again (`createSnapshotEncoder`).
+   */
+  revision: number;
 }
 
 /** A buyer waiting for `quantity` seats of a sold-out area. */

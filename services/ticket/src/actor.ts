@@ -57,6 +57,8 @@ export interface ActorOptions {
 }
 
 const RESUBSCRIBE_TIMEOUT_MS = 1_500;
+/** An idle partition whose due snapshot found the turn taken asks again after this long. */
+const SNAPSHOT_RETRY_MS = 10;
 
 type CommandConsumer = Awaited<ReturnType<Bus["js"]["consumers"]["get"]>>;
 
@@ -148,6 +150,8 @@ export class PartitionActor {
   #renewing = false;
   /** The snapshot being stored, if any. */
   #saving: Promise<void> | undefined;
+  /** A snapshot came due in a turn another partition had taken (`SnapshotTurns`). */
+  #snapshotDeferred = false;
   #publisher: AsyncPublisher | undefined;
   #done: Promise<void> | undefined;
   /** The events' PubAcks, not awaited per batch: a snapshot waits for them, a failure ends the loop. */
@@ -331,7 +335,7 @@ export class PartitionActor {
         const idleSnapshot = this.#seq > this.#snapshotSeq;
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
-          if (idleSnapshot) setTimeout(resolve, this.options.snapshotEveryMs).unref();
+          if (idleSnapshot) setTimeout(resolve, this.#snapshotDeferred ? SNAPSHOT_RETRY_MS : this.options.snapshotEveryMs).unref();
         });
         this.#wake = undefined;
         if (this.#queue.length === 0 && !this.#stopping) await this.#maybeSnapshot();
@@ -554,6 +558,8 @@ export class PartitionActor {
     this.options.metrics.snapshotAge.set({ partition: String(this.partition) }, age / 1000);
     if (this.#saving) return;
     if (since >= this.options.snapshotEveryCommands || (since > 0 && age >= this.options.snapshotEveryMs)) {
+      this.#snapshotDeferred = !this.options.snapshots.turns.claim();
+      if (this.#snapshotDeferred) return;
       // Counted from the attempt: a save that fails is tried again after the interval, not per batch.
       this.#snapshotAt = this.options.clock();
       this.#saving = this.#save(this.#seq, this.options.snapshots.encode(this.#state, this.#seq))

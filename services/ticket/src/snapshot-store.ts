@@ -1,9 +1,10 @@
 import { promisify } from "node:util";
 import { gunzip as gunzipCallback, gzip as gzipCallback } from "node:zlib";
 import { KV_BUCKETS } from "@rush/contracts";
-import { type PartitionState, fromSnapshot, toSnapshot } from "@rush/engine";
+import { type PartitionState, createSnapshotEncoder, fromSnapshot } from "@rush/engine";
 import type { Bus } from "@rush/bus";
 import type { KV } from "@nats-io/kv";
+import { SnapshotTurns } from "./snapshot-turns.ts";
 
 /** A partition's state and the SEAT_COMMANDS sequence it reflects (every command up to `seq` applied). */
 export interface Restored {
@@ -20,6 +21,11 @@ const gunzip = promisify(gunzipCallback);
  * ~10×, keeping it well under the server's message size limit.
  */
 export class SnapshotStore {
+  /** Every partition's areas, each encoded again only once it changed. */
+  readonly #encodeState = createSnapshotEncoder();
+  /** Shared by the worker's partitions, as this store is. */
+  readonly turns = new SnapshotTurns();
+
   private constructor(private readonly kv: KV) {}
 
   static async open(bus: Bus): Promise<SnapshotStore> {
@@ -35,7 +41,8 @@ export class SnapshotStore {
 
   /** The state as it is now, at `seq`: taken synchronously, before the actor changes it again. */
   encode(state: PartitionState, seq: number): string {
-    return JSON.stringify({ seq, snapshot: toSnapshot(state) });
+    // `JSON.stringify({ seq, snapshot: toSnapshot(state) })`, unchanged areas from their kept text.
+    return `{"seq":${JSON.stringify(seq)},"snapshot":${this.#encodeState(state)}}`;
   }
 
   /**

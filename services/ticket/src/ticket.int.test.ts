@@ -352,6 +352,56 @@ describe("ticket worker", () => {
     await expect.poll(async () => (await snapshots.load(partition))?.seq ?? 0, { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(last);
   });
 
+  it("ticket: partitions that come due for a snapshot together encode one per event-loop turn, and each gets its snapshot", async () => {
+    // Areas of a new session on five different partitions, held in one burst: their actors go idle
+    // in the same turn, so their snapshots come due in the same turn 200 ms later.
+    const burstSession = randomUUID();
+    const areaIds: string[] = [];
+    const used = new Set<number>();
+    for (let i = 0; areaIds.length < 5; i++) {
+      const partition = partitionOf(burstSession, `S${i}`, PARTITIONS);
+      if (!used.has(partition)) areaIds.push(`S${i}`);
+      used.add(partition);
+    }
+    for (const areaId of areaIds) {
+      expect((await seats.send(loadInventory(burstSession, areaId, gridSeats(areaId, 2, 2)), { timeoutMs: 10_000 })).status).toBe("done");
+    }
+    // Settle: the loads' own snapshots are taken before the burst.
+    await new Promise((r) => setTimeout(r, 1_000));
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    const encodedIn: number[] = [];
+    const original = SnapshotStore.prototype.encode;
+    const encode = vi.spyOn(SnapshotStore.prototype, "encode").mockImplementation(function (this: SnapshotStore, state, seq) {
+      encodedIn.push(turn);
+      return original.call(this, state, seq);
+    });
+    try {
+      const outcomes = await Promise.all(
+        areaIds.map((areaId) =>
+          seats.send({ type: "HoldSeats", commandId: randomUUID(), sessionId: burstSession, areaId, now: Date.now(), holdId: randomUUID(), buyerId: `burst-${areaId}`, seatIds: [`${areaId}-1-1`] }, { timeoutMs: 5000 }),
+        ),
+      );
+      const snapshots = await SnapshotStore.open(bus);
+      for (const [i, outcome] of outcomes.entries()) {
+        expect(outcome.status === "done" && outcome.reply.events[0]?.type).toBe("SeatsHeld");
+        const partition = partitionOf(burstSession, areaIds[i]!, PARTITIONS);
+        const seq = outcome.status === "done" ? outcome.reply.seq : Number.POSITIVE_INFINITY;
+        await expect.poll(async () => (await snapshots.load(partition))?.seq ?? 0, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(seq);
+      }
+    } finally {
+      ticking = false;
+      encode.mockRestore();
+    }
+    expect(encodedIn.length).toBeGreaterThanOrEqual(areaIds.length);
+    expect(new Set(encodedIn).size, `encodes by turn: ${encodedIn.join(",")}`).toBe(encodedIn.length);
+  });
+
   it("ticket: after a Redis crash (kill -9, AOF loses up to a second) the worker writes locks and read model again", async () => {
     const granted = await hold("buyer-7", ["B-7-1", "B-7-2"], "B");
     const held = granted.status === "done" ? granted.reply.events[0] : undefined;
