@@ -48,7 +48,7 @@ redis_start() {
       --bind 127.0.0.1 --port $((REDIS_PORT + i)) --protected-mode yes \
       --cluster-enabled yes --cluster-config-file nodes.conf \
       --cluster-port $((REDIS_CLUSTER_BUS_PORT + i)) --cluster-node-timeout "$REDIS_NODE_TIMEOUT_MS" \
-      --dir "$home" --appendonly yes --appendfsync everysec \
+      --dir "$home" "${REDIS_PERSISTENCE[@]}" \
       --daemonize yes --pidfile "$home/redis.pid" --logfile "$home/redis.log" ||
       svc_fail redis "redis-server node $((i + 1)) failed to start"
   done

@@ -127,6 +127,22 @@ describe("cluster: scripts and topology on a 3-node NATS cluster and a Redis Clu
     await throttle.succeeded("a@example.com", "10.0.0.1");
   });
 
+  it("cluster: every Redis node persists through its AOF alone (no RDB save points) and rewrites it only past 1 GB", async () => {
+    // infra/lib/redis.sh's REDIS_PERSISTENCE, shared by the one-node stack: each RDB save or AOF
+    // rewrite forks Redis, and the default 64 MB of AOF came round every ~15 s of a sale.
+    expect(cluster.redisPorts).toHaveLength(6);
+    for (const port of cluster.redisPorts) {
+      const node = createRedis(`redis://127.0.0.1:${port}`, "cluster-persistence-test");
+      try {
+        expect(await node.config("GET", "appendonly")).toEqual(["appendonly", "yes"]);
+        expect(await node.config("GET", "save")).toEqual(["save", ""]);
+        expect(await node.config("GET", "auto-aof-rewrite-min-size")).toEqual(["auto-aof-rewrite-min-size", String(1024 ** 3)]);
+      } finally {
+        node.disconnect();
+      }
+    }
+  });
+
   it("cluster: NATS_REPLICAS=3 puts every stream and KV bucket on all three nodes", async () => {
     const bus = await connectBus({ servers: cluster.env.NATS_URL, name: "cluster-topology-test" });
     try {

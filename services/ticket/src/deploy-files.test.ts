@@ -119,6 +119,8 @@ describe("deploy: Kubernetes manifests and docker-compose match the code", () =>
     const redis = workloads.find((w) => w.metadata.name === "redis");
     expect(redis.spec.replicas).toBe(6);
     expect(redis.spec.template.spec.containers[0].command.join(" ")).toContain("--cluster-enabled yes");
+    // The AOF alone, rewritten rarely: no RDB snapshot forks in the middle of a sale (infra/lib/redis.sh).
+    expect(redis.spec.template.spec.containers[0].command.join(" ")).toContain('--appendonly yes --appendfsync everysec --save "" --auto-aof-rewrite-min-size');
     const job = manifests.find((m) => m.kind === "Job" && m.metadata.name === "redis-cluster-create");
     const create: string = job.spec.template.spec.containers[0].command.join(" ");
     for (let i = 0; i < 6; i++) expect(create).toContain(`redis-${i}.redis:6379`);
@@ -139,6 +141,7 @@ describe("deploy: Kubernetes manifests and docker-compose match the code", () =>
     }
     const redisNodes = Object.keys(compose.services).filter((s) => /^redis-\d$/.test(s));
     expect(redisNodes).toHaveLength(6);
+    for (const name of redisNodes) expect(compose.services[name].command.join(" ")).toContain('--save "" --auto-aof-rewrite-min-size');
     const create = compose.services["redis-cluster-create"];
     expect(Object.keys(create.depends_on).sort()).toEqual(redisNodes.sort());
     for (const name of redisNodes) expect(create.command.join(" ")).toContain(`${name}:6379`);
