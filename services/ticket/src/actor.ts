@@ -188,6 +188,7 @@ export class PartitionActor {
       this.#seq = this.#snapshotSeq = restored.seq;
     }
     this.#snapshotAt = this.options.clock();
+    this.options.metrics.snapshotTakenAt.set(partition, this.#snapshotAt);
     this.#publisher = createAsyncPublisher(bus);
     const consumer = await bus.js.consumers.get(STREAMS.seatCommands, {
       // A single filter is sent as `filter_subject`, which nats-server 2.9 understands.
@@ -320,6 +321,9 @@ export class PartitionActor {
     // A background save outlives nothing: it lands (or fails) before stop() returns.
     await this.#saving;
     if (options.snapshot !== false && !failed && confirmed && this.#seq > this.#snapshotSeq) await this.#snapshot();
+    // Not this worker's partition any more, unless a new actor for it has started meanwhile.
+    const taken = this.options.metrics.snapshotTakenAt;
+    if (taken.get(this.partition) === this.#snapshotAt) taken.delete(this.partition);
   }
 
   async #loop(): Promise<void> {
@@ -555,13 +559,13 @@ export class PartitionActor {
   async #maybeSnapshot(): Promise<void> {
     const since = this.#seq - this.#snapshotSeq;
     const age = this.options.clock() - this.#snapshotAt;
-    this.options.metrics.snapshotAge.set({ partition: String(this.partition) }, age / 1000);
     if (this.#saving) return;
     if (since >= this.options.snapshotEveryCommands || (since > 0 && age >= this.options.snapshotEveryMs)) {
       this.#snapshotDeferred = !this.options.snapshots.turns.claim();
       if (this.#snapshotDeferred) return;
       // Counted from the attempt: a save that fails is tried again after the interval, not per batch.
       this.#snapshotAt = this.options.clock();
+      this.options.metrics.snapshotTakenAt.set(this.partition, this.#snapshotAt);
       this.#saving = this.#save(this.#seq, this.options.snapshots.encode(this.#state, this.#seq))
         .catch((error: unknown) => this.options.logger.warn({ partition: this.partition, err: error }, "snapshot not saved; the next one will be"))
         .finally(() => {

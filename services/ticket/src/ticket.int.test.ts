@@ -37,6 +37,7 @@ describe("ticket worker", () => {
   let stopWorker: () => Promise<void>;
   let renewals: () => Promise<number>;
   let starved: () => Promise<number>;
+  let snapshotAges: () => Promise<Map<number, number>>;
   const sessionId = randomUUID();
 
   async function startWorker(id: string) {
@@ -58,6 +59,9 @@ describe("ticket worker", () => {
       renewals: async () => (await metrics.getSingleMetric("seat_command_consumer_renewals_total")!.get()).values[0]?.value ?? 0,
       /** Of those, replaced because the server stopped serving them (`seat_command_consumer_starved_total`). */
       starved: async () => (await metrics.getSingleMetric("seat_command_consumer_starved_total")!.get()).values[0]?.value ?? 0,
+      /** Partition → seconds since its last snapshot, as scraped (`seat_snapshot_age_seconds`). */
+      snapshotAges: async () =>
+        new Map((await metrics.getSingleMetric("seat_snapshot_age_seconds")!.get()).values.map((v) => [Number(v.labels.partition), v.value])),
       stop: async () => {
         await built.worker.stop();
         await workerBus.close();
@@ -102,7 +106,7 @@ describe("ticket worker", () => {
     await ensureTopology(bus, await loadTopology());
     redis = createRedis(redisServer.url, "ticket-test-client");
     seats = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
-    ({ worker, stop: stopWorker, renewals, starved } = await startWorker("w1"));
+    ({ worker, stop: stopWorker, renewals, starved, snapshotAges } = await startWorker("w1"));
     for (const areaId of ["A", "B"]) {
       const outcome = await seats.send(loadInventory(sessionId, areaId, gridSeats(areaId, 10, 20)), { timeoutMs: 10_000 });
       expect(outcome.status).toBe("done");
@@ -400,6 +404,13 @@ describe("ticket worker", () => {
     }
     expect(encodedIn.length).toBeGreaterThanOrEqual(areaIds.length);
     expect(new Set(encodedIn).size, `encodes by turn: ${encodedIn.join(",")}`).toBe(encodedIn.length);
+    // The age is read when scraped: idle since their snapshots, the partitions' ages keep growing.
+    const partitions = areaIds.map((areaId) => partitionOf(burstSession, areaId, PARTITIONS));
+    const before = await snapshotAges();
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await snapshotAges();
+    for (const partition of partitions) expect(after.get(partition)! - before.get(partition)!, `partition ${partition}`).toBeGreaterThanOrEqual(0.4);
+    expect(after.size).toBe(PARTITIONS);
   });
 
   it("ticket: after a Redis crash (kill -9, AOF loses up to a second) the worker writes locks and read model again", async () => {
