@@ -173,7 +173,7 @@ export async function renewingMessages(bus: Bus, options: RenewingMessagesOption
   /**
    * After a heartbeat and a quarter with nothing from the server, asks it about the consumer and
    * renews when it holds no pull of ours or keeps messages from us (starved-consumer.ts): in
-   * ~1.5 s where two missed heartbeats take 2–3 s.
+   * ~1.5 s where two missed heartbeats take 2–3 s. (Not sooner when busy: see QuietSpell.)
    */
   const checkStarved = async () => {
     if (stopped || renewing) return;

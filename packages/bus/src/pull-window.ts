@@ -12,8 +12,9 @@
  *   growing) while the client believed one outstanding; a stand-alone client on the same 2.9.10
  *   always got the 408 that ends a pull, so the cause is still not proven.
  * - An idle pull is heartbeated every second. After a heartbeat and a quarter with nothing from
- *   the server a consumer asks for its own info and reads on through a fresh pull when the server
- *   holds none of its pulls or keeps messages from it (starved-consumer.ts, ~1.5 s); two missed
+ *   the server (a busy seat actor: ten of its usual gaps, at least 250 ms) a consumer asks for its own
+ *   info and reads on through a fresh pull when the server holds none of its pulls or keeps
+ *   messages from it (starved-consumer.ts, ~0.3–1.5 s); two missed
  *   heartbeats (2–3 s) make it read on in any case: a silent pull, or one lost with its node on a
  *   cluster (a pull sent while the consumer had no leader goes nowhere). With the default
  *   heartbeats (15 s) a partition once stood still for 45 s, and an order consumer's 5 s silence

@@ -11,13 +11,32 @@
  * reads on through a fresh pull when the server confirms it is starved. Asked once per quiet spell.
  */
 export const QUIET_HEARTBEATS = 1.25;
+/**
+ * A busy consumer is asked sooner: once it has been quiet for this many of its usual gaps between
+ * messages, but not before BUSY_QUIET_FLOOR_MS. A flash sale's busy partition hears from the
+ * server every few ms, so a quarter second of nothing is already odd; waiting for a heartbeat and
+ * a quarter left its buyers' holds unanswered for ~1.4 s whenever nats-server 2.9 dropped its pull
+ * (docs/benchmarks.md, `## http`, 5 Dec). Asking costs one consumer-info request per spell.
+ */
+export const BUSY_QUIET_GAPS = 10;
+export const BUSY_QUIET_FLOOR_MS = 250;
+/** How much a new gap moves the usual one (an exponentially weighted mean). */
+const GAP_WEIGHT = 0.2;
+
+/** How long a consumer may stay quiet before the server is asked about it. */
+export function quietLimit(heartbeatMs: number, usualGapMs: number): number {
+  return Math.min(heartbeatMs * QUIET_HEARTBEATS, Math.max(BUSY_QUIET_FLOOR_MS, usualGapMs * BUSY_QUIET_GAPS));
+}
 
 /** Statuses that are the server speaking to a pull (the others are the client's own news). */
 export const FROM_SERVER: ReadonlySet<string> = new Set(["heartbeat", "discard", "debug"]);
 
-/** Whether it is time to ask the server (nothing heard for a heartbeat and a quarter, not asked yet this spell). */
-export function shouldAskServer(now: number, heardAt: number, heartbeatMs: number, askedThisSpell: boolean): boolean {
-  return !askedThisSpell && now - heardAt >= heartbeatMs * QUIET_HEARTBEATS;
+/**
+ * Whether it is time to ask the server: nothing heard for `quietLimit` (a heartbeat and a quarter
+ * unless the consumer was busy), not asked yet this spell.
+ */
+export function shouldAskServer(now: number, heardAt: number, heartbeatMs: number, askedThisSpell: boolean, usualGapMs = Number.POSITIVE_INFINITY): boolean {
+  return !askedThisSpell && now - heardAt >= quietLimit(heartbeatMs, usualGapMs);
 }
 
 /** What the server said about the consumer: its info, or that it no longer has it. */
@@ -53,9 +72,20 @@ export type StarvedReason = NonNullable<ReturnType<typeof starvedBecause>>;
 export class QuietSpell {
   #heardAt: number;
   #asked = false;
+  readonly #soonerWhenBusy: boolean;
+  /** Whether `#heardAt` is a time the server spoke (not the construction's): only then is a gap measured. */
+  #heardOnce = false;
+  /** The usual gap between two times the server spoke, ms (unknown at first). */
+  #usualGap = Number.POSITIVE_INFINITY;
 
-  constructor(now: number) {
+  /**
+   * `soonerWhenBusy`: ask after ten usual gaps when the consumer is busy (`quietLimit`). For pulls
+   * without acks (the seat actors' ordered consumers) only: a durable consumer held back by its
+   * unacknowledged messages (max_ack_pending) is quiet with messages pending, and would be replaced.
+   */
+  constructor(now: number, options: { soonerWhenBusy?: boolean } = {}) {
     this.#heardAt = now;
+    this.#soonerWhenBusy = options.soonerWhenBusy ?? false;
   }
 
   /** When the server last spoke to the consumer. */
@@ -63,18 +93,29 @@ export class QuietSpell {
     return this.#heardAt;
   }
 
+  /** The usual gap between two times the server spoke, ms (infinite until two were heard). */
+  get usualGap(): number {
+    return this.#usualGap;
+  }
+
   heard(now: number): void {
+    if (this.#heardOnce) {
+      const gap = Math.max(0, now - this.#heardAt);
+      this.#usualGap = Number.isFinite(this.#usualGap) ? this.#usualGap + GAP_WEIGHT * (gap - this.#usualGap) : gap;
+    }
+    this.#heardOnce = true;
     this.#heardAt = now;
     this.#asked = false;
   }
 
   /**
-   * Past a heartbeat and a quarter of quiet, asks the server about `consumer` (once this spell);
+   * Past `quietLimit` of quiet, asks the server about `consumer` (once this spell);
    * why it is starved if the server says so and nothing was heard meanwhile, else undefined (the
    * server away: the missed heartbeats still apply).
    */
   async starved(now: number, heartbeatMs: number, consumer: Parameters<typeof askServer>[0]): Promise<StarvedReason | undefined> {
-    if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#asked)) return undefined;
+    const usualGap = this.#soonerWhenBusy ? this.#usualGap : Number.POSITIVE_INFINITY;
+    if (!shouldAskServer(now, this.#heardAt, heartbeatMs, this.#asked, usualGap)) return undefined;
     this.#asked = true;
     const since = this.#heardAt;
     const view = await askServer(consumer);

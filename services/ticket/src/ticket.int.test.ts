@@ -526,12 +526,28 @@ describe("ticket worker", () => {
     expect((await starved()) - before).toBe(0);
   });
 
+  it("ticket: a busy partition that falls quiet is asked about after a quarter second, and is only quiet: nothing is replaced", async () => {
+    const before = { starved: await starved(), renewals: await renewals() };
+    // One command after another on one partition: its usual gap falls to a few ms, so a quarter
+    // second of quiet makes it ask the server (@rush/bus starved-consumer.ts), which holds its pull.
+    for (let i = 0; i < 40; i++) {
+      const o = await hold(`buyer-busy-${i}`, ["A-8-1"]);
+      expect(o.status).toBe("done");
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await starved()) - before.starved).toBe(0);
+    expect((await renewals()) - before.renewals).toBe(0);
+    // And it still answers (A-8-1 is taken: the answer is a refusal).
+    const after = await hold("buyer-busy-after", ["A-8-1"]);
+    expect(after.status === "done" && after.reply.events[0]?.type).toBe("HoldRejected");
+  });
+
   it("ticket: a worker stopped while its actors rewrite Redis still stops (no lost wake-up)", async () => {
     // The resync awaits Redis; a stop() landing inside that await once found no waiter to wake.
     worker.resyncAll();
     const hung = new Promise((_, reject) => setTimeout(() => reject(new Error("worker.stop() hung")), 30_000).unref());
     await Promise.race([stopWorker(), hung]);
-    ({ worker, stop: stopWorker, renewals, starved } = await startWorker("w1b"));
+    ({ worker, stop: stopWorker, renewals, starved, snapshotAges } = await startWorker("w1b"));
     await expect.poll(() => worker.caughtUp && worker.partitions.length === PARTITIONS, { timeout: 20_000 }).toBe(true);
   });
 

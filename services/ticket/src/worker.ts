@@ -30,8 +30,8 @@ export interface WorkerDeps {
 const GONE_CONFIRM_MS = 2_000;
 /** How soon a failed actor is restarted (a tick of its own). */
 const RESTART_AFTER_MS = 200;
-/** How often the actors look for a quiet spell: a quarter of a heartbeat adds at most that to noticing one. */
-const STARVED_CHECK_MS = 250;
+/** How often the actors look for a quiet spell: at most this is added to noticing one (a busy partition's is 250 ms). */
+const STARVED_CHECK_MS = 100;
 
 interface Owned {
   revision: number;
