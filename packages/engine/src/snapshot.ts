@@ -41,6 +41,11 @@ function areaSnapshot(area: AreaState): SeatAreaSnapshot {
   };
 }
 
+/** A snapshot's area order: by sessionId, then areaId. */
+function areasInOrder(state: PartitionState): AreaState[] {
+  return [...state.areas.values()].sort((a, b) => byString(a.sessionId, b.sessionId) || byString(a.areaId, b.areaId));
+}
+
 /**
  * The state as plain JSON for NATS KV (store it with the stream sequence it reflects).
  * Canonical: areas by sessionId then areaId, holds by holdId, seats in venue order, ended
@@ -48,10 +53,7 @@ function areaSnapshot(area: AreaState): SeatAreaSnapshot {
  * equal exactly when their snapshots are deep-equal.
  */
 export function toSnapshot(state: PartitionState): SeatSnapshot {
-  const areas = [...state.areas.values()].sort(
-    (a, b) => byString(a.sessionId, b.sessionId) || byString(a.areaId, b.areaId),
-  );
-  return { version: SEAT_SNAPSHOT_VERSION, endedHoldLimit: state.endedHoldLimit, areas: areas.map(areaSnapshot) };
+  return { version: SEAT_SNAPSHOT_VERSION, endedHoldLimit: state.endedHoldLimit, areas: areasInOrder(state).map(areaSnapshot) };
 }
 
 /**
@@ -64,10 +66,7 @@ export function toSnapshot(state: PartitionState): SeatSnapshot {
 export function createSnapshotEncoder(): (state: PartitionState) => string {
   const texts = new WeakMap<AreaState, { revision: number; text: string }>();
   return (state) => {
-    const areas = [...state.areas.values()].sort(
-      (a, b) => byString(a.sessionId, b.sessionId) || byString(a.areaId, b.areaId),
-    );
-    const parts = areas.map((area) => {
+    const parts = areasInOrder(state).map((area) => {
       const kept = texts.get(area);
       if (kept !== undefined && kept.revision === area.revision) return kept.text;
       const text = JSON.stringify(areaSnapshot(area));
