@@ -7,6 +7,7 @@ export { consumerMetrics } from "./consumer-metrics.ts";
 export { createMetrics } from "./metrics.ts";
 export { type Periodic, runEvery } from "./periodic.ts";
 export { connectRedisSubscriber, createRedis, isRedisCluster, redisNodesOf } from "./redis.ts";
+export { coalesceWrites } from "./redis-coalesce.ts";
 export { type PipelineResult, type SlotPipeline, getMany, hashSlot, slotPipeline } from "./slot-pipeline.ts";
 export { seatReplyLookup } from "./seat-replies.ts";
 export { type TrustedProxies, reachedOverTls, trustedProxies, trustedProxyProblem } from "./trusted-proxies.ts";

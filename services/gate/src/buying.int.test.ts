@@ -4,11 +4,10 @@ import { PROBLEM_CONTENT_TYPE, holdIdFor, commandIdFor, orderIdForHold } from "@
 import { SPARSE_STATUSES, forEachSeatInRuns } from "@rush/contracts/seat-state-runs";
 import { type TestDatabase, spawnService } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
-import { createRedis } from "@rush/service";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
-import { GATE_REDIS_OPTIONS } from "./redis-options.ts";
+import { createGateRedis } from "./gate-redis.ts";
 
 describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", () => {
   let database: TestDatabase;
@@ -60,7 +59,7 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     const used = new Set(sources.flatMap((text) => [...text.matchAll(/defineCommand\("(rush\w+)"/g)].map((m) => m[1] ?? "")));
     expect(used.size).toBeGreaterThan(5);
     // A client of its own, configured as the gate's main.ts configures it: nothing defined yet.
-    const fresh = createRedis(stack.redisServer.url, "gate-scripts-test", undefined, GATE_REDIS_OPTIONS);
+    const fresh = createGateRedis(stack.redisServer.url, "gate-scripts-test");
     // Its protections on, as started by ./scripts/start (the tests turn the rate limits off).
     const own = await gateApp({ ...stack, redis: fresh }, { RATE_LIMIT_ENABLED: "true" });
     try {

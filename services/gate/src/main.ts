@@ -4,7 +4,7 @@ import { bootConfig, createLogger } from "@rush/service";
 import { acceptInto, listenHandlesFromPrimary } from "./accept-handles.ts";
 import { loadGateConfig } from "./config.ts";
 import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
-import { GATE_REDIS_OPTIONS } from "./redis-options.ts";
+import { createGateRedis } from "./gate-redis.ts";
 
 const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
@@ -27,7 +27,7 @@ if (config.GATE_PROCESSES > 1 && !isGateWorker()) {
 async function runGate() {
   // Loaded here, not at the top: a primary of several gate processes only supervises, and the
   // app's graph (fastify, the bus, drizzle, every route) cost it ~1 s of CPU at start and ~30 MB.
-  const [{ connectBus, createSeatCommandClient }, { createDb }, { createMetrics, createRedis, runService, seatReplyLookup }, { buildApp }] = await Promise.all([
+  const [{ connectBus, createSeatCommandClient }, { createDb }, { createMetrics, runService, seatReplyLookup }, { buildApp }] = await Promise.all([
     import("@rush/bus"),
     import("@rush/db"),
     import("@rush/service"),
@@ -41,7 +41,7 @@ async function runGate() {
         name: instance,
         onStatus: (status) => logger.info({ status: status.type }, "nats status"),
       });
-      const redis = createRedis(config.REDIS_URL, instance, logger, GATE_REDIS_OPTIONS);
+      const redis = createGateRedis(config.REDIS_URL, instance, logger);
       const db = createDb(config.DATABASE_URL, { max: 10, applicationName: instance });
       const seats = await createSeatCommandClient(bus, {
         partitions: config.PARTITIONS,

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { type Bus, type SeatCommandClient, connectBus, createSeatCommandClient, ensureTopology, loadTopology } from "@rush/bus";
 import { ACCESS_TOKEN, type Role, type SeatDefinition } from "@rush/contracts";
 import { type Db, createDb, events, priceCategories, runMigrations, sessions, users, venues } from "@rush/db";
-import { createLogger, createRedis, seatReplyLookup } from "@rush/service";
+import { createLogger, seatReplyLookup } from "@rush/service";
 import { type NatsServer, type RedisServer, type ServiceProcess, type TestDatabase, spawnService, startNats, startRedis } from "@rush/testkit";
 import { createSigner } from "fast-jwt";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { buildApp } from "./app.ts";
+import { createGateRedis } from "./gate-redis.ts";
 import type { Clock } from "./clock.ts";
 import { GateConfig } from "./config.ts";
 
@@ -35,7 +36,8 @@ export async function startStack(database: TestDatabase, options: { workers?: nu
   const [nats, redisServer] = await Promise.all([startNats(), startRedis(), runMigrations(database.url)]);
   const bus = await connectBus({ servers: nats.url, name: "gate-test" });
   await ensureTopology(bus, await loadTopology(undefined, { replicas: nats.replicas }));
-  const redis = createRedis(redisServer.url, "gate-test");
+  // Made as main.ts makes it, so every gate test runs over its coalesced writes.
+  const redis = createGateRedis(redisServer.url, "gate-test");
   redis.on("error", () => {}); // tests stop Redis on purpose; commands fail and say so
   const db = createDb(database.url, { max: 4 });
   const env = {
