@@ -1,6 +1,7 @@
 export { type AsyncPublisher, createAsyncPublisher, sharedPublisher } from "./async-publisher.ts";
 export { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
 export { type Bus, type ConnectBusOptions, connectBus } from "./connection.ts";
+export { corkTurns } from "./cork-turns.ts";
 export { decode, decodeSeatCommands, encode, type Decoded } from "./codec.ts";
 export { type BusLogger, type ConsumeOptions, type ConsumeOutcome, type Consumption, consume } from "./consume.ts";
 export { DEAD_LETTER_HEADERS, type DeadLetterReason, errorText, parkMessage } from "./dead-letters.ts";

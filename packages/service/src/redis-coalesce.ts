@@ -1,28 +1,7 @@
 import type { Writable } from "node:stream";
+import { corkTurns } from "@rush/bus";
 import type { Cluster, Redis } from "ioredis";
 import { isRedisCluster } from "./redis.ts";
-
-const corked = new WeakSet<Writable>();
-
-/** Holds a connection's writes from the first of an event-loop turn until the turn's end, then sends them in one. */
-function corkTurns(stream: Writable): void {
-  if (corked.has(stream)) return;
-  corked.add(stream);
-  const write = stream.write;
-  let open = true;
-  const uncork = () => {
-    open = true;
-    stream.uncork();
-  };
-  stream.write = function (this: Writable, ...args: Parameters<Writable["write"]>) {
-    if (open) {
-      open = false;
-      stream.cork();
-      setImmediate(uncork);
-    }
-    return write.apply(this, args);
-  } as Writable["write"];
-}
 
 const streamOf = (redis: Redis) => (redis as unknown as { stream?: Writable }).stream;
 
