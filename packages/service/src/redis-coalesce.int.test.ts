@@ -58,6 +58,17 @@ describe("coalesced Redis writes", () => {
     }
   });
 
+  it("a client already connected when it is asked to coalesce has its live connection corked", async () => {
+    const client = createRedis(server.url, "coalesce-late-test");
+    try {
+      await client.ping();
+      coalesceWrites(client);
+      expect(await readsForOneTurn(client, admin, "e")).toBeLessThanOrEqual(6);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("a command alone in its turn goes out without waiting for company, and after Redis restarts the new connection is coalesced too", async () => {
     const coalesced = createRedis(server.url, "coalesce-restart-test");
     coalesced.on("error", () => {});

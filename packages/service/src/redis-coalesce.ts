@@ -23,9 +23,9 @@ export function coalesceWrites(redis: Redis): void {
     cluster.on("+node", (node: Redis) => coalesceWrites(node));
     return;
   }
+  // A connection already made (or under way) is corked now; "connect" corks each one after it.
   const stream = streamOf(redis);
-  // "connect" comes a tick after the handshake's first writes, which simply go out uncorked.
-  if (stream && redis.status === "ready") corkTurns(stream);
+  if (stream) corkTurns(stream);
   redis.on("connect", () => {
     const current = streamOf(redis);
     if (current) corkTurns(current);
