@@ -75,11 +75,13 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /**
  * Keeps `concurrency` calls in flight until `max` are done or `seconds` pass (or, with `rate`,
- * starts them at that many per second, open-loop, to measure latency at a given load).
+ * starts them at that many per second, open-loop, to measure latency at a given load). With
+ * `trace`, each call adds "<start, epoch ms> <latency ms> <status>" to it: which moments were slow,
+ * to set beside what the processes did then.
  */
 export async function drive(
   client: Client,
-  options: { concurrency: number; seconds: number; max: number; rate?: number },
+  options: { concurrency: number; seconds: number; max: number; rate?: number; trace?: string[] },
   next: (i: number) => Call,
 ): Promise<Figure> {
   const latencies: number[] = [];
@@ -95,7 +97,9 @@ export async function drive(
     } catch {
       status = -1;
     }
-    latencies.push(performance.now() - t0);
+    const latency = performance.now() - t0;
+    latencies.push(latency);
+    options.trace?.push(`${(performance.timeOrigin + t0).toFixed(1)} ${latency.toFixed(1)} ${status}`);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   };
   const rate = options.rate;

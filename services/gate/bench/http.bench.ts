@@ -8,15 +8,18 @@
  * holds/s, p50/p99, the ratio to the bare route, and each process's CPU per hold.
  * `--profile` runs every service under `--cpu-prof` and breaks down the 64-connection level's
  * CPU per hold by package (BENCH_PROFILE_DIR keeps the `.cpuprofile` files). Bounded: BENCH_SECONDS (8) and BENCH_MAX_HOLDS (9,000) per level.
- * BENCH_OPEN_RATE=<holds/s> runs the open loop at that rate instead of half the best, and prints
- * its CPU and wake-ups per hold too: the comparison to use on a shared machine.
+ * The open loop's CPU and wake-ups per hold are printed too. BENCH_OPEN_RATE=<holds/s> runs it
+ * at that rate instead of half the best: the comparison to use on a shared machine.
  * The load comes from a lean raw-socket client (raw-http-client.ts); BENCH_CLIENT=node uses
  * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
  * BENCH_STACK_LOG=<file> keeps everything the stack printed (the services' warnings, a late hold, a 202).
+ * BENCH_TRACE_FILE=<file> appends one line per hold: "<level> <start, epoch ms> <latency ms> <status>"
+ * (level: the connections, or open@<rate>), to find which moments made a p99 and match them with
+ * a poll of the processes' CPU.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -32,6 +35,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const MAX = Number(process.env.BENCH_MAX_HOLDS ?? 9000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? "16,64,128").split(",").map(Number);
 const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 0);
+const TRACE_FILE = process.env.BENCH_TRACE_FILE;
 const PROFILE = process.argv.includes("--profile");
 const PORT_OFFSET = Number(process.env.PORT_OFFSET ?? 0);
 const AREAS = Array.from({ length: 20 }, (_, i) => `S${String(i + 1).padStart(2, "0")}`);
@@ -79,7 +83,9 @@ async function main() {
       const wakeUps = await wakeWindow(wakeSources);
       const latency = await latencyWindow(stack.metricsUrls);
       const window = cpuWindow(stack.pids());
-      const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX }, holdCall(sessionId));
+      const trace = TRACE_FILE ? [] : undefined;
+      const figure = await drive(client, { ...options, seconds: SECONDS, max: MAX, ...(trace ? { trace } : {}) }, holdCall(sessionId));
+      if (trace) appendFileSync(TRACE_FILE!, trace.map((line) => `${options.rate ? `open@${options.rate}` : options.concurrency} ${line}\n`).join(""));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
       const { splits, renewals, pauses, seconds } = await latency.end();
       return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals, pauses, seconds };
@@ -127,10 +133,10 @@ async function main() {
     profiled = at64.cpu;
     printCpu(`the ${at64.concurrency}-connection level`, at64.cpu, idle);
     printWakeUps(at64.cpu, at64.wakeUps, idleWakeUps);
-    if (OPEN_RATE > 0) {
-      printCpu(`the open loop at ${fmt(OPEN_RATE)}/s`, half.cpu, idle);
-      printWakeUps(half.cpu, half.wakeUps, idleWakeUps);
-    }
+    // Always beside it: on this VM a hold at half the rate costs nearly twice the CPU (more
+    // wake-ups per hold, less batching), so "half load" is not half of the machine.
+    printCpu(OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : `half load (${fmt(openRate)}/s)`, half.cpu, idle);
+    printWakeUps(half.cpu, half.wakeUps, idleWakeUps);
   } finally {
     client.close();
     wakeSources.redis.disconnect();
