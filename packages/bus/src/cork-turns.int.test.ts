@@ -30,7 +30,9 @@ function countWrites(socket: Writable): { readonly count: number } {
  */
 async function publishInOneTurn(publisher: NatsConnection, listener: NatsConnection, subject: string, count = 20) {
   const heard: string[] = [];
-  const sub = listener.subscribe(subject, { max: count, callback: (_err, msg) => {
+  const sub = listener.subscribe(subject, {
+    max: count,
+    callback: (_err, msg) => {
       heard.push(msg.string());
     },
   });
