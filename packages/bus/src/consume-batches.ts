@@ -60,9 +60,8 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
   const queue: JsMsg[] = [];
   let running: Promise<void> | undefined;
   const { ahead } = options;
-  // Decoded on arrival for `ahead` (with its trace, when picked), so the batch does neither again.
-  const decodedOnArrival = new WeakMap<JsMsg, Decoded<T>>();
-  const itemOnArrival = new WeakMap<JsMsg, BatchItem<T>>();
+  // Decoded on arrival for `ahead` (with its item, when picked), so the batch does neither again.
+  const onArrival = new WeakMap<JsMsg, { decoded: Decoded<T>; item?: BatchItem<T> }>();
   // Picked for `ahead` and not yet handed to it: a batch that takes one first drops it from here.
   const waitingAhead = new Map<JsMsg, BatchItem<T>>();
   const aheadRunning = new Set<Promise<void>>();
@@ -96,10 +95,11 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
   const arrived = (msg: JsMsg) => {
     if (!ahead) return;
     const decoded = decode(options.schema, msg.data) as Decoded<T>;
-    decodedOnArrival.set(msg, decoded);
+    const seen: { decoded: Decoded<T>; item?: BatchItem<T> } = { decoded };
+    onArrival.set(msg, seen);
     if (!decoded.ok || !ahead.pick(decoded.value)) return;
     const item = { value: decoded.value, trace: traceContextOf(msg.headers), msg };
-    itemOnArrival.set(msg, item);
+    seen.item = item;
     waitingAhead.set(msg, item);
     scheduleAhead();
   };
@@ -109,12 +109,12 @@ export async function consumeBatches<T>(bus: Bus, options: ConsumeBatchesOptions
     const parked: Parameters<typeof parkAll>[0] = [];
     for (const msg of taken) {
       waitingAhead.delete(msg);
-      const picked = itemOnArrival.get(msg);
-      if (picked) {
-        items.push(picked);
+      const seen = onArrival.get(msg);
+      if (seen?.item) {
+        items.push(seen.item);
         continue;
       }
-      const decoded: Decoded<T> = decodedOnArrival.get(msg) ?? (decode(options.schema, msg.data) as Decoded<T>);
+      const decoded: Decoded<T> = seen?.decoded ?? (decode(options.schema, msg.data) as Decoded<T>);
       if (decoded.ok) items.push({ value: decoded.value, trace: traceContextOf(msg.headers), msg });
       else parked.push({ msg, reason: "schema", error: decoded.error.slice(0, 2_000) });
     }
