@@ -4,7 +4,7 @@ export { BaseConfig, ConfigError, DEV_JWT_SECRET, DEV_URLS, devDefaultsAllowed, 
 export { type Running, bootConfig, runService } from "./lifecycle.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { consumerMetrics } from "./consumer-metrics.ts";
-export { createMetrics } from "./metrics.ts";
+export { EVENT_LOOP_SAMPLE_MS, createMetrics } from "./metrics.ts";
 export { type Periodic, runEvery } from "./periodic.ts";
 export { connectRedisSubscriber, createRedis, isRedisCluster, redisNodesOf } from "./redis.ts";
 export { coalesceWrites } from "./redis-coalesce.ts";

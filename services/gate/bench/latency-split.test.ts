@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxGauge, minus, parseHistogram, pauseLines, quantileBound, sumCounter } from "./latency-split.ts";
+import { maxGauge, minus, parseHistogram, pauseLines, quantileBound, stallOf, sumCounter } from "./latency-split.ts";
 
 const text = (count: number, sum: number, b: [string, number][], labels = 'kind="hold",') =>
   [
@@ -40,9 +40,16 @@ describe("latency split", () => {
     expect(maxGauge(["", "x 1"], "g_seconds")).toBeNaN();
   });
 
-  it("prints GC time as a share of the window beside the longest lag", () => {
-    const [line] = pauseLines([{ process: "gate", gcSeconds: 0.08, gcCount: 40, majorSeconds: 0.03, majorCount: 2, lagMaxSeconds: 0.0312 }], 8);
+  it("prints GC time as a share of the window beside the longest stall", () => {
+    const [line] = pauseLines([{ process: "gate", gcSeconds: 0.08, gcCount: 40, majorSeconds: 0.03, majorCount: 2, lagMaxSeconds: 0.0812 }], 8);
     expect(line).toContain("GC     80 ms in 40 pauses (1.0% of the window, its processes summed; mark-compact 30 ms in 2)");
-    expect(line).toContain("longest event-loop lag 31.2 ms");
+    expect(line).toContain("longest event-loop stall 31.2 ms");
+  });
+
+  it("counts a stall from the lag gauge less its sampling timer's interval: an idle loop stalled for nothing", () => {
+    // An idle service's gauge reads the timer's interval (50 ms), as the stack's did between sales.
+    expect(stallOf(0.0503)).toBeCloseTo(0.0003, 6);
+    expect(stallOf(0.123)).toBeCloseTo(0.073, 6);
+    expect(stallOf(0.01)).toBe(0);
   });
 });

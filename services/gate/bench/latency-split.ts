@@ -5,6 +5,7 @@
  * stamped on the command → the actor's reply). Set beside the client's own figure, the rest is the gate before the send
  * (auth, limits, the Redis script) and after the answer (grant record, serialising, the socket).
  */
+import { EVENT_LOOP_SAMPLE_MS } from "@rush/service";
 
 export interface HistogramCounts {
   count: number;
@@ -107,14 +108,21 @@ export interface Pauses {
   /** Mark-compact (V8's "major"): the long pauses, where scavenges ("minor") are many short ones. */
   majorSeconds: number;
   majorCount: number;
-  /** prom-client's `nodejs_eventloop_lag_max_seconds`: reset at every scrape, so the window's own. */
+  /**
+   * prom-client's `nodejs_eventloop_lag_max_seconds`: reset at every scrape, so the window's own.
+   * It is the longest gap between two ticks of a timer set every EVENT_LOOP_SAMPLE_MS, so an idle
+   * process reads that interval, not zero.
+   */
   lagMaxSeconds: number;
 }
+
+/** The longest stall in a window: the lag gauge less the sampling timer's own interval. */
+export const stallOf = (lagMaxSeconds: number): number => Math.max(0, lagMaxSeconds - EVENT_LOOP_SAMPLE_MS / 1000);
 
 export function pauseLines(pauses: Pauses[], seconds: number): string[] {
   return pauses.map(
     ({ process, gcSeconds, gcCount, majorSeconds, majorCount, lagMaxSeconds }) =>
-      `  ${process.padEnd(10)} GC ${ms(gcSeconds).padStart(6)} ms in ${gcCount.toLocaleString("en-US")} pauses (${((gcSeconds / seconds) * 100).toFixed(1)}% of the window, its processes summed; mark-compact ${ms(majorSeconds)} ms in ${majorCount})   longest event-loop lag ${ms(lagMaxSeconds)} ms`,
+      `  ${process.padEnd(10)} GC ${ms(gcSeconds).padStart(6)} ms in ${gcCount.toLocaleString("en-US")} pauses (${((gcSeconds / seconds) * 100).toFixed(1)}% of the window, its processes summed; mark-compact ${ms(majorSeconds)} ms in ${majorCount})   longest event-loop stall ${ms(stallOf(lagMaxSeconds))} ms`,
   );
 }
 
