@@ -23,7 +23,8 @@ export interface Call {
 }
 
 export interface Client {
-  post(call: Call): Promise<{ status: number; body: string }>;
+  /** `serverTiming`: the answer's `Server-Timing` header, when it has one. */
+  post(call: Call): Promise<{ status: number; body: string; serverTiming?: string }>;
   close(): void;
 }
 
@@ -54,7 +55,9 @@ export function createClient(baseUrl: string, addresses = 249): Client {
             });
             res.on("end", () => {
               idle.push(index);
-              resolve({ status: res.statusCode ?? 0, body: text });
+              const header = res.headers["server-timing"];
+              const timing = Array.isArray(header) ? header.join(", ") : header;
+              resolve({ status: res.statusCode ?? 0, body: text, ...(timing ? { serverTiming: timing } : {}) });
             });
           },
         );
@@ -71,13 +74,18 @@ export function createClient(baseUrl: string, addresses = 249): Client {
   };
 }
 
+/** The `dur` of each metric of a `Server-Timing` header, in its order ("-" where a metric has none). */
+export const durationsOf = (header: string): string[] =>
+  header.split(",").map((metric) => /;\s*dur=([\d.]+)/.exec(metric)?.[1] ?? "-");
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 /**
  * Keeps `concurrency` calls in flight until `max` are done or `seconds` pass (or, with `rate`,
  * starts them at that many per second, open-loop, to measure latency at a given load). With
- * `trace`, each call adds "<start, epoch ms> <latency ms> <status>" to it: which moments were slow,
- * to set beside what the processes did then.
+ * `trace`, each call adds "<start, epoch ms> <latency ms> <status>" to it, and the durations of
+ * the answer's `Server-Timing` metrics after them if it has any: which moments were slow, and where
+ * inside the gate they waited, to set beside what the processes did then.
  */
 export async function drive(
   client: Client,
@@ -92,14 +100,16 @@ export async function drive(
   const one = async (i: number) => {
     const t0 = performance.now();
     let status = 0;
+    let serverTiming: string | undefined;
     try {
-      status = (await client.post(next(i))).status;
+      ({ status, serverTiming } = await client.post(next(i)));
     } catch {
       status = -1;
     }
     const latency = performance.now() - t0;
     latencies.push(latency);
-    options.trace?.push(`${(performance.timeOrigin + t0).toFixed(1)} ${latency.toFixed(1)} ${status}`);
+    const timings = serverTiming ? ` ${durationsOf(serverTiming).join(" ")}` : "";
+    options.trace?.push(`${(performance.timeOrigin + t0).toFixed(1)} ${latency.toFixed(1)} ${status}${timings}`);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   };
   const rate = options.rate;

@@ -52,12 +52,15 @@ export async function startStack(options: {
   log: (line: string) => void;
   /** Every line the stack prints, to read after the run (BENCH_STACK_LOG). */
   logFile?: string;
+  /** Settings for every service beyond the demo's (the caller's environment still wins). */
+  env?: Record<string, string>;
 }): Promise<StartedStack> {
   const { portOffset, dataDir } = options;
   const dataPath = dataDir.startsWith("/") ? dataDir : join(REPO_ROOT, dataDir);
   // A fresh stack each run: yesterday's streams would have the ticket workers replay old sessions first.
   rmSync(dataPath, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = {
+    ...options.env,
     ...process.env,
     PORT_OFFSET: String(portOffset),
     DATA_DIR: dataDir,

@@ -13,9 +13,10 @@
  * The load comes from a lean raw-socket client (raw-http-client.ts); BENCH_CLIENT=node uses
  * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
  * BENCH_STACK_LOG=<file> keeps everything the stack printed (the services' warnings, a late hold, a 202).
- * BENCH_TRACE_FILE=<file> appends one line per hold: "<level> <start, epoch ms> <latency ms> <status>"
- * (level: the connections, or open@<rate>), to find which moments made a p99 and match them with
- * a poll of the processes' CPU.
+ * BENCH_TRACE_FILE=<file> appends one line per hold: "<level> <start, epoch ms> <latency ms> <status>
+ * <pre> <begin> <engine> <gate total>" (level: the connections, or open@<rate>; the last four, in ms,
+ * from the gate's Server-Timing, which the stack then sends: SERVER_TIMING=true), to find which
+ * moments made a p99, where inside the gate they waited, and match them with a poll of the processes' CPU.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -55,7 +56,7 @@ async function main() {
   if (PROFILE && keepDir) mkdirSync(keepDir, { recursive: true });
   const profileDir = PROFILE ? (keepDir ?? mkdtempSync(join(tmpdir(), "rush-http-prof-"))) : undefined;
   console.log(`http bench: whole stack (./scripts/start, PORT_OFFSET=${PORT_OFFSET}), best-available 2 seats, new buyer per request, levels ${LEVELS.join("/")}, ≤ ${SECONDS} s or ${fmt(MAX)} holds each${PROFILE ? ", --cpu-prof on every service" : ""}`);
-  const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`), ...(process.env.BENCH_STACK_LOG ? { logFile: process.env.BENCH_STACK_LOG } : {}) });
+  const stack = await startStack({ portOffset: PORT_OFFSET, dataDir: process.env.DATA_DIR ?? ".data/bench", ...(profileDir ? { profileDir } : {}), log: (l) => console.log(`  | ${l}`), ...(process.env.BENCH_STACK_LOG ? { logFile: process.env.BENCH_STACK_LOG } : {}), ...(TRACE_FILE ? { env: { SERVER_TIMING: "true" } } : {}) });
   const client = createClient(stack.gateUrl);
   // Reads the servers' counters only (INFO, /varz): a few calls per level, outside the holds' path.
   const wakeSources = { natsVarzUrl: stack.natsVarzUrl, redis: new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) };

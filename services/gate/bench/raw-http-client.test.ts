@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
+import { durationsOf } from "./http-client.ts";
 import { createRawClient, parseAnswer } from "./raw-http-client.ts";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
@@ -18,6 +19,14 @@ describe("the bench's raw HTTP client", () => {
     const answer = "HTTP/1.1 429 Too Many Requests\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
     expect(parseAnswer(bytes(answer.slice(0, -3)))).toBeUndefined();
     expect(parseAnswer(bytes(answer))).toEqual({ status: 429, body: "hello world", consumed: answer.length, close: true });
+  });
+
+  it("raw client: keeps an answer's Server-Timing as sent, and its durations read in order", () => {
+    const answer = "HTTP/1.1 201 Created\r\nServer-Timing: pre;dur=1.5, begin;dur=0.8, engine;dur=12.0, total;dur=14.9\r\nContent-Length: 2\r\n\r\n{}";
+    const parsed = parseAnswer(bytes(answer));
+    expect(parsed?.serverTiming).toBe("pre;dur=1.5, begin;dur=0.8, engine;dur=12.0, total;dur=14.9");
+    expect(durationsOf(parsed!.serverTiming!)).toEqual(["1.5", "0.8", "12.0", "14.9"]);
+    expect(durationsOf("cache, db;dur=2;desc=\"x\"")).toEqual(["-", "2"]);
   });
 
   it("raw client: an answer with no body (204) is complete at its blank line", () => {

@@ -12,9 +12,11 @@ import type { Call, Client } from "./http-client.ts";
 
 interface Pending {
   text: string;
-  resolve(answer: { status: number; body: string }): void;
+  resolve(answer: Answer): void;
   reject(error: Error): void;
 }
+
+type Answer = { status: number; body: string; serverTiming?: string };
 
 const CRLF = "\r\n";
 const HEADER_END = Buffer.from("\r\n\r\n");
@@ -40,7 +42,7 @@ class Connection {
     return this.#queue.length + (this.#current ? 1 : 0);
   }
 
-  send(text: string): Promise<{ status: number; body: string }> {
+  send(text: string): Promise<Answer> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ text, resolve, reject });
       if (!this.#current) this.#next();
@@ -84,7 +86,7 @@ class Connection {
     this.#buffer = this.#buffer.subarray(answer.consumed);
     const current = this.#current;
     this.#current = undefined;
-    current?.resolve({ status: answer.status, body: answer.body });
+    current?.resolve(answer.serverTiming === undefined ? { status: answer.status, body: answer.body } : { status: answer.status, body: answer.body, serverTiming: answer.serverTiming });
     if (answer.close) {
       this.#socket?.destroy();
       this.#socket = undefined;
@@ -94,8 +96,8 @@ class Connection {
   }
 }
 
-/** One complete answer at the start of `data`, or undefined until it has all arrived. */
-export function parseAnswer(data: Buffer): { status: number; body: string; consumed: number; close: boolean } | undefined {
+/** One complete answer at the start of `data`, or undefined until it has all arrived (`serverTiming` only if it has one). */
+export function parseAnswer(data: Buffer): (Answer & { consumed: number; close: boolean }) | undefined {
   const end = data.indexOf(HEADER_END);
   if (end < 0) return undefined;
   const head = data.toString("latin1", 0, end);
@@ -103,10 +105,12 @@ export function parseAnswer(data: Buffer): { status: number; body: string; consu
   let length = -1;
   let chunked = false;
   let close = false;
+  let serverTiming: string | undefined;
   for (const line of head.split(CRLF)) {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
     const name = line.slice(0, colon).toLowerCase();
+    if (name === "server-timing") serverTiming = line.slice(colon + 1).trim();
     const value = line.slice(colon + 1).trim().toLowerCase();
     if (name === "content-length") length = Number(value);
     else if (name === "transfer-encoding") chunked = value.includes("chunked");
@@ -116,7 +120,7 @@ export function parseAnswer(data: Buffer): { status: number; body: string; consu
   if (!chunked) {
     const size = Math.max(0, length);
     if (data.length < start + size) return undefined;
-    return { status, body: data.toString("utf8", start, start + size), consumed: start + size, close };
+    return { status, body: data.toString("utf8", start, start + size), consumed: start + size, close, ...(serverTiming ? { serverTiming } : {}) };
   }
   const parts: Buffer[] = [];
   let at = start;
@@ -126,7 +130,7 @@ export function parseAnswer(data: Buffer): { status: number; body: string; consu
     const size = Number.parseInt(data.toString("latin1", at, lineEnd), 16);
     const from = lineEnd + 2;
     if (data.length < from + size + 2) return undefined;
-    if (size === 0) return { status, body: Buffer.concat(parts).toString("utf8"), consumed: from + 2, close };
+    if (size === 0) return { status, body: Buffer.concat(parts).toString("utf8"), consumed: from + 2, close, ...(serverTiming ? { serverTiming } : {}) };
     parts.push(data.subarray(from, from + size));
     at = from + size + 2;
   }

@@ -152,6 +152,33 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     expect(res.json().seats[0].price).toEqual({ amount: "20.50", currency: "EUR" });
   });
 
+  it("holds: with SERVER_TIMING on, a hold's answer says where the gate's milliseconds went; off (the default), it says nothing", async () => {
+    const [, token] = buyer();
+    const plain = await hold(token, { areaId: "A", quantity: 1 });
+    expect(plain.statusCode).toBe(201);
+    expect(plain.headers["server-timing"]).toBeUndefined();
+
+    const timed = await gateApp(stack, { SERVER_TIMING: "true" });
+    try {
+      const res = await timed.inject({
+        method: "POST",
+        url: `/v1/sessions/${sessionId}/holds`,
+        headers: { ...browserHeaders(buyer()[1]), "idempotency-key": randomUUID() },
+        payload: { areaId: "A", quantity: 1 },
+      });
+      expect(res.statusCode).toBe(201);
+      const header = String(res.headers["server-timing"]);
+      expect(header).toMatch(/^pre;dur=[\d.]+, begin;dur=[\d.]+, engine;dur=[\d.]+, total;dur=[\d.]+$/);
+      const [pre, begin, engine, total] = [...header.matchAll(/dur=([\d.]+)/g)].map((m) => Number(m[1]));
+      // The engine's answer is a round trip through NATS and a worker: never nothing.
+      expect(engine).toBeGreaterThan(0);
+      // The three stretches follow one another inside the total (each rounded to 0.1 ms).
+      expect(pre! + begin! + engine!).toBeLessThanOrEqual(total! + 0.15);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it("holds: a taken seat → 409 problem naming the unavailable seats, nothing held", async () => {
     const res = await hold(bobToken, { seatIds: ["A-1-2", "A-1-3"] });
     expect(res.statusCode).toBe(409);

@@ -123,6 +123,13 @@ export const GateConfig = BaseConfig.extend({
   SESSION_CACHE_MS: z.coerce.number().int().min(0).default(2000),
   /** Trust `X-Forwarded-For` from a load balancer in front (true, or a hop count / CIDR list). */
   TRUST_PROXY: z.string().default("false"),
+  /**
+   * A `Server-Timing` header on hold answers (201, 202) saying where the gate's milliseconds went:
+   * `pre` (receipt → handler: the IP limit, the body, auth), `begin` (the buyer's Redis script),
+   * `engine` (command sent → the actor's answer) and `total`. Off unless set: it tells any caller
+   * how long the gate's insides took. `pnpm bench http` turns it on to say where slow holds waited.
+   */
+  SERVER_TIMING: bool.default(false),
 
   ADMISSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   /** Shuffle everyone who joined before the sale starts (a fair draw instead of a race). */

@@ -22,6 +22,12 @@ import { assertSelling, sessionOr404 } from "../sessions/sale-window.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
+/** `Server-Timing` from the marks `reply.elapsedTime` gave (ms since the gate took the request). */
+export function serverTimingOf(marks: { pre: number; begun: number; sent: number }, total: number): string {
+  const dur = (ms: number) => Math.max(0, ms).toFixed(1);
+  return `pre;dur=${dur(marks.pre)}, begin;dur=${dur(marks.begun - marks.pre)}, engine;dur=${dur(marks.sent - marks.begun)}, total;dur=${dur(total)}`;
+}
+
 /** The one area all `seatIds` are in, or 400. */
 function areaOf(seatIds: readonly string[]): string {
   const areas = [...new Set(seatIds.map((id) => parseSeatId(id)?.areaId ?? ""))];
@@ -98,8 +104,10 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const record = { userId: buyerId, kind: "hold", sessionId, areaId, holdId } as const;
       // Provisional: a grant stretches it to the hold's expiry; an unknown fate lapses soon after the wait.
       const reservedUntil = now + ctx.config.HOLD_WAIT_MS + ctx.config.LIVE_HOLD_GRACE_MS;
+      const timing = ctx.config.SERVER_TIMING ? { pre: reply.elapsedTime, begun: 0, sent: 0 } : undefined;
       const begun = await beginHold(request, reply, { idempotency, record, now, reservedUntil });
       if (begun.replied) return begun.replied;
+      if (timing) timing.begun = reply.elapsedTime;
 
       const base = { commandId, sessionId, areaId, now, holdId, buyerId };
       const body = request.body;
@@ -117,10 +125,15 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       } finally {
         timer();
       }
+      if (timing) timing.sent = reply.elapsedTime;
+      const serverTiming = () => {
+        if (timing) reply.header("server-timing", serverTimingOf(timing, reply.elapsedTime));
+      };
       if (outcome.status === "pending") {
         ctx.metrics.commands.inc({ kind: "hold", outcome: "pending" });
         // Rare by design (the engine answers in milliseconds): worth a line saying which partition.
         request.log.warn({ commandId, partition: outcome.partition, waitedMs: ctx.clock.now() - now }, "hold not answered in time: 202");
+        serverTiming();
         return reply.code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
       }
       const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices });
@@ -137,6 +150,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const idempotent = { recordKey: idempotency.recordKey, response: storedResponse(201, JSON.stringify(answer.body), JSON_TYPE) };
       // Written before the answer, not awaited: see `recordGrant` for why nothing depends on it landing first.
       void recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now, idempotent });
+      serverTiming();
       return reply.code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
     },
   );
