@@ -98,7 +98,8 @@ interface Answer {
   reply: SeatReply;
   text: string;
   holdStampedAt?: number;
-  /** When the message carrying the hold reached this worker, and when its batch began. */
+  /** When JetStream stored the message carrying the hold (its timestamp), when it reached this worker, and when its batch began. */
+  holdStoredAt?: number;
   holdReceivedAt?: number;
   holdTurnAt?: number;
 }
@@ -390,6 +391,7 @@ export class PartitionActor {
       const messageTrace = traceContextOf(msg.headers);
       const answers: Answer[] = [];
       const events: Outgoing[] = [];
+      let storedAt: number | undefined;
       for (const entry of read.entries) {
         const trace = entry.correlationId && entry.traceparent
           ? { correlationId: entry.correlationId, traceparent: childTraceparent(entry.traceparent) }
@@ -397,6 +399,8 @@ export class PartitionActor {
         const answer = this.#applyOne(entry.command, msg.seq, trace, { redisBatch, outgoing: events, heldBy });
         if (!answer) continue;
         if (answer.holdStampedAt !== undefined) {
+          // The server's clock, in the message's ack subject: read once per message, and only for holds.
+          answer.holdStoredAt = storedAt ??= Math.floor(Number(msg.info.timestampNanos) / 1e6);
           answer.holdReceivedAt = this.#arrivals.get(msg) ?? turnAt;
           answer.holdTurnAt = turnAt;
         }
@@ -422,9 +426,10 @@ export class PartitionActor {
     for (const { to, batch: isBatch, answers } of replies) {
       // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
       bus.nc.publish(to, isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text);
-      for (const { holdStampedAt, holdReceivedAt, holdTurnAt } of answers) {
+      for (const { holdStampedAt, holdStoredAt, holdReceivedAt, holdTurnAt } of answers) {
         if (holdStampedAt === undefined) continue;
         metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);
+        if (holdStoredAt !== undefined) metrics.holdStored.observe(Math.max(0, holdStoredAt - holdStampedAt) / 1000);
         if (holdReceivedAt === undefined || holdTurnAt === undefined) continue;
         metrics.holdDelivery.observe(Math.max(0, holdReceivedAt - holdStampedAt) / 1000);
         metrics.holdQueued.observe(Math.max(0, holdTurnAt - holdReceivedAt) / 1000);

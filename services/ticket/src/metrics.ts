@@ -33,6 +33,12 @@ export function createTicketMetrics(registry: Registry) {
       buckets: HOLD_BUCKETS,
       registers: [registry],
     }),
+    holdStored: new Histogram({
+      name: "seat_hold_stored_seconds",
+      help: "From the gate stamping a hold command to JetStream storing its message (the gate's Redis script and publish, the server's ingest); the rest of seat_hold_delivery_seconds is the server's delivery to the worker",
+      buckets: HOLD_BUCKETS,
+      registers: [registry],
+    }),
     holdQueued: new Histogram({
       name: "seat_hold_queued_seconds",
       help: "From a hold command reaching the worker to its actor's batch beginning (waiting behind the batch before)",

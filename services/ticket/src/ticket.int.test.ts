@@ -38,6 +38,7 @@ describe("ticket worker", () => {
   let renewals: () => Promise<number>;
   let starved: () => Promise<number>;
   let snapshotAges: () => Promise<Map<number, number>>;
+  let histogram: (name: string) => Promise<{ count: number; sum: number }>;
   const sessionId = randomUUID();
 
   async function startWorker(id: string) {
@@ -62,6 +63,12 @@ describe("ticket worker", () => {
       /** Partition → seconds since its last snapshot, as scraped (`seat_snapshot_age_seconds`). */
       snapshotAges: async () =>
         new Map((await metrics.getSingleMetric("seat_snapshot_age_seconds")!.get()).values.map((v) => [Number(v.labels.partition), v.value])),
+      /** A histogram's count and sum of seconds, as scraped. */
+      histogram: async (name: string) => {
+        const values = (await metrics.getSingleMetric(name)!.get()).values;
+        const of = (suffix: string) => values.find((v) => (v as { metricName?: string }).metricName === `${name}${suffix}`)?.value ?? 0;
+        return { count: of("_count"), sum: of("_sum") };
+      },
       stop: async () => {
         await built.worker.stop();
         await workerBus.close();
@@ -106,7 +113,7 @@ describe("ticket worker", () => {
     await ensureTopology(bus, await loadTopology());
     redis = createRedis(redisServer.url, "ticket-test-client");
     seats = await createSeatCommandClient(bus, { partitions: PARTITIONS, lookup });
-    ({ worker, stop: stopWorker, renewals, starved, snapshotAges } = await startWorker("w1"));
+    ({ worker, stop: stopWorker, renewals, starved, snapshotAges, histogram } = await startWorker("w1"));
     for (const areaId of ["A", "B"]) {
       const outcome = await seats.send(loadInventory(sessionId, areaId, gridSeats(areaId, 10, 20)), { timeoutMs: 10_000 });
       expect(outcome.status).toBe("done");
@@ -140,6 +147,21 @@ describe("ticket worker", () => {
     const partition = partitionOf(sessionId, "A", PARTITIONS);
     // The reply waits for the fence, not for the stream's PubAck: the event lands moments later.
     await expect.poll(() => lastEvent(`seat.locked.${partition}`), { timeout: 5000 }).toEqual({ ok: true, value: held });
+  });
+
+  it("ticket: a hold's wait is split where the server stored it: stamp → in the stream, within stamp → worker has it", async () => {
+    const [storedBefore, deliveryBefore] = await Promise.all([histogram("seat_hold_stored_seconds"), histogram("seat_hold_delivery_seconds")]);
+    // Stamped 300 ms before it is sent, as if the gate had waited on Redis that long.
+    const command = { type: "HoldSeats" as const, commandId: randomUUID(), sessionId, areaId: "B", now: Date.now() - 300, holdId: randomUUID(), buyerId: randomUUID(), seatIds: ["B-10-20"] };
+    expect((await seats.send(command, { timeoutMs: 5000 })).status).toBe("done");
+    const [stored, delivery] = await Promise.all([histogram("seat_hold_stored_seconds"), histogram("seat_hold_delivery_seconds")]);
+    expect(stored.count - storedBefore.count).toBe(1);
+    expect(delivery.count - deliveryBefore.count).toBe(1);
+    const toStream = stored.sum - storedBefore.sum;
+    // The server's timestamp, in ms like the stamp: the 300 ms and a local publish, not nanoseconds.
+    expect(toStream).toBeGreaterThanOrEqual(0.29);
+    expect(toStream).toBeLessThan(2);
+    expect(toStream).toBeLessThanOrEqual(delivery.sum - deliveryBefore.sum + 0.002);
   });
 
   it("ticket: a seat already held is refused, naming it, and nothing changes", async () => {
@@ -547,7 +569,7 @@ describe("ticket worker", () => {
     worker.resyncAll();
     const hung = new Promise((_, reject) => setTimeout(() => reject(new Error("worker.stop() hung")), 30_000).unref());
     await Promise.race([stopWorker(), hung]);
-    ({ worker, stop: stopWorker, renewals, starved, snapshotAges } = await startWorker("w1b"));
+    ({ worker, stop: stopWorker, renewals, starved, snapshotAges, histogram } = await startWorker("w1b"));
     await expect.poll(() => worker.caughtUp && worker.partitions.length === PARTITIONS, { timeout: 20_000 }).toBe(true);
   });
 
