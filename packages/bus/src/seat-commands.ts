@@ -9,7 +9,8 @@ import {
 import type { Subscription } from "@nats-io/transport-node";
 import { createAsyncPublisher } from "./async-publisher.ts";
 import { MAX_BATCH_BYTES, batchMsgId, chunkBatches, tracedEntry } from "./batch-framing.ts";
-import type { Bus } from "./connection.ts";
+import { type Bus, socketOf } from "./connection.ts";
+import { sendTurnNow } from "./cork-turns.ts";
 import { type TraceContext, headersFor } from "./headers.ts";
 import { publish } from "./publish.ts";
 
@@ -162,6 +163,12 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
         else publishBatch(subject, chunk);
       }
     }
+    // The flush is the turn's last writer (it runs in setImmediate): its commands go out once the
+    // client has written them (a microtask, queued before this one), not a loop iteration later.
+    queueMicrotask(() => {
+      const socket = socketOf(bus.nc);
+      if (socket) sendTurnNow(socket);
+    });
   };
   /** Queues a command for this turn's flush; resolves whether a batch PubAck put it in the log. */
   const enqueue = (partition: number, item: Omit<Queued, "landed">) =>
