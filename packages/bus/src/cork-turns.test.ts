@@ -18,6 +18,19 @@ function loggedStream(log: string[]): Writable {
 
 const nextIteration = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
+/** Runs `body` inside an immediate, then logs that the immediate ended and, a loop iteration on, that the next began. */
+const inAnImmediate = (log: string[], body: () => void) =>
+  new Promise<void>((resolve) =>
+    setImmediate(() => {
+      body();
+      log.push("end of the immediate");
+      setImmediate(() => {
+        log.push("next iteration");
+        resolve();
+      });
+    }),
+  );
+
 describe("corkTurns", () => {
   it("a turn's writes leave together when the turn ends", async () => {
     const log: string[] = [];
@@ -34,21 +47,14 @@ describe("corkTurns", () => {
     const log: string[] = [];
     const stream = loggedStream(log);
     corkTurns(stream);
-    await new Promise<void>((resolve) =>
-      setImmediate(() => {
-        stream.write("a");
-        stream.write("b");
-        sendTurnNow(stream);
-        log.push("released");
-        stream.write("c");
-        stream.write("d");
-        log.push("end of the immediate");
-        setImmediate(() => {
-          log.push("next iteration");
-          resolve();
-        });
-      }),
-    );
+    await inAnImmediate(log, () => {
+      stream.write("a");
+      stream.write("b");
+      sendTurnNow(stream);
+      log.push("released");
+      stream.write("c");
+      stream.write("d");
+    });
     expect(log).toEqual(["writev a,b", "released", "end of the immediate", "writev c,d", "next iteration"]);
   });
 
@@ -56,16 +62,7 @@ describe("corkTurns", () => {
     const log: string[] = [];
     const stream = loggedStream(log);
     corkTurns(stream);
-    await new Promise<void>((resolve) =>
-      setImmediate(() => {
-        stream.write("a");
-        log.push("end of the immediate");
-        setImmediate(() => {
-          log.push("next iteration");
-          resolve();
-        });
-      }),
-    );
+    await inAnImmediate(log, () => stream.write("a"));
     expect(log).toEqual(["end of the immediate", "write a", "next iteration"]);
   });
 
