@@ -11,6 +11,7 @@ import {
   holdIdFor,
   parseSeatId,
 } from "@rush/contracts";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
 import { defineGrantScript, recordGrant } from "../holds/grants.ts";
@@ -22,10 +23,19 @@ import { assertSelling, sessionOr404 } from "../sessions/sale-window.ts";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-/** `Server-Timing` from the marks `reply.elapsedTime` gave (ms since the gate took the request). */
-export function serverTimingOf(marks: { pre: number; begun: number; sent: number }, total: number): string {
+/** Marks of `reply.elapsedTime` (ms since the gate took the request), when SERVER_TIMING is on. */
+interface Timing {
+  pre: number;
+  begun: number;
+  sent: number;
+}
+
+/** The reply, with a `Server-Timing` header from `timing`'s marks if there are any. */
+function timed(reply: FastifyReply, timing: Timing | undefined): FastifyReply {
+  if (!timing) return reply;
   const dur = (ms: number) => Math.max(0, ms).toFixed(1);
-  return `pre;dur=${dur(marks.pre)}, begin;dur=${dur(marks.begun - marks.pre)}, engine;dur=${dur(marks.sent - marks.begun)}, total;dur=${dur(total)}`;
+  const { pre, begun, sent } = timing;
+  return reply.header("server-timing", `pre;dur=${dur(pre)}, begin;dur=${dur(begun - pre)}, engine;dur=${dur(sent - begun)}, total;dur=${dur(reply.elapsedTime)}`);
 }
 
 /** The one area all `seatIds` are in, or 400. */
@@ -104,7 +114,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const record = { userId: buyerId, kind: "hold", sessionId, areaId, holdId } as const;
       // Provisional: a grant stretches it to the hold's expiry; an unknown fate lapses soon after the wait.
       const reservedUntil = now + ctx.config.HOLD_WAIT_MS + ctx.config.LIVE_HOLD_GRACE_MS;
-      const timing = ctx.config.SERVER_TIMING ? { pre: reply.elapsedTime, begun: 0, sent: 0 } : undefined;
+      const timing: Timing | undefined = ctx.config.SERVER_TIMING ? { pre: reply.elapsedTime, begun: 0, sent: 0 } : undefined;
       const begun = await beginHold(request, reply, { idempotency, record, now, reservedUntil });
       if (begun.replied) return begun.replied;
       if (timing) timing.begun = reply.elapsedTime;
@@ -126,15 +136,11 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
         timer();
       }
       if (timing) timing.sent = reply.elapsedTime;
-      const serverTiming = () => {
-        if (timing) reply.header("server-timing", serverTimingOf(timing, reply.elapsedTime));
-      };
       if (outcome.status === "pending") {
         ctx.metrics.commands.inc({ kind: "hold", outcome: "pending" });
         // Rare by design (the engine answers in milliseconds): worth a line saying which partition.
         request.log.warn({ commandId, partition: outcome.partition, waitedMs: ctx.clock.now() - now }, "hold not answered in time: 202");
-        serverTiming();
-        return reply.code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
+        return timed(reply, timing).code(202).header("location", `/v1/commands/${commandId}`).send({ commandId, status: "pending" });
       }
       const answer = holdAnswerOf(outcome.reply, { sessionId, areaId, holdId, prices });
       ctx.metrics.commands.inc({ kind: "hold", outcome: answer.ok ? "held" : `rejected:${answer.problem.code}` });
@@ -150,8 +156,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       const idempotent = { recordKey: idempotency.recordKey, response: storedResponse(201, JSON.stringify(answer.body), JSON_TYPE) };
       // Written before the answer, not awaited: see `recordGrant` for why nothing depends on it landing first.
       void recordGrant(ctx, { sessionId, buyerId, holdId, orderId: answer.body.orderId, expiresAt: Date.parse(answer.body.expiresAt), now, idempotent });
-      serverTiming();
-      return reply.code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
+      return timed(reply, timing).code(201).header("location", `/v1/holds/${holdId}`).send(answer.body);
     },
   );
 };
