@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 const children = new Set<ChildProcess>();
 // A test run that dies must not leave servers behind: kill what we spawned on the way out.
@@ -59,4 +60,13 @@ export async function stopProcess(spawned: Spawned, signal: NodeJS.Signals = "SI
   if (spawned.child.exitCode !== null || spawned.child.signalCode !== null) return;
   spawned.child.kill(signal);
   await spawned.exited;
+}
+
+/** A process's direct children (Linux `/proc`); none once it has gone. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { createDb } from "@rush/db";
 import { accessTokenSigner } from "@rush/service";
-import { REPO_ROOT } from "@rush/testkit";
+import { REPO_ROOT, childrenOf } from "@rush/testkit";
 import { sessionBody } from "../../../scripts/demo.ts";
 
 export const BENCH_JWT_SECRET = "rush-bench-jwt-secret-0123456789";
@@ -106,14 +106,6 @@ export async function startStack(options: {
     },
   };
 }
-
-const childrenOf = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
 
 function pidFile(path: string): number | undefined {
   try {

@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { request } from "node:http";
-import { freePort, type ServiceProcess, type TestDatabase } from "@rush/testkit";
+import { childrenOf, freePort, type ServiceProcess, type TestDatabase } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCEPT_HANDLES } from "./accept-handles.ts";
 import { accessToken, browserHeaders, type Stack, seedSession, spawnGate, startStack } from "./test-stack.ts";
-
-const childrenOf = (pid: number): number[] =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
 
 /** The inode of the socket listening on this loopback port (state 0A in /proc/net/tcp). */
 function listeningInode(port: number): string {
