@@ -22,9 +22,15 @@ export interface Call {
   body: string;
 }
 
+/** An answer as the bench reads it; `serverTiming`: its `Server-Timing` header, when it has one. */
+export interface Answer {
+  status: number;
+  body: string;
+  serverTiming?: string;
+}
+
 export interface Client {
-  /** `serverTiming`: the answer's `Server-Timing` header, when it has one. */
-  post(call: Call): Promise<{ status: number; body: string; serverTiming?: string }>;
+  post(call: Call): Promise<Answer>;
   close(): void;
 }
 

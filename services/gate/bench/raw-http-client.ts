@@ -8,15 +8,13 @@
  * interface as `http-client.ts`; the bare route is measured with the same client.
  */
 import { type Socket, connect } from "node:net";
-import type { Call, Client } from "./http-client.ts";
+import type { Answer, Call, Client } from "./http-client.ts";
 
 interface Pending {
   text: string;
   resolve(answer: Answer): void;
   reject(error: Error): void;
 }
-
-type Answer = { status: number; body: string; serverTiming?: string };
 
 const CRLF = "\r\n";
 const HEADER_END = Buffer.from("\r\n\r\n");
@@ -86,7 +84,8 @@ class Connection {
     this.#buffer = this.#buffer.subarray(answer.consumed);
     const current = this.#current;
     this.#current = undefined;
-    current?.resolve(answer.serverTiming === undefined ? { status: answer.status, body: answer.body } : { status: answer.status, body: answer.body, serverTiming: answer.serverTiming });
+    const { consumed: _, close: __, ...read } = answer;
+    current?.resolve(read);
     if (answer.close) {
       this.#socket?.destroy();
       this.#socket = undefined;
