@@ -19,6 +19,8 @@ export {
 export { type PublishOptions, publish } from "./publish.ts";
 export { DEFAULT_TOPOLOGY_DIR, ensureTopology, type KvDefinition, loadTopology, type Topology } from "./topology.ts";
 export {
+  HOP_TIMES_HEADER,
+  type HopTimes,
   REPLY_TO_HEADER,
   type SeatCommandClient,
   type SeatCommandClientOptions,

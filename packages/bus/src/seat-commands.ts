@@ -17,8 +17,35 @@ import { publish } from "./publish.ts";
 /** Header naming the core-NATS subject where the actor sends its `SeatReply`. */
 export const REPLY_TO_HEADER = "rush-reply-to";
 
+/**
+ * On a command message: "send me your times" (the client's `hopTimes`). On its reply: the actor's
+ * wall-clock milliseconds `stored,received,turn,replied` (the stream storing the message, the
+ * worker receiving it, the actor's turn beginning, the reply going out).
+ */
+export const HOP_TIMES_HEADER = "rush-hop-times";
+
+/** Where a command's time went after it left the sender, as wall-clock milliseconds. */
+export interface HopTimes {
+  /** The client handed it to NATS (its turn's flush). */
+  sent: number;
+  stored: number;
+  received: number;
+  turn: number;
+  replied: number;
+  /** The client had the reply. */
+  answered: number;
+}
+
+/** Reads the actor's `stored,received,turn,replied` header; undefined unless it is four numbers. */
+export function hopTimesOf(header: string | undefined, sent: number, answered: number): HopTimes | undefined {
+  const parts = header?.split(",").map(Number);
+  if (parts?.length !== 4 || !parts.every(Number.isFinite)) return undefined;
+  const [stored, received, turn, replied] = parts as [number, number, number, number];
+  return { sent, stored, received, turn, replied, answered };
+}
+
 export type SeatOutcome =
-  | { status: "done"; reply: SeatReply }
+  | { status: "done"; reply: SeatReply; hops?: HopTimes }
   /** No answer in time (or a duplicate whose first answer is not stored yet): ask again later by `commandId`. */
   | { status: "pending"; commandId: string; partition: number };
 
@@ -59,6 +86,11 @@ export interface SeatCommandClientOptions {
    * which spares a second parse per command.
    */
   parseCommands?: boolean;
+  /**
+   * Ask the actor for its hop times (`HOP_TIMES_HEADER`) and hand them on with each reply
+   * (default false): the gate's `Server-Timing`, for finding where a slow hold waited.
+   */
+  hopTimes?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -87,16 +119,25 @@ interface Queued {
   replyTo: string;
   /** Resolves true once JetStream acknowledged the batch holding it; false when it went alone or the batch failed. */
   landed: (acked: boolean) => void;
+  /** When its turn's flush handed it to NATS (wall clock, ms; with `hopTimes` only). */
+  sentAt?: number;
+}
+
+/** An actor's reply as it arrived: with the hop-times header's text and the arrival time when asked for. */
+interface Arrival {
+  reply: SeatReply;
+  hops?: { header: string | undefined; at: number };
 }
 
 export async function createSeatCommandClient(bus: Bus, options: SeatCommandClientOptions = {}): Promise<SeatCommandClient> {
   const partitions = options.partitions ?? DEFAULT_PARTITIONS;
   const clientId = options.clientId ?? randomUUID().replaceAll("-", "");
-  const waiting = new Map<string, (reply: SeatReply | null) => void>();
+  const waiting = new Map<string, (arrival: Arrival | null) => void>();
   const batchReplyTo = `seat.reply.${clientId}.batch`;
-  const deliver = (value: unknown) => {
+  const hopTimes = options.hopTimes === true;
+  const deliver = (value: unknown, hops: Arrival["hops"]) => {
     const reply = asReply(value);
-    if (reply) waiting.get(reply.commandId)?.(reply);
+    if (reply) waiting.get(reply.commandId)?.(hops ? { reply, hops } : { reply });
   };
   const sub: Subscription = bus.nc.subscribe(`seat.reply.${clientId}.>`, {
     callback: (error, msg) => {
@@ -107,9 +148,10 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       } catch {
         return;
       }
+      const hops = hopTimes ? { header: msg.headers?.get(HOP_TIMES_HEADER) || undefined, at: Date.now() } : undefined;
       // A batch is answered with one array of replies, a lone command with its reply.
-      if (Array.isArray(body)) for (const reply of body) deliver(reply);
-      else deliver(body);
+      if (Array.isArray(body)) for (const reply of body) deliver(reply, hops);
+      else deliver(body, hops);
     },
   });
   await bus.nc.flush();
@@ -120,6 +162,10 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     const headers = headersFor(item.trace, item.command.type);
     headers.set(REPLY_TO_HEADER, item.replyTo);
     headers.set("Nats-Msg-Id", item.command.commandId);
+    if (hopTimes) {
+      headers.set(HOP_TIMES_HEADER, "?");
+      item.sentAt = Date.now();
+    }
     bus.nc.publish(subject, item.text, { headers });
     item.landed(false);
   };
@@ -128,6 +174,11 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     const entries = items.map(({ text, trace }) => tracedEntry("command", text, trace));
     const headers = headersFor(items[0]!.trace, "SeatCommandBatch");
     headers.set(REPLY_TO_HEADER, batchReplyTo);
+    if (hopTimes) {
+      headers.set(HOP_TIMES_HEADER, "?");
+      const sentAt = Date.now();
+      for (const item of items) item.sentAt = sentAt;
+    }
     // Acked: one PubAck per batch tells every command in it that it is in the log.
     publisher
       .publish(subject, encoder.encode(`{"type":"SeatCommandBatch","entries":[${entries.join(",")}]}`), {
@@ -175,7 +226,10 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     new Promise<boolean>((landed) => {
       const queue = queues.get(partition) ?? [];
       queues.set(partition, queue);
-      queue.push({ ...item, landed });
+      // The item itself, not a copy: the flush stamps its `sentAt` for the sender.
+      const queued = item as Queued;
+      queued.landed = landed;
+      queue.push(queued);
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
@@ -183,12 +237,12 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
     });
 
   const wait = (commandId: string, timeoutMs: number) =>
-    new Promise<SeatReply | null>((resolve) => {
+    new Promise<Arrival | null>((resolve) => {
       const timer = setTimeout(() => done(null), timeoutMs);
-      const done = (reply: SeatReply | null) => {
+      const done = (arrival: Arrival | null) => {
         clearTimeout(timer);
         waiting.delete(commandId);
-        resolve(reply);
+        resolve(arrival);
       };
       waiting.set(commandId, done);
     });
@@ -210,14 +264,17 @@ export async function createSeatCommandClient(bus: Bus, options: SeatCommandClie
       const replied = wait(commandId, timeoutMs);
 
       // Already parsed above: encoding it through the schema again would validate it twice.
-      const item = { command: parsed, text: JSON.stringify(parsed), trace: sendOptions.trace, replyTo };
+      const item: Omit<Queued, "landed"> = { command: parsed, text: JSON.stringify(parsed), trace: sendOptions.trace, replyTo };
       let landed: Promise<boolean>;
       if (options.coalesce === false) {
         landed = Promise.resolve(false);
-        publishAlone(subject, { ...item, landed: () => {} });
+        publishAlone(subject, Object.assign(item, { landed: () => {} }));
       } else landed = enqueue(partition, item);
-      const reply = await replied;
-      if (reply) return { status: "done", reply };
+      const arrival = await replied;
+      if (arrival) {
+        const hops = arrival.hops && item.sentAt !== undefined ? hopTimesOf(arrival.hops.header, item.sentAt, arrival.hops.at) : undefined;
+        return hops ? { status: "done", reply: arrival.reply, hops } : { status: "done", reply: arrival.reply };
+      }
 
       // Slow path: no answer in time. Make sure the command is in the log — a batch's PubAck
       // already said so; a lone command is published again, acked (JetStream dedupes it by

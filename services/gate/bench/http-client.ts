@@ -82,7 +82,8 @@ export function createClient(baseUrl: string, addresses = 249): Client {
 
 /** The `dur` of each metric of a `Server-Timing` header, in its order ("-" where a metric has none). */
 export const durationsOf = (header: string): string[] =>
-  header.split(",").map((metric) => /;\s*dur=([\d.]+)/.exec(metric)?.[1] ?? "-");
+  // Negative too: the engine's hops are differences of three processes' wall clocks, in whole milliseconds.
+  header.split(",").map((metric) => /;\s*dur=(-?[\d.]+)/.exec(metric)?.[1] ?? "-");
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 

@@ -14,9 +14,10 @@
  * node:http's agent instead, as the runs recorded before 2 Dec 2026 22:00 UTC did.
  * BENCH_STACK_LOG=<file> keeps everything the stack printed (the services' warnings, a late hold, a 202).
  * BENCH_TRACE_FILE=<file> appends one line per hold: "<level> <start, epoch ms> <latency ms> <status>
- * <pre> <begin> <engine> <gate total>" (level: the connections, or open@<rate>; the last four, in ms,
- * from the gate's Server-Timing, which the stack then sends: SERVER_TIMING=true), to find which
- * moments made a p99, where inside the gate they waited, and match them with a poll of the processes' CPU.
+ * <pre> <begin> <engine> <gate total> <stream> <delivery> <queue> <actor> <reply>" (level: the
+ * connections, or open@<rate>; the rest, in ms, from the gate's Server-Timing, which the stack then
+ * sends: SERVER_TIMING=true; the last five split `engine` by the actor's hop times), to find which
+ * moments made a p99, where they waited, and match them with a poll of the processes' CPU.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";

@@ -6,7 +6,9 @@ import { type TestDatabase, spawnService } from "@rush/testkit";
 import { testDatabase } from "@rush/testkit/vitest";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
+import { createSeatCommandClient } from "@rush/bus";
+import { seatReplyLookup } from "@rush/service";
+import { type Stack, TEST_PARTITIONS, accessToken, browserHeaders, gateApp, seedSession, startStack } from "./test-stack.ts";
 import { createGateRedis } from "./gate-redis.ts";
 
 describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", () => {
@@ -176,6 +178,31 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
       expect(pre! + begin! + engine!).toBeLessThanOrEqual(total! + 0.15);
     } finally {
       await timed.close();
+    }
+
+    // As main.ts builds it with SERVER_TIMING on: the engine's stretch, hop by hop, from the actor's own times.
+    const hopSeats = await createSeatCommandClient(stack.bus, { partitions: TEST_PARTITIONS, hopTimes: true, lookup: seatReplyLookup(stack.redis) });
+    const hopped = await gateApp({ ...stack, seats: hopSeats }, { SERVER_TIMING: "true" });
+    try {
+      const res = await hopped.inject({
+        method: "POST",
+        url: `/v1/sessions/${sessionId}/holds`,
+        headers: { ...browserHeaders(buyer()[1]), "idempotency-key": randomUUID() },
+        payload: { areaId: "A", quantity: 1 },
+      });
+      expect(res.statusCode).toBe(201);
+      const header = String(res.headers["server-timing"]);
+      const names = [...header.matchAll(/(\w+);dur=(-?[\d.]+)/g)].map((m) => m[1]);
+      expect(names).toEqual(["pre", "begin", "engine", "total", "stream", "delivery", "queue", "actor", "reply"]);
+      const dur = Object.fromEntries([...header.matchAll(/(\w+);dur=(-?[\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+      const hops = dur.stream! + dur.delivery! + dur.queue! + dur.actor! + dur.reply!;
+      // Whole milliseconds of wall clock from three processes (the gate, nats-server, the worker): each may be off by one.
+      for (const name of ["delivery", "queue", "actor", "reply"]) expect(dur[name]).toBeGreaterThanOrEqual(0);
+      expect(dur.stream).toBeGreaterThanOrEqual(-1);
+      expect(hops).toBeLessThanOrEqual(dur.engine! + 2);
+    } finally {
+      await hopped.close();
+      await hopSeats.close();
     }
   });
 

@@ -52,6 +52,8 @@ async function runGate() {
         lookupFirst: false,
         // Commands are built from zod-validated requests: no second parse per hold.
         parseCommands: false,
+        // The actor's hop times, for the hold answers' Server-Timing.
+        hopTimes: config.SERVER_TIMING,
       });
       const metrics = createMetrics("gate");
       const app = await buildApp({ config, bus, redis, db, seats, logger, metrics });

@@ -1,9 +1,11 @@
 import { type ConsumerMessages, type JsMsg, jetstream } from "@nats-io/jetstream";
+import { headers as natsHeaders } from "@nats-io/transport-node";
 import {
   type AsyncPublisher,
   type Bus,
   FROM_SERVER,
   QuietSpell,
+  HOP_TIMES_HEADER,
   REPLY_TO_HEADER,
   type TraceContext,
   childTraceparent,
@@ -32,6 +34,13 @@ import type { TicketMetrics } from "./metrics.ts";
 import { type Outgoing, groupRejections } from "./outgoing.ts";
 import { RedisBatch } from "./redis-batch.ts";
 import type { SnapshotStore } from "./snapshot-store.ts";
+
+/** A reply's `HOP_TIMES_HEADER`: `stored,received,turn,replied`. */
+function hopHeaders(times: string) {
+  const h = natsHeaders();
+  h.set(HOP_TIMES_HEADER, times);
+  return h;
+}
 
 export interface ActorOptions {
   partition: number;
@@ -376,7 +385,7 @@ export class PartitionActor {
     const redisBatch = new RedisBatch(this.options.redis);
     const outgoing: Outgoing[] = [];
     /** One reply message per command message: a batch's answers go back together. */
-    const replies: { to: string; batch: boolean; answers: Answer[] }[] = [];
+    const replies: { to: string; batch: boolean; answers: Answer[]; hops?: string }[] = [];
     const heldBy = new Map<string, { answer: Answer; outgoing: Outgoing | undefined; command: SeatCommand }>();
     const turnAt = clock();
 
@@ -408,7 +417,14 @@ export class PartitionActor {
       }
       outgoing.push(...(read.batch ? groupRejections(events) : events));
       const to = msg.headers?.get(REPLY_TO_HEADER);
-      if (to && answers.length > 0) replies.push({ to, batch: read.batch, answers });
+      if (!to || answers.length === 0) continue;
+      if (msg.headers?.get(HOP_TIMES_HEADER) !== "?") {
+        replies.push({ to, batch: read.batch, answers });
+        continue;
+      }
+      // Asked for by a gate finding where its slow holds wait (its SERVER_TIMING); the reply's own time is added as it goes out.
+      storedAt ??= Math.floor(Number(msg.info.timestampNanos) / 1e6);
+      replies.push({ to, batch: read.batch, answers, hops: `${storedAt},${this.#arrivals.get(msg) ?? turnAt},${turnAt}` });
     }
     metrics.batchSize.observe(batch.length);
 
@@ -423,9 +439,10 @@ export class PartitionActor {
       outgoing.map((out) => publisher.publish(out.subject, encoder.encode(out.text), { msgId: out.msgId, headers: headersFor(out.trace, out.type) })),
     );
     const now = clock();
-    for (const { to, batch: isBatch, answers } of replies) {
+    for (const { to, batch: isBatch, answers, hops } of replies) {
       // Texts are final here: a fence refusal above re-encoded the answers it rewrote.
-      bus.nc.publish(to, isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text);
+      const text = isBatch ? `[${answers.map((answer) => answer.text).join(",")}]` : answers[0]!.text;
+      bus.nc.publish(to, text, hops ? { headers: hopHeaders(`${hops},${now}`) } : undefined);
       for (const { holdStampedAt, holdStoredAt, holdReceivedAt, holdTurnAt } of answers) {
         if (holdStampedAt === undefined) continue;
         metrics.holdLatency.observe(Math.max(0, now - holdStampedAt) / 1000);

@@ -11,6 +11,7 @@ import {
   holdIdFor,
   parseSeatId,
 } from "@rush/contracts";
+import type { HopTimes } from "@rush/bus";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { GateContext } from "../context.ts";
@@ -28,14 +29,24 @@ interface Timing {
   pre: number;
   begun: number;
   sent: number;
+  /** The engine's stretch, hop by hop (wall-clock ms from the seat-command client and the actor). */
+  hops?: HopTimes | undefined;
 }
+
+/**
+ * The engine's stretch split where the actor's hop times say: the command's flush → the stream
+ * storing it → the worker receiving it → the actor's turn → its reply going out → the gate having it.
+ */
+const hopDurations = (h: HopTimes) =>
+  `, stream;dur=${h.stored - h.sent}, delivery;dur=${h.received - h.stored}, queue;dur=${h.turn - h.received}, actor;dur=${h.replied - h.turn}, reply;dur=${h.answered - h.replied}`;
 
 /** The reply, with a `Server-Timing` header from `timing`'s marks if there are any. */
 function timed(reply: FastifyReply, timing: Timing | undefined): FastifyReply {
   if (!timing) return reply;
   const dur = (ms: number) => Math.max(0, ms).toFixed(1);
-  const { pre, begun, sent } = timing;
-  return reply.header("server-timing", `pre;dur=${dur(pre)}, begin;dur=${dur(begun - pre)}, engine;dur=${dur(sent - begun)}, total;dur=${dur(reply.elapsedTime)}`);
+  const { pre, begun, sent, hops } = timing;
+  const header = `pre;dur=${dur(pre)}, begin;dur=${dur(begun - pre)}, engine;dur=${dur(sent - begun)}, total;dur=${dur(reply.elapsedTime)}`;
+  return reply.header("server-timing", hops ? header + hopDurations(hops) : header);
 }
 
 /** The one area all `seatIds` are in, or 400. */
@@ -135,7 +146,10 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       } finally {
         timer();
       }
-      if (timing) timing.sent = reply.elapsedTime;
+      if (timing) {
+        timing.sent = reply.elapsedTime;
+        if (outcome.status === "done") timing.hops = outcome.hops;
+      }
       if (outcome.status === "pending") {
         ctx.metrics.commands.inc({ kind: "hold", outcome: "pending" });
         // Rare by design (the engine answers in milliseconds): worth a line saying which partition.
