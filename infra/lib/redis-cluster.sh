@@ -7,6 +7,9 @@ REDIS_NODES=6
 # Failure detection: a master silent this long is failed over to its replica. Redis' 15 s
 # default would stop a sale for longer than the 10 s the platform promises.
 : "${REDIS_NODE_TIMEOUT_MS:=2000}"
+# How long a node started in the background may take to write its pid file (it fails sooner than
+# that only by not writing it: a port already taken).
+: "${REDIS_NODE_START_S:=10}"
 
 redis_node_home() { echo "$DATA_DIR/redis/n$(($1 + 1))"; }
 redis_node_pid() { pid_from_file "$(redis_node_home "$1")/redis.pid" redis-server; }
@@ -51,6 +54,14 @@ redis_start() {
       --dir "$home" "${REDIS_PERSISTENCE[@]}" \
       --daemonize yes --pidfile "$home/redis.pid" --logfile "$home/redis.log" ||
       svc_fail redis "redis-server node $((i + 1)) failed to start"
+    # A daemonized node's own process binds its ports and writes its pid file after the command
+    # returns: wait for it, so a node that cannot bind fails here, in its own words, and `down`
+    # (after a failed `up` too) finds every node that did start.
+    wait_until "$REDIS_NODE_START_S" redis_node_pid "$i" >/dev/null || {
+      warn "last lines of $home/redis.log:"
+      tail -n 5 "$home/redis.log" >&2
+      svc_fail redis "redis-server node $((i + 1)) did not start (port $((REDIS_PORT + i)))"
+    }
   done
 }
 
@@ -73,12 +84,28 @@ redis_after_up() {
   wait_until "$READY_TIMEOUT" redis_cluster_ok || svc_fail redis "the cluster did not reach cluster_state:ok"
 }
 
+# SHUTDOWN may be refused (its save failed: "Errors trying to SHUTDOWN"), and redis-cli exits 0 on
+# an error reply; SIGTERM runs the same save. A refused node is told SHUTDOWN NOSAVE (its AOF is
+# still fsynced), one that does not answer is sent TERM, and what is left, KILL: no node may
+# outlive `down` (a test cluster's data folder is deleted next, pid files and all).
+redis_stop_node() {
+  local i=$1 pid=$2 said
+  said=$(timeout 10 redis-cli -h 127.0.0.1 -p $((REDIS_PORT + i)) shutdown 2>&1) || said="no answer"
+  if [[ $said == *ERR* ]]; then
+    warn "redis node $((i + 1)) refused SHUTDOWN (${said//$'\n'/ }): SHUTDOWN NOSAVE"
+    timeout 10 redis-cli -h 127.0.0.1 -p $((REDIS_PORT + i)) shutdown nosave >/dev/null 2>&1 || true
+  elif [[ $said == "no answer" ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+  wait_until 10 pid_gone "$pid" && return
+  warn "redis node $((i + 1)) (pid $pid) still running after SHUTDOWN: killed"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait_until 5 pid_gone "$pid" || true
+}
+
 redis_stop() {
   local i pid
   for ((i = 0; i < REDIS_NODES; i++)); do
-    if pid=$(redis_node_pid "$i"); then
-      redis_node_cli "$i" shutdown >/dev/null 2>&1 || kill -TERM "$pid"
-      wait_until "$READY_TIMEOUT" pid_gone "$pid" || true
-    fi
+    if pid=$(redis_node_pid "$i"); then redis_stop_node "$i" "$pid"; fi
   done
 }

@@ -42,7 +42,7 @@ function portFree(port: number): Promise<boolean> {
  * block sits below the kernel's ephemeral range (32768–60999 here), so a port found free cannot be
  * handed to some other test's outgoing connection or `listen(0)` before the node binds it.
  */
-async function freeBlock(): Promise<number> {
+export async function freeBlock(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 25_000 + Math.floor(Math.random() * 140) * 50;
     const ports = Array.from({ length: 50 }, (_, i) => base + i);
