@@ -12,6 +12,7 @@ import { createDb } from "@rush/db";
 import { accessTokenSigner } from "@rush/service";
 import { REPO_ROOT, childrenOf } from "@rush/testkit";
 import { sessionBody } from "../../../scripts/demo.ts";
+import { metricsPortOf } from "../src/config.ts";
 
 export const BENCH_JWT_SECRET = "rush-bench-jwt-secret-0123456789";
 
@@ -32,15 +33,26 @@ export interface StartedStack {
 
 const ADMIN = { email: "admin@example.com", password: "admin-dev-password" };
 
-/** Ports as ./scripts/start gives them: a service's `rush.port`, +100 per extra instance; the gate's metrics at its port + 100. */
-function metricsUrlsOf(portOffset: number): StartedStack["metricsUrls"] {
-  const rush = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, "services", name, "package.json"), "utf8")).rush as { port: number; instances?: number };
-  const gate = rush("gate");
-  const ticket = rush("ticket");
-  const url = (port: number) => `http://127.0.0.1:${port + portOffset}/metrics`;
+/** Every service instance ./scripts/start runs, as its services.json lists them: label, pid and port. */
+const startedServices = (dataPath: string) => JSON.parse(readFileSync(join(dataPath, "services.json"), "utf8")) as { label: string; port: number }[];
+
+/** Where the started services listen, from services.json (so the start script's port rules are not written twice). */
+function serviceUrlsOf(dataPath: string): Pick<StartedStack, "gateUrl" | "catalogUrl" | "metricsUrls"> {
+  const started = startedServices(dataPath);
+  const portOf = (label: string) => {
+    const found = started.find((s) => s.label === label);
+    if (!found) throw new Error(`no ${label} in ${join(dataPath, "services.json")}`);
+    return found.port;
+  };
+  const url = (port: number, path = "") => `http://127.0.0.1:${port}${path}`;
   return {
-    gateMetricsUrl: url(gate.port + 100),
-    ticketMetricsUrls: Array.from({ length: ticket.instances ?? 1 }, (_, i) => url(ticket.port + i * 100)),
+    gateUrl: url(portOf("gate")),
+    catalogUrl: url(portOf("catalog")),
+    metricsUrls: {
+      // The gate serves /metrics on its internal port only; the workers on their own.
+      gateMetricsUrl: url(metricsPortOf({ PORT: portOf("gate") }), "/metrics"),
+      ticketMetricsUrls: started.filter((s) => s.label === "ticket" || s.label.startsWith("ticket#")).map((s) => url(s.port, "/metrics")),
+    },
   };
 }
 
@@ -91,13 +103,11 @@ export async function startStack(options: {
   await ready;
   const pgPort = 15432 + portOffset;
   return {
-    gateUrl: `http://127.0.0.1:${8080 + portOffset}`,
-    catalogUrl: `http://127.0.0.1:${8105 + portOffset}`,
+    ...serviceUrlsOf(dataPath),
     eventId,
     databaseUrl: `postgres://postgres:rush-dev@127.0.0.1:${pgPort}/rush`,
     natsVarzUrl: `http://127.0.0.1:${18222 + portOffset}/varz`,
     redisUrl: `redis://127.0.0.1:${16379 + portOffset}`,
-    metricsUrls: metricsUrlsOf(portOffset),
     pids: () => stackPids(child.pid!, dataPath),
     async stop() {
       child.kill("SIGTERM");

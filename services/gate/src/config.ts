@@ -169,6 +169,10 @@ export const GateConfig = BaseConfig.extend({
 export type GateConfig = z.infer<typeof GateConfig>;
 
 /** Parses the environment once at boot; throws naming every bad key. */
+/** Where `/metrics` is served: METRICS_PORT, else the public port + 100 (none when the port is picked by the system). */
+export const metricsPortOf = (config: Pick<GateConfig, "PORT" | "METRICS_PORT">): number =>
+  config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
+
 export function loadGateConfig(env: NodeJS.ProcessEnv = process.env): GateConfig {
   return loadConfig(GateConfig, env);
 }

@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { bootConfig, createLogger } from "@rush/service";
 import { acceptInto, listenHandlesFromPrimary } from "./accept-handles.ts";
-import { loadGateConfig } from "./config.ts";
+import { loadGateConfig, metricsPortOf } from "./config.ts";
 import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
 import { createGateRedis } from "./gate-redis.ts";
 
 const config = bootConfig("gate", () => loadGateConfig());
 const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
 const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
-const metricsPort = config.METRICS_PORT ?? (config.PORT === 0 ? 0 : config.PORT + 100);
+const metricsPort = metricsPortOf(config);
 
 if (config.GATE_PROCESSES > 1 && !isGateWorker()) {
   await runGateProcesses({
