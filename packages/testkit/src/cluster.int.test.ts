@@ -1,28 +1,16 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freeBlock } from "./cluster.ts";
+import { clusterEnvOn, freeBlock } from "./cluster.ts";
 import { infra } from "./infra.ts";
 
 const REDIS_NODES = 6;
 
 /** A Redis Cluster's ports and data folder on a free block, as `infra.sh --cluster` reads them. */
 async function clusterEnv() {
-  const base = await freeBlock();
-  return {
-    DATA_DIR: await mkdtemp(join(tmpdir(), "rush-infra-")),
-    NATS_PORT: String(base),
-    NATS_MONITOR_PORT: String(base + 10),
-    NATS_CLUSTER_PORT: String(base + 20),
-    REDIS_PORT: String(base + 30),
-    REDIS_CLUSTER_BUS_PORT: String(base + 40),
-    CLUSTER: "1",
-    REDIS_NODE_START_S: "3",
-    READY_TIMEOUT: "30",
-  };
+  return { ...(await clusterEnvOn(await freeBlock(), "rush-infra-")), CLUSTER: "1", REDIS_NODE_START_S: "3", READY_TIMEOUT: "30" };
 }
 
 const nodePid = async (dataDir: string, i: number) => Number((await readFile(join(dataDir, "redis", `n${i + 1}`, "redis.pid"), "utf8").catch(() => "")).trim()) || null;

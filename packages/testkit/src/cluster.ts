@@ -123,20 +123,24 @@ export function clusterHandle(env: ClusterEnv, servers: ("nats" | "redis")[] = [
   };
 }
 
-/** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
-export async function startCluster(
-  servers: ("nats" | "redis")[] = ["nats", "redis"],
-  attempt = 1,
-): Promise<TestCluster> {
-  const base = await freeBlock();
-  const env = {
-    DATA_DIR: await mkdtemp(join(tmpdir(), "rush-cluster-")),
+/** A cluster's ports counted up from `base` (a free block) and a new data folder named `prefix…` in the temp dir. */
+export async function clusterEnvOn(base: number, prefix: string): Promise<ClusterEnv> {
+  return {
+    DATA_DIR: await mkdtemp(join(tmpdir(), prefix)),
     NATS_PORT: String(base),
     NATS_MONITOR_PORT: String(base + 10),
     NATS_CLUSTER_PORT: String(base + 20),
     REDIS_PORT: String(base + 30),
     REDIS_CLUSTER_BUS_PORT: String(base + 40),
   };
+}
+
+/** `servers`: both (default), or one of them (`TEST_CLUSTER=1` runs each as its own cluster). */
+export async function startCluster(
+  servers: ("nats" | "redis")[] = ["nats", "redis"],
+  attempt = 1,
+): Promise<TestCluster> {
+  const env = await clusterEnvOn(await freeBlock(), "rush-cluster-");
   live.add(env.DATA_DIR);
   const cluster = clusterHandle(env, servers);
   try {
