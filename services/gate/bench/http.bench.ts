@@ -17,7 +17,8 @@
  * <pre> <begin> <engine> <gate total> <stream> <delivery> <queue> <actor> <reply>" (level: the
  * connections, or open@<rate>; the rest, in ms, from the gate's Server-Timing, which the stack then
  * sends: SERVER_TIMING=true; the last five split `engine` by the actor's hop times), to find which
- * moments made a p99, where they waited, and match them with a poll of the processes' CPU.
+ * moments made a p99, where they waited, and match them with a poll of the processes' CPU. The
+ * report then adds each hop's mean over every hold and over the slowest 1 % (hop-split.ts).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -27,6 +28,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Call, type Client, type Figure, createClient as createNodeClient, drive } from "./http-client.ts";
 import { createRawClient } from "./raw-http-client.ts";
+import { hopLines } from "./hop-split.ts";
 import { openSession, seedBuyers, startStack } from "./http-stack.ts";
 import { Redis } from "ioredis";
 import { type Pauses, type Split, latencyWindow, pauseLines, splitLines } from "./latency-split.ts";
@@ -90,12 +92,12 @@ async function main() {
       if (trace) appendFileSync(TRACE_FILE!, trace.map((line) => `${options.rate ? `open@${options.rate}` : options.concurrency} ${line}\n`).join(""));
       const cpu = window.end(figure.statuses.get(201) ?? 0);
       const { splits, renewals, pauses, seconds } = await latency.end();
-      return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals, pauses, seconds };
+      return { figure, cpu, wakeUps: await wakeUps.end(), split: splits, renewals, pauses, seconds, trace: trace ?? [] };
     };
 
     console.log("\n  connections │ holds/s    p50 ms   p99 ms │ answers");
     let best = 0;
-    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[]; renewals: number; pauses: Pauses[]; seconds: number }[] = [];
+    const runs: { concurrency: number; figure: Figure; cpu: CpuWindow; wakeUps: WakeCounts | undefined; split: Split[]; renewals: number; pauses: Pauses[]; seconds: number; trace: string[] }[] = [];
     for (const concurrency of LEVELS) {
       const run = await level({ concurrency });
       const { figure, renewals } = run;
@@ -121,12 +123,14 @@ async function main() {
 
     const at64 = runs.find((r) => r.concurrency === 64) ?? runs[0]!;
     // The services' own histograms: which stretch of a hold holds the tail.
-    for (const [title, { figure, split, renewals, pauses, seconds }] of [
+    for (const [title, { figure, split, renewals, pauses, seconds, trace }] of [
       [`the ${at64.concurrency}-connection level`, at64],
       [OPEN_RATE > 0 ? `the open loop at ${fmt(OPEN_RATE)}/s` : "half load", half],
     ] as const) {
       console.log(`\n  where a hold's time goes, ${title} (client: p50 ${fmt(figure.p50, 1)} ms, p99 ${fmt(figure.p99, 1)} ms):`);
       for (const line of splitLines(split)) console.log(line);
+      // With BENCH_TRACE_FILE: every hop of the traced holds, from the gate's and the actor's own times.
+      for (const line of hopLines(trace)) console.log(line);
       // A loop stopped by GC or a long task holds every hold in flight in that process.
       for (const line of pauseLines(pauses, seconds)) console.log(line);
       // A replaced command consumer pauses its partition: a level with one is not a steady state.
