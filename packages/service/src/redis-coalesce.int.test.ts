@@ -1,19 +1,16 @@
-import { type RedisServer, type TestCluster, startCluster, startRedis } from "@rush/testkit";
+import { type RedisServer, type TestCluster, redisReadsProcessed, startCluster, startRedis } from "@rush/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coalesceWrites } from "./redis-coalesce.ts";
 import { createRedis } from "./redis.ts";
 import { hashSlot } from "./slot-pipeline.ts";
 
-/** How many times the server has read from its clients' sockets (`INFO stats`). */
-const readsOf = async (server: Redis) => Number(/total_reads_processed:(\d+)/.exec(await server.info("stats"))?.[1]);
-
 /**
  * Sends `count` commands in one turn from `client` and answers how many socket reads the server
  * needed for them, less the one that carried the counting INFO itself.
  */
 async function readsForOneTurn(client: Redis, server: Redis, tag: string, count = 200): Promise<number> {
-  const before = await readsOf(server);
+  const before = await redisReadsProcessed(server);
   const keys = Array.from({ length: count }, (_, i) => `coalesce:{${tag}}:${i}`);
   // Each its own command, issued as a busy gate issues its requests' calls: one after another in one turn.
   const written = await Promise.all(keys.map((key, i) => client.set(key, String(i))));
@@ -21,7 +18,7 @@ async function readsForOneTurn(client: Redis, server: Redis, tag: string, count 
   expect(written.every((answer) => answer === "OK")).toBe(true);
   // Replies still pair with their commands, in order.
   expect(read).toEqual(keys.map((_, i) => String(i)));
-  return (await readsOf(server)) - before - 1;
+  return (await redisReadsProcessed(server)) - before - 1;
 }
 
 describe("coalesced Redis writes", () => {

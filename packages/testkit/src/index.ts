@@ -5,6 +5,6 @@ export { freePort } from "./ports.ts";
 export { type TestDatabase, freshDatabase } from "./postgres.ts";
 export { type PrivatePostgres, startPrivatePostgres } from "./private-postgres.ts";
 export { type Spawned, childrenOf, spawnUntil, stopProcess } from "./process.ts";
-export { type RedisServer, startRedis } from "./redis-server.ts";
+export { type RedisServer, redisReadsProcessed, startRedis } from "./redis-server.ts";
 export { type ServiceProcess, spawnService } from "./service-process.ts";
 export { type TestCluster, startCluster } from "./cluster.ts";

@@ -1,6 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Redis } from "ioredis";
 import { clusterAsServer } from "./cluster.ts";
 import { type ManagedServer, startManaged } from "./managed-server.ts";
 import { freePort } from "./ports.ts";
@@ -25,4 +26,13 @@ export async function startRedis(options: { bin?: string } = {}): Promise<RedisS
   ];
   const server = await startManaged(bin, args, /Ready to accept connections/, dir);
   return { ...server, url: `redis://127.0.0.1:${port}`, port, dir };
+}
+
+/**
+ * How many times the server has read from its clients' sockets (`INFO stats`): one round trip a
+ * read when the server is otherwise idle, so a test can tell one round trip from several. The
+ * count includes the INFO that reads it. On a Redis Cluster, the one node `redis` answers for.
+ */
+export async function redisReadsProcessed(redis: Pick<Redis, "info">): Promise<number> {
+  return Number(/total_reads_processed:(\d+)/.exec(await redis.info("stats"))?.[1] ?? Number.NaN);
 }

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { redisReadsProcessed } from "@rush/testkit";
 import { monotonicUs, summarizeProfile } from "./cpu-profile.ts";
 import { TICK_MS, contextSwitches, cpuTicks, listDir } from "./http-stack.ts";
 
@@ -36,11 +37,10 @@ export interface WakeSources {
 
 async function wakeCounts(sources: WakeSources): Promise<WakeCounts | undefined> {
   try {
-    const [varz, stats] = await Promise.all([
+    const [varz, reads] = await Promise.all([
       fetch(sources.natsVarzUrl, { signal: AbortSignal.timeout(2_000) }).then((res) => res.json() as Promise<{ in_msgs: number; out_msgs: number }>),
-      sources.redis.info("stats"),
+      redisReadsProcessed(sources.redis),
     ]);
-    const reads = Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
     return { natsIn: varz.in_msgs, natsOut: varz.out_msgs, redisReads: reads };
   } catch {
     return undefined;

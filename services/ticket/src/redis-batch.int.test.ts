@@ -1,16 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { redisKeys } from "@rush/contracts";
 import { createRedis, isRedisCluster } from "@rush/service";
-import { type RedisServer, startRedis } from "@rush/testkit";
+import { type RedisServer, redisReadsProcessed, startRedis } from "@rush/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisBatch, defineFenceScripts } from "./redis-batch.ts";
-
-/** Read events Redis has handled so far (INFO stats), to tell one round trip from two. */
-async function readsProcessed(redis: Redis): Promise<number> {
-  const stats = await redis.info("stats");
-  return Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
-}
 
 describe("RedisBatch: a batch's live seat-map changes (real Redis)", () => {
   let server: RedisServer;
@@ -33,7 +27,7 @@ describe("RedisBatch: a batch's live seat-map changes (real Redis)", () => {
     batch.hold(sessionId, "h1", "buyer-1", ["A-1", "A-2"], Date.now() + 60_000);
     batch.changed(sessionId, ["A-1", "A-2"]);
 
-    const before = await readsProcessed(redis);
+    const before = await redisReadsProcessed(redis);
     const outcome = await batch.exec();
     expect(outcome.refusedHolds.size).toBe(0);
     // Asked at once: a marker sent after the batch (as on a Redis Cluster) would not be there yet.
@@ -44,6 +38,6 @@ describe("RedisBatch: a batch's live seat-map changes (real Redis)", () => {
     // above, the PING and the INFO that counts; a marker of its own would be a sixth.
     await new Promise((resolve) => setImmediate(resolve));
     await redis.ping();
-    expect((await readsProcessed(redis)) - before).toBeLessThanOrEqual(5);
+    expect((await redisReadsProcessed(redis)) - before).toBeLessThanOrEqual(5);
   });
 });

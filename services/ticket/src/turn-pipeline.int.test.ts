@@ -1,15 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createRedis, isRedisCluster } from "@rush/service";
-import { type RedisServer, startRedis } from "@rush/testkit";
+import { type RedisServer, redisReadsProcessed, startRedis } from "@rush/testkit";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { turnPipeline } from "./turn-pipeline.ts";
-
-/** Read events Redis has handled so far (INFO stats), to tell one round trip from many. */
-async function readsProcessed(redis: Redis): Promise<number> {
-  const stats = await redis.info("stats");
-  return Number(/total_reads_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
-}
 
 describe("turnPipeline: the pipelines of one event-loop turn share one round trip", () => {
   let server: RedisServer;
@@ -70,12 +64,12 @@ describe("turnPipeline: the pipelines of one event-loop turn share one round tri
       pipeline.add(key, (p) => p.pexpire(key, 10_000));
       return pipeline.exec();
     };
-    let before = await readsProcessed(redis);
+    let before = await redisReadsProcessed(redis);
     await Promise.all(Array.from({ length: 8 }, () => run(turnPipeline(redis))));
-    const joined = (await readsProcessed(redis)) - before;
-    before = await readsProcessed(redis);
+    const joined = (await redisReadsProcessed(redis)) - before;
+    before = await redisReadsProcessed(redis);
     for (let i = 0; i < 8; i++) await run(turnPipeline(redis));
-    const apart = (await readsProcessed(redis)) - before;
+    const apart = (await redisReadsProcessed(redis)) - before;
     // Each count includes the INFO that reads it; apart, every pipeline is a read of its own.
     expect(apart).toBeGreaterThanOrEqual(8);
     expect(joined).toBeLessThanOrEqual(3);
