@@ -84,28 +84,10 @@ redis_after_up() {
   wait_until "$READY_TIMEOUT" redis_cluster_ok || svc_fail redis "the cluster did not reach cluster_state:ok"
 }
 
-# SHUTDOWN may be refused (its save failed: "Errors trying to SHUTDOWN"), and redis-cli exits 0 on
-# an error reply; SIGTERM runs the same save. A refused node is told SHUTDOWN NOSAVE (its AOF is
-# still fsynced), one that does not answer is sent TERM, and what is left, KILL: no node may
-# outlive `down` (a test cluster's data folder is deleted next, pid files and all).
-redis_stop_node() {
-  local i=$1 pid=$2 said
-  said=$(timeout 10 redis-cli -h 127.0.0.1 -p $((REDIS_PORT + i)) shutdown 2>&1) || said="no answer"
-  if [[ $said == *ERR* ]]; then
-    warn "redis node $((i + 1)) refused SHUTDOWN (${said//$'\n'/ }): SHUTDOWN NOSAVE"
-    timeout 10 redis-cli -h 127.0.0.1 -p $((REDIS_PORT + i)) shutdown nosave >/dev/null 2>&1 || true
-  elif [[ $said == "no answer" ]]; then
-    kill -TERM "$pid" 2>/dev/null || true
-  fi
-  wait_until 10 pid_gone "$pid" && return
-  warn "redis node $((i + 1)) (pid $pid) still running after SHUTDOWN: killed"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait_until 5 pid_gone "$pid" || true
-}
-
 redis_stop() {
   local i pid
   for ((i = 0; i < REDIS_NODES; i++)); do
-    if pid=$(redis_node_pid "$i"); then redis_stop_node "$i" "$pid"; fi
+    # Each node as lib/redis.sh stops one: SHUTDOWN, NOSAVE if refused, then KILL.
+    if pid=$(redis_node_pid "$i"); then redis_shutdown $((REDIS_PORT + i)) "$pid"; fi
   done
 }

@@ -32,8 +32,24 @@ redis_start() {
     svc_fail redis "redis-server failed to start"
 }
 
-# SHUTDOWN fsyncs the AOF before exiting; SIGTERM does the
-# same, so it is the fallback when the port does not answer.
-redis_stop() {
-  redis_cli shutdown >/dev/null 2>&1 || kill -TERM "$1"
+# redis_shutdown PORT PID: stops the redis-server on PORT and waits until PID is gone. SHUTDOWN
+# fsyncs the AOF before exiting (SIGTERM does the same: the fallback when the port does not
+# answer). It may be refused (a failed save: "Errors trying to SHUTDOWN"), and redis-cli exits 0
+# on an error reply; then SHUTDOWN NOSAVE (the AOF is still fsynced), and what is left, KILL.
+# Nothing outlives `down`: a test's data folder is deleted next, pid file and all.
+redis_shutdown() {
+  local port=$1 pid=$2 said
+  said=$(timeout 10 redis-cli -h 127.0.0.1 -p "$port" shutdown 2>&1) || said="no answer"
+  if [[ $said == *ERR* ]]; then
+    warn "redis on port $port refused SHUTDOWN (${said//$'\n'/ }): SHUTDOWN NOSAVE"
+    timeout 10 redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  elif [[ $said == "no answer" ]]; then
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+  wait_until 10 pid_gone "$pid" && return
+  warn "redis on port $port (pid $pid) still running after SHUTDOWN: killed"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait_until 5 pid_gone "$pid" || true
 }
+
+redis_stop() { redis_shutdown "$REDIS_PORT" "$1"; }
