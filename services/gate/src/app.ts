@@ -42,6 +42,7 @@ import { clientIpGroupResolver, clientIpResolver } from "./plugins/client-ip.ts"
 import { compression } from "./plugins/compression.ts";
 import { docs } from "./plugins/docs.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
+import { holdLinger } from "./plugins/hold-linger.ts";
 import { IDEMPOTENCY_TTL_MS, idempotency } from "./plugins/idempotency.ts";
 import { rateLimits } from "./plugins/rate-limits.ts";
 import { createCommandRoutes } from "./routes/commands.ts";
@@ -113,6 +114,11 @@ export async function buildApp(deps: GateDeps): Promise<FastifyInstance> {
     admission: createAdmissionTokens(config.ADMISSION_SECRET, config.ADMISSION_TTL_SECONDS),
   };
 
+  await app.register(holdLinger, {
+    ms: config.HOLD_LINGER_MS,
+    max: config.HOLD_LINGER_MAX,
+    onRelease: (count) => metrics.holdLingerBatch.observe(count),
+  });
   await compression(app);
   await app.register(docs);
   await app.register(rateLimits, {

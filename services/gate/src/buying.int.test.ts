@@ -204,6 +204,37 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
     }
   });
 
+  it("holds: with a hold linger, holds wait for company and go together; other routes do not wait", async () => {
+    // A linger far beyond the test's timeout: only a full batch (HOLD_LINGER_MAX) can let them go.
+    const lingering = await gateApp(stack, { HOLD_LINGER_MS: "60000", HOLD_LINGER_MAX: "3" });
+    const session = await seedSession(stack, { areas: [{ id: "A", rows: 1, perRow: 10 }] });
+    try {
+      const holdVia = () =>
+        lingering.inject({
+          method: "POST",
+          url: `/v1/sessions/${session}/holds`,
+          headers: { ...browserHeaders(buyer()[1]), "idempotency-key": randomUUID() },
+          payload: { areaId: "A", quantity: 1 },
+        });
+      let answered = 0;
+      const first = [holdVia(), holdVia()].map((p) => p.then((res) => (answered++, res)));
+      // Two holds wait; the seat map, read meanwhile, does not.
+      const map = await lingering.inject({ method: "GET", url: `/v1/sessions/${session}/seats`, headers: browserHeaders(aliceToken) });
+      expect(map.statusCode).toBe(200);
+      expect(answered).toBe(0);
+      // Far sooner than the linger: the third hold filled the batch.
+      let timer: NodeJS.Timeout | undefined;
+      const lingerOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("the holds waited out the linger")), 20_000)));
+      const all = await Promise.race([Promise.all([...first, holdVia()]), lingerOut]).finally(() => clearTimeout(timer));
+      expect(all.map((res) => res.statusCode)).toEqual([201, 201, 201]);
+      const metrics = (await lingering.internal!.inject({ method: "GET", url: "/metrics" })).body;
+      expect(metrics).toMatch(/^gate_hold_linger_batch_sum\{[^}]*\} 3$/m);
+      expect(metrics).toMatch(/^gate_hold_linger_batch_count\{[^}]*\} 1$/m);
+    } finally {
+      await lingering.close();
+    }
+  });
+
   it("holds: a taken seat → 409 problem naming the unavailable seats, nothing held", async () => {
     const res = await hold(bobToken, { seatIds: ["A-1-2", "A-1-3"] });
     expect(res.statusCode).toBe(409);

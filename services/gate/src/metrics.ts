@@ -8,6 +8,8 @@ export interface GateMetrics {
   commandSeconds: Histogram<"kind">;
   queueJoins: Counter<"outcome">;
   rateLimited: Counter<"class" | "by">;
+  /** How many holds each linger let go together (HOLD_LINGER_MS). */
+  holdLingerBatch: Histogram;
 }
 
 export function createGateMetrics(registry: Registry): GateMetrics {
@@ -36,6 +38,12 @@ export function createGateMetrics(registry: Registry): GateMetrics {
       name: "gate_rate_limited_total",
       help: "Requests refused with 429, by route class and by what was counted (ip or user)",
       labelNames: ["class", "by"],
+      registers: [registry],
+    }),
+    holdLingerBatch: new Histogram({
+      name: "gate_hold_linger_batch",
+      help: "Hold requests let go together after the hold linger (HOLD_LINGER_MS)",
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers: [registry],
     }),
   };

@@ -98,7 +98,7 @@ export const createHoldRoutes: FastifyPluginAsyncZod<{ ctx: GateContext }> = asy
       },
       // The user limit, the idempotency record, the live-hold reservation and the command record
       // are one Redis script in the handler (`beginHold`); the IP limit stays before the body is read.
-      config: { auth: {}, rateClass: "hold", userLimitBy: "route", idempotent: "route" },
+      config: { auth: {}, rateClass: "hold", userLimitBy: "route", idempotent: "route", linger: true },
       // The answers are built in this file and hold-outcome.ts from typed values (the type provider
       // checks them against the schemas at compile time); re-checking every 201 through zod cost
       // more than building it. The schemas still type the handler and document the route.
