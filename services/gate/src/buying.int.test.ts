@@ -217,7 +217,12 @@ describe("buying endpoints (ticket worker + gate, real NATS/Redis/Postgres)", ()
           payload: { areaId: "A", quantity: 1 },
         });
       let answered = 0;
-      const first = [holdVia(), holdVia()].map((p) => p.then((res) => (answered++, res)));
+      const first = [holdVia(), holdVia()].map((p) =>
+        p.then((res) => {
+          answered++;
+          return res;
+        }),
+      );
       // Two holds wait; the seat map, read meanwhile, does not.
       const map = await lingering.inject({ method: "GET", url: `/v1/sessions/${session}/seats`, headers: browserHeaders(aliceToken) });
       expect(map.statusCode).toBe(200);
