@@ -1,6 +1,7 @@
 import { ConfigError } from "@rush/service";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE_LIMITS, loadGateConfig, trustProxyOf } from "./config.ts";
+import { ACCEPT_HANDLES } from "./accept-handles.ts";
+import { DEFAULT_RATE_LIMITS, gateProcessesOf, loadGateConfig, trustProxyOf } from "./config.ts";
 
 const REAL_URLS = { NATS_URL: "nats://nats:4222", REDIS_URL: "redis://redis:6379", DATABASE_URL: "postgres://rush:s3cret@db:5432/rush" };
 
@@ -27,6 +28,15 @@ describe("gate config", () => {
     expect(() => loadGateConfig({})).toThrow(/NODE_ENV is unset; development defaults apply only with NODE_ENV=development or test\)\s*→ at JWT_SECRET/);
     expect(() => loadGateConfig({ ...REAL_URLS, ADMISSION_SECRET: "y".repeat(32) })).toThrow(/JWT_SECRET/);
     expect(loadGateConfig({ ...REAL_URLS, JWT_SECRET: "x".repeat(32), ADMISSION_SECRET: "y".repeat(32) }).NODE_ENV).toBeUndefined();
+  });
+
+  it("config: one gate process runs alone unless GATE_ACCEPT_HANDLES asks for a primary; several get 8 copies each unless told", () => {
+    const of = (env: Record<string, string>) => gateProcessesOf(loadGateConfig({ NODE_ENV: "test", ...env }));
+    expect(of({})).toEqual({ supervised: false, processes: 1, acceptHandles: 1 });
+    expect(of({ GATE_ACCEPT_HANDLES: "16" })).toEqual({ supervised: true, processes: 1, acceptHandles: 16 });
+    expect(of({ GATE_PROCESSES: "2" })).toEqual({ supervised: true, processes: 2, acceptHandles: ACCEPT_HANDLES });
+    expect(of({ GATE_PROCESSES: "2", GATE_ACCEPT_HANDLES: "4" })).toEqual({ supervised: true, processes: 2, acceptHandles: 4 });
+    expect(() => of({ GATE_ACCEPT_HANDLES: "0" })).toThrow(/GATE_ACCEPT_HANDLES/);
   });
 
   it("config: TRUST_PROXY takes a boolean, a hop count or a list", () => {

@@ -1,6 +1,7 @@
 import { BaseConfig, DEV_JWT_SECRET, DEV_URLS, loadConfig, refuseDevDefaults, trustedProxyProblem } from "@rush/service";
 import { WEB_DIST } from "@rush/web/server";
 import { z } from "zod";
+import { ACCEPT_HANDLES } from "./accept-handles.ts";
 
 const DEV_ADMISSION_SECRET = "rush-dev-admission-secret-change-me";
 
@@ -55,12 +56,21 @@ export const GateConfig = BaseConfig.extend({
    */
   LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65535).default(4096),
   /**
-   * Gate processes sharing the port (processes.ts), each accepting on ACCEPT_HANDLES copies of the
+   * Gate processes sharing the port (processes.ts), each accepting on GATE_ACCEPT_HANDLES copies of the
    * socket the primary binds (accept-handles.ts), so a burst of new connections drains 8 per
-   * process per loop turn. 1 runs the gate in this process alone, one accept per turn: behind a
-   * proxy that keeps its connections (k8s), new connections are rare.
+   * process per loop turn. 1 (without GATE_ACCEPT_HANDLES) runs the gate in this process alone, one
+   * accept per turn: behind a proxy that keeps its connections (k8s), new connections are rare.
    */
   GATE_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * Copies of the listening socket each gate process accepts on (accept-handles.ts). Unset: 8 with
+   * several processes; one process alone listens on its port itself (one accept per turn). Set with
+   * GATE_PROCESSES=1, the one process runs under a primary that binds the port and hands it the
+   * copies, as with several: `./scripts/start` runs one process with 16, since at half the
+   * saturated rate one event loop gathers twice the holds per linger (HOLD_LINGER_MS) that each of
+   * two did, and the stack's CPU a hold fell ~15 % (docs/benchmarks.md, `## http`, 5 Dec 11:00).
+   */
+  GATE_ACCEPT_HANDLES: z.coerce.number().int().min(1).max(64).optional(),
   /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The metrics listener's address: loopback unless a deployment lets Prometheus in. */
@@ -175,6 +185,15 @@ export const GateConfig = BaseConfig.extend({
   refuseDevDefaults(ctx, config, { ...DEV_URLS, JWT_SECRET: DEV_JWT_SECRET, ADMISSION_SECRET: DEV_ADMISSION_SECRET });
 });
 export type GateConfig = z.infer<typeof GateConfig>;
+
+/**
+ * How the gate runs: alone in this process (listening on its port), or as `processes` workers
+ * under a primary that binds the port once and hands each `acceptHandles` copies of it.
+ */
+export function gateProcessesOf(config: Pick<GateConfig, "GATE_PROCESSES" | "GATE_ACCEPT_HANDLES">): { supervised: boolean; processes: number; acceptHandles: number } {
+  const acceptHandles = config.GATE_ACCEPT_HANDLES ?? (config.GATE_PROCESSES > 1 ? ACCEPT_HANDLES : 1);
+  return { supervised: config.GATE_PROCESSES > 1 || config.GATE_ACCEPT_HANDLES !== undefined, processes: config.GATE_PROCESSES, acceptHandles };
+}
 
 /** Parses the environment once at boot; throws naming every bad key. */
 /** Where `/metrics` is served: METRICS_PORT, else the public port + 100 (none when the port is picked by the system). */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import { bootConfig, createLogger } from "@rush/service";
 import { acceptInto, listenHandlesFromPrimary } from "./accept-handles.ts";
-import { loadGateConfig, metricsPortOf } from "./config.ts";
+import { gateProcessesOf, loadGateConfig, metricsPortOf } from "./config.ts";
 import { isGateWorker, runGateProcesses, shareMetricsWithPrimary } from "./processes.ts";
 import { createGateRedis } from "./gate-redis.ts";
 
@@ -11,9 +11,12 @@ const instance = config.INSTANCE_ID ?? `gate-${randomUUID().slice(0, 8)}`;
 const logger = createLogger("gate", config.LOG_LEVEL).child({ instance });
 const metricsPort = metricsPortOf(config);
 
-if (config.GATE_PROCESSES > 1 && !isGateWorker()) {
+const processes = gateProcessesOf(config);
+
+if (processes.supervised && !isGateWorker()) {
   await runGateProcesses({
-    count: config.GATE_PROCESSES,
+    count: processes.processes,
+    acceptHandles: processes.acceptHandles,
     listen: { host: config.HOST, port: config.PORT },
     instance,
     logger,

@@ -119,6 +119,30 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     expect(descriptorsOf(restarted, inode)).toBe(ACCEPT_HANDLES);
   }, 120_000);
 
+  it("gate processes: one process with GATE_ACCEPT_HANDLES runs under a primary and accepts on that many copies (./scripts/start's gate)", async () => {
+    const metricsPort = await freePort();
+    const single = await spawnGate(stack, { GATE_PROCESSES: "1", GATE_ACCEPT_HANDLES: "16", METRICS_PORT: String(metricsPort), LOG_LEVEL: "info" });
+    try {
+      await expect.poll(() => single.output().match(/"msg":"gate listening"/g)?.length ?? 0, { timeout: 60_000 }).toBe(1);
+      const [worker, ...others] = childrenOf(single.child.pid!);
+      expect(others).toEqual([]);
+      const inode = listeningInode(Number(new URL(single.url).port));
+      expect(descriptorsOf(worker!, inode)).toBe(16);
+      expect(descriptorsOf(single.child.pid!, inode)).toBe(1);
+      expect(single.output()).toContain('"acceptHandles":16');
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          post(single.url, `/v1/sessions/${sessionId}/holds`, { ...browserHeaders(accessToken(randomUUID())), "idempotency-key": randomUUID() }, { areaId: "A", quantity: 1 }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(counter(metrics, "gate_seat_commands_total", 'outcome="held"')).toBe(8);
+    } finally {
+      await single.kill();
+    }
+  }, 120_000);
+
   it("gate processes: SIGTERM to the primary drains every process and exits 0", async () => {
     await expect.poll(() => listening().length, { timeout: 60_000 }).toBe(4);
     const pids = workers();

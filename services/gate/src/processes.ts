@@ -10,13 +10,16 @@ import { bindListenHandle, handOutListenHandles } from "./accept-handles.ts";
  * listen handle per event-loop turn, and a busy gate's turns are tens of milliseconds. The
  * primary's round robin would not help: it passes each worker one connection at a time and waits
  * for that worker's turn to take it. So the primary binds the port once and hands each worker
- * ACCEPT_HANDLES copies of it (accept-handles.ts): a worker takes that many per turn.
+ * GATE_ACCEPT_HANDLES copies of it (accept-handles.ts): a worker takes that many per turn. One
+ * process may run so too, for its copies (`./scripts/start`).
  *
  * The primary only supervises: it restarts a worker that dies, drains them all on SIGTERM or
  * SIGINT, and serves `/metrics` summed over the workers (prom-client's cluster aggregation).
  */
 export interface GateProcessesOptions {
   count: number;
+  /** Copies of the listening socket each process accepts on. */
+  acceptHandles: number;
   /** The port the workers share, bound here. */
   listen: { host: string; port: number };
   instance: string;
@@ -39,7 +42,7 @@ export async function runGateProcesses(options: GateProcessesOptions): Promise<v
 
   const fork = (index: number) => {
     const worker = cluster.fork({ INSTANCE_ID: `${options.instance}-${index}` });
-    handOutListenHandles(worker, listenHandle);
+    handOutListenHandles(worker, listenHandle, options.acceptHandles);
     const startedAt = Date.now();
     worker.once("exit", (code, signal) => {
       if (stopping) return;
