@@ -68,7 +68,8 @@ export const GateConfig = BaseConfig.extend({
    * GATE_PROCESSES=1, the one process runs under a primary that binds the port and hands it the
    * copies, as with several: `./scripts/start` runs one process with 16, since at half the
    * saturated rate one event loop gathers twice the holds per linger (HOLD_LINGER_MS) that each of
-   * two did, and the stack's CPU a hold fell ~15 % (docs/benchmarks.md, `## http`, 5 Dec 11:00).
+   * two did: the stack spent ~10 % less CPU a hold, at saturation and at half load, and carried
+   * more holds in all seven pairs (docs/benchmarks.md, `## http`, 5 Dec 2026 10:25).
    */
   GATE_ACCEPT_HANDLES: z.coerce.number().int().min(1).max(64).optional(),
   /** `/metrics` is served here only, not on the public port: PORT + 100 (8180) unless set. */
