@@ -43,8 +43,8 @@ export interface HoldLingerOptions {
  * there, one write of the replies. At half the saturated rate requests came one at a time and
  * each hop woke its process for one hold: a hold cost ~1,950 µs of the machine's CPU there against
  * ~1,100 at saturation, so "half load" kept the two cores ~95 % busy and its p99 was a queue's
- * tail. A 4 ms linger cut that to ~1,700 µs and the half-load p99 with it, for ~2 ms more p50
- * (docs/benchmarks.md, `## http`, 5 Dec 2026 10:25). Under saturation a turn already carries many
+ * tail. A 4 ms linger cut that to ~1,700 µs and the half-load p99 with it, for ~1 ms more p50;
+ * with the gate as one process 6 ms cut it to ~1,200 (docs/benchmarks.md, `## http`, 5 Dec 2026 10:25). Under saturation a turn already carries many
  * requests; `max` lets a full batch go without waiting out the timer.
  */
 export const holdLinger = fp<HoldLingerOptions>(
