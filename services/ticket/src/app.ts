@@ -27,7 +27,7 @@ export async function buildTicketService(deps: TicketDeps): Promise<{ app: Fasti
     bus: deps.bus,
     redis: deps.redis,
     leases: await LeaseStore.open(deps.bus),
-    snapshots: await SnapshotStore.open(deps.bus),
+    snapshots: await SnapshotStore.open(deps.bus, { spacingMs: deps.config.SNAPSHOT_SPACING_MS }),
     logger: deps.logger,
     metrics: createTicketMetrics(deps.metrics),
     clock: deps.clock ?? Date.now,

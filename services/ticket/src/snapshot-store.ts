@@ -24,12 +24,18 @@ export class SnapshotStore {
   /** Every partition's areas, each encoded again only once it changed. */
   readonly #encodeState = createSnapshotEncoder();
   /** Shared by the worker's partitions, as this store is. */
-  readonly turns = new SnapshotTurns();
+  readonly turns: SnapshotTurns;
 
-  private constructor(private readonly kv: KV) {}
+  private constructor(
+    private readonly kv: KV,
+    spacingMs: number,
+  ) {
+    this.turns = new SnapshotTurns(spacingMs);
+  }
 
-  static async open(bus: Bus): Promise<SnapshotStore> {
-    return new SnapshotStore(await bus.kvm.open(KV_BUCKETS.seatSnapshots));
+  /** `spacingMs`: the least time between two partitions' snapshot encodes (SNAPSHOT_SPACING_MS). */
+  static async open(bus: Bus, options: { spacingMs?: number } = {}): Promise<SnapshotStore> {
+    return new SnapshotStore(await bus.kvm.open(KV_BUCKETS.seatSnapshots), options.spacingMs ?? 0);
   }
 
   async load(partition: number): Promise<Restored | undefined> {
