@@ -74,9 +74,10 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     await database?.drop();
   });
 
-  const holdOnNewConnection = () => {
+  /** A new buyer's hold on a connection of its own, to `url` (the file's gate unless said). */
+  const holdOnNewConnection = (url = gate.url) => {
     const buyer = randomUUID();
-    return post(gate.url, `/v1/sessions/${sessionId}/holds`, { ...browserHeaders(accessToken(buyer)), "idempotency-key": randomUUID() }, { areaId: "A", quantity: 1 });
+    return post(url, `/v1/sessions/${sessionId}/holds`, { ...browserHeaders(accessToken(buyer)), "idempotency-key": randomUUID() }, { areaId: "A", quantity: 1 });
   };
   const workers = () => childrenOf(gate.child.pid!);
   const listening = () => [...gate.output().matchAll(/"instance":"([^"]+)"[^\n]*"msg":"gate listening"/g)].map((m) => m[1]);
@@ -84,7 +85,7 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
   it("gate processes: two processes share the port, and /metrics on the primary sums their counters", async () => {
     await expect.poll(() => new Set(listening()).size, { timeout: 60_000 }).toBe(2);
     expect(workers()).toHaveLength(2);
-    const answers = await Promise.all(Array.from({ length: 24 }, holdOnNewConnection));
+    const answers = await Promise.all(Array.from({ length: 24 }, () => holdOnNewConnection()));
     expect(answers.map((a) => a.status)).toEqual(Array(24).fill(201));
     const metrics = await (await fetch(metricsUrl)).text();
     // Whichever process took each connection, the primary's page counts all 24.
@@ -104,7 +105,7 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     const [first, survivor] = workers();
     process.kill(first!, "SIGKILL");
     // The survivor alone answers while its sibling is down.
-    const meanwhile = await Promise.all(Array.from({ length: 10 }, holdOnNewConnection));
+    const meanwhile = await Promise.all(Array.from({ length: 10 }, () => holdOnNewConnection()));
     expect(meanwhile.map((a) => a.status)).toEqual(Array(10).fill(201));
     await expect.poll(() => workers().filter((pid) => pid !== first).length, { timeout: 30_000 }).toBe(2);
     expect(gate.output()).toContain("gate process exited: starting it again");
@@ -112,7 +113,7 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
     // Then the restarted one alone takes the connections: the survivor goes down too.
     const restarted = workers().find((pid) => pid !== survivor)!;
     process.kill(survivor!, "SIGKILL");
-    const after = await Promise.all(Array.from({ length: 10 }, holdOnNewConnection));
+    const after = await Promise.all(Array.from({ length: 10 }, () => holdOnNewConnection()));
     expect(after.map((a) => a.status)).toEqual(Array(10).fill(201));
     // The restarted process asked for its copies of the socket and got them.
     const inode = listeningInode(Number(new URL(gate.url).port));
@@ -130,11 +131,7 @@ describe("gate processes (GATE_PROCESSES=2: real nats-server, Redis, PostgreSQL,
       expect(descriptorsOf(worker!, inode)).toBe(16);
       expect(descriptorsOf(single.child.pid!, inode)).toBe(1);
       expect(single.output()).toContain('"acceptHandles":16');
-      const answers = await Promise.all(
-        Array.from({ length: 8 }, () =>
-          post(single.url, `/v1/sessions/${sessionId}/holds`, { ...browserHeaders(accessToken(randomUUID())), "idempotency-key": randomUUID() }, { areaId: "A", quantity: 1 }),
-        ),
-      );
+      const answers = await Promise.all(Array.from({ length: 8 }, () => holdOnNewConnection(single.url)));
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       expect(counter(metrics, "gate_seat_commands_total", 'outcome="held"')).toBe(8);
